@@ -1,0 +1,81 @@
+// Package remote turns hosted IP-intelligence APIs into ipintel data
+// sources: VectraIP, VPN Signal and Datpaq, plus [New] for any other JSON
+// API. A remote [Source] is one source among the local ones; the Client asks
+// it concurrently under its own deadline, and a failure or timeout is
+// reported in Result.Meta.Errors without failing the lookup.
+//
+// # Usage
+//
+//	vectra, err := remote.VectraIP(os.Getenv("VECTRAIP_KEY"),
+//		remote.WithTimeout(800*time.Millisecond),
+//		remote.WithRateLimitPerMinute(300), // your plan's limit
+//		remote.WithCache(10_000, 15*time.Minute))
+//	if err != nil { … }
+//	client, err := ipintel.New(ipintel.WithSources(localDB, vectra))
+//
+// The wire formats (endpoints, headers, JSON) are in internal/wire and are
+// our best reading of each provider's public documentation.
+//
+// # Mapping and the provider's own risk score
+//
+// Each answer becomes a source.Record: flags (is_vpn, is_tor…) become
+// signals with the source's name as Signal.Source, the provider's confidence
+// where it gives one and [FlagConfidence] otherwise; geography and network
+// fill Record.Geo and Record.Network; a CIDR or route that contains the
+// address becomes Record.Prefix. The provider's own verdict — VectraIP's
+// risk.score, VPN Signal's risk_score, 100 − Datpaq's trust_score — becomes
+// exactly one source.ProviderRisk signal whose Confidence is that figure
+// (the level or recommendation in Category). It is evidence with provenance
+// that the Client's scorer weighs like any other signal, never a score
+// copied into ours: a vendor's opaque figure should move our verdict, not
+// set it.
+//
+// # Failures
+//
+// Errors are typed: a [*StatusError] carries the HTTP status, the
+// provider's error code and message (parsed from its envelope) and any
+// Retry-After, and unwraps to [ErrUnauthorized], [ErrForbidden],
+// [ErrRateLimited], [ErrBadRequest], [ErrServer] or [ErrUnexpectedStatus];
+// other failures wrap [ErrTransport], [ErrMalformed],
+// [ErrResponseTooLarge], [ErrCircuitOpen] or [ErrClosed]. "Not in the
+// provider's data" is a miss (a zero Record and a nil error), not an error.
+//
+//   - Every call runs under a deadline (the earlier of [WithTimeout] and the
+//     caller's), every body is read through a size limit
+//     ([WithMaxResponseSize]); a longer or truncated body is an error.
+//   - 5xx answers, timeouts and reset connections are retried
+//     ([WithRetries]) with exponential back-off and jitter, never past the
+//     deadline.
+//   - A 429 honours Retry-After (seconds or an HTTP date), a retry_after
+//     body field and X-RateLimit-Remaining/Reset: requests are not sent
+//     until the provider's wait is over, and fail at once with a
+//     [*StatusError] whose NotSent is true.
+//   - A circuit breaker ([WithCircuitBreaker]) skips a source that keeps
+//     failing for a cool-down; its error wraps [ErrCircuitOpen] and says for
+//     how long.
+//   - Redirects are never followed, so a key is never sent to another host.
+//   - Reserved, private and loopback addresses are never sent out: they are
+//     a miss.
+//
+// API keys never appear in errors, log lines or URLs: they travel in a
+// header only, and every error text is scrubbed of the key.
+//
+// # Caching and deduplication
+//
+// Successful answers, misses included, are cached per address for the
+// [WithCache] TTL (checked on read; no goroutine runs in the background).
+// Errors and 429s are never cached. Concurrent lookups of one address share
+// one request (singleflight); each caller still returns when its own
+// context ends. LookupBatch reuses cached answers, deduplicates the rest and
+// sends one request per chunk of up to 100 addresses.
+//
+// # Thread Safety
+//
+// A Source is safe for concurrent use. Close cancels requests in flight,
+// waits for them, and makes later calls fail with [ErrClosed].
+//
+// # Performance
+//
+// See the figures below, measured with the benchmarks in this package
+// against a local fake server.
+package remote

@@ -1,0 +1,162 @@
+package remote
+
+import (
+	"context"
+	"net/netip"
+	"sync"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/ipintel/ipintel/source"
+)
+
+// limiter is a token bucket. It starts no goroutine: tokens are refilled
+// from the clock when asked.
+type limiter struct {
+	mu     sync.Mutex
+	rate   float64 // tokens per second
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate float64, burst int, now time.Time) *limiter {
+	if burst < 1 {
+		burst = 1
+	}
+	return &limiter{rate: rate, burst: float64(burst), tokens: float64(burst), last: now}
+}
+
+// reserve takes a token and returns how long the caller must wait before
+// using it. If that wait would end after deadline (when non-zero), it takes
+// nothing and reports ok=false.
+func (l *limiter) reserve(now, deadline time.Time) (wait time.Duration, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.After(l.last) {
+		l.tokens += now.Sub(l.last).Seconds() * l.rate
+		if l.tokens > l.burst {
+			l.tokens = l.burst
+		}
+		l.last = now
+	}
+	if l.tokens >= 1 {
+		l.tokens--
+		return 0, true
+	}
+	wait = time.Duration((1 - l.tokens) / l.rate * float64(time.Second))
+	if !deadline.IsZero() && now.Add(wait).After(deadline) {
+		return wait, false
+	}
+	l.tokens--
+	return wait, true
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// breaker is a circuit breaker: after threshold consecutive failures it
+// opens for coolDown, then lets one probe through (half-open); the probe's
+// success closes it, its failure opens it again.
+type breaker struct {
+	mu        sync.Mutex
+	threshold int
+	coolDown  time.Duration
+	failures  int
+	openUntil time.Time
+	probing   bool
+}
+
+// allow reports whether a request may go out now, and if not, how long the
+// cool-down still runs.
+func (b *breaker) allow(now time.Time) (bool, time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failures < b.threshold {
+		return true, 0
+	}
+	if now.Before(b.openUntil) {
+		return false, b.openUntil.Sub(now)
+	}
+	if b.probing {
+		return false, b.coolDown
+	}
+	b.probing = true
+	return true, 0
+}
+
+// record reports a request's outcome. Outcomes that say nothing about the
+// provider's health (a caller's cancellation, a bad request) are not
+// recorded.
+func (b *breaker) record(ok bool, now time.Time) (opened bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	wasProbe := b.probing
+	b.probing = false
+	if ok {
+		b.failures = 0
+		return false
+	}
+	b.failures++
+	if b.failures < b.threshold {
+		return false
+	}
+	b.openUntil = now.Add(b.coolDown)
+	return wasProbe || b.failures == b.threshold
+}
+
+// release ends a probe whose outcome was not recorded.
+func (b *breaker) release() {
+	b.mu.Lock()
+	b.probing = false
+	b.mu.Unlock()
+}
+
+// cache keeps successful answers (misses included) for a TTL, checked on
+// read: no janitor goroutine.
+type cache struct {
+	lru *lru.Cache[netip.Addr, cacheEntry]
+	ttl time.Duration
+}
+
+type cacheEntry struct {
+	rec     source.Record
+	expires time.Time
+}
+
+func newCache(size int, ttl time.Duration) (*cache, error) {
+	c, err := lru.New[netip.Addr, cacheEntry](size)
+	if err != nil {
+		return nil, err
+	}
+	return &cache{lru: c, ttl: ttl}, nil
+}
+
+func (c *cache) get(a netip.Addr, now time.Time) (source.Record, bool) {
+	e, ok := c.lru.Get(a)
+	if !ok {
+		return source.Record{}, false
+	}
+	if !now.Before(e.expires) {
+		c.lru.Remove(a)
+		return source.Record{}, false
+	}
+	return e.rec, true
+}
+
+func (c *cache) put(a netip.Addr, r source.Record, now time.Time) {
+	c.lru.Add(a, cacheEntry{rec: r, expires: now.Add(c.ttl)})
+}

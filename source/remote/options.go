@@ -1,0 +1,224 @@
+package remote
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults used when no option says otherwise.
+const (
+	DefaultTimeout         = 3 * time.Second
+	DefaultRetries         = 2
+	DefaultCacheSize       = 4096
+	DefaultCacheTTL        = 10 * time.Minute
+	DefaultMaxResponseSize = 4 << 20 // bytes; a 100-address batch is ~200 KB
+	DefaultBreakerFailures = 5
+	DefaultBreakerCoolDown = 30 * time.Second
+	DefaultConcurrency     = 8
+)
+
+// An Option configures a source. Options are validated by the constructor.
+type Option func(*settings)
+
+type settings struct {
+	baseURL     string
+	client      *http.Client
+	timeout     time.Duration
+	retries     int
+	rate        float64
+	burst       int
+	cacheSize   int
+	cacheTTL    time.Duration
+	maxBatch    int
+	maxBody     int64
+	failures    int
+	coolDown    time.Duration
+	concurrency int
+	name        string
+	logger      *slog.Logger
+	errs        []string
+}
+
+func defaults() settings {
+	return settings{
+		timeout:     DefaultTimeout,
+		retries:     DefaultRetries,
+		cacheSize:   DefaultCacheSize,
+		cacheTTL:    DefaultCacheTTL,
+		maxBody:     DefaultMaxResponseSize,
+		failures:    DefaultBreakerFailures,
+		coolDown:    DefaultBreakerCoolDown,
+		concurrency: DefaultConcurrency,
+	}
+}
+
+func (s *settings) bad(format string, args ...any) {
+	s.errs = append(s.errs, fmt.Sprintf(format, args...))
+}
+
+// WithBaseURL sends requests to u instead of the provider's public address:
+// a self-hosted deployment, a proxy, or a test server. u is scheme, host and
+// optional path prefix ("https://ipintel.internal/vectra"); it must not
+// carry a query, a fragment or credentials.
+func WithBaseURL(u string) Option {
+	return func(s *settings) { s.baseURL = u }
+}
+
+// WithHTTPClient uses c for requests. The source copies c and replaces its
+// CheckRedirect so that the key is never sent to a redirect target; c's
+// Transport and Timeout are kept.
+func WithHTTPClient(c *http.Client) Option {
+	return func(s *settings) {
+		if c == nil {
+			s.bad("nil HTTP client")
+		}
+		s.client = c
+	}
+}
+
+// WithTimeout bounds each Lookup or LookupBatch call, retries included
+// (default [DefaultTimeout]). The caller's deadline applies too; the earlier
+// wins. It is also the Timeout the source reports in its Traits.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) {
+		if d <= 0 {
+			s.bad("timeout %v is not positive", d)
+		}
+		s.timeout = d
+	}
+}
+
+// WithRetries sets how many times a request is retried after a 5xx, a
+// timeout or a reset connection (default [DefaultRetries]; 0 disables).
+// Retries back off exponentially with jitter and never wait past the
+// deadline.
+func WithRetries(n int) Option {
+	return func(s *settings) {
+		if n < 0 {
+			s.bad("negative retries %d", n)
+		}
+		s.retries = n
+	}
+}
+
+// WithRateLimit limits requests to rps per second with bursts of burst. A
+// request that would have to wait past its deadline fails at once with
+// [ErrRateLimited] instead. By default there is no local limit: the
+// provider's 429 answers are honoured.
+func WithRateLimit(rps float64, burst int) Option {
+	return func(s *settings) {
+		if !(rps > 0) || burst < 1 {
+			s.bad("rate limit %v/s burst %d", rps, burst)
+		}
+		s.rate, s.burst = rps, burst
+	}
+}
+
+// WithRateLimitPerMinute limits requests to n per minute, the way the
+// hosted APIs' plans are written ("60 requests/minute"), with bursts of up
+// to n/10 (at least 1).
+func WithRateLimitPerMinute(n int) Option {
+	return func(s *settings) {
+		if n < 1 {
+			s.bad("rate limit %d/min", n)
+		}
+		s.rate, s.burst = float64(n)/60, max(1, n/10)
+	}
+}
+
+// WithCache keeps up to size answers for ttl (default [DefaultCacheSize],
+// [DefaultCacheTTL]). Answers that the provider does not know the address
+// are cached too; errors and 429s never are. WithCache(0, 0) disables the
+// cache.
+func WithCache(size int, ttl time.Duration) Option {
+	return func(s *settings) {
+		if size < 0 || ttl < 0 || (size > 0) != (ttl > 0) {
+			s.bad("cache size %d ttl %v", size, ttl)
+		}
+		s.cacheSize, s.cacheTTL = size, ttl
+	}
+}
+
+// WithMaxBatch caps the addresses sent in one batch request, below the
+// provider's own limit of 100 when a plan needs it.
+func WithMaxBatch(n int) Option {
+	return func(s *settings) {
+		if n < 1 {
+			s.bad("max batch %d", n)
+		}
+		s.maxBatch = n
+	}
+}
+
+// WithMaxResponseSize bounds the bytes read from one response body (default
+// [DefaultMaxResponseSize]); a longer body is an [ErrResponseTooLarge].
+func WithMaxResponseSize(n int64) Option {
+	return func(s *settings) {
+		if n < 1 {
+			s.bad("max response size %d", n)
+		}
+		s.maxBody = n
+	}
+}
+
+// WithCircuitBreaker opens the circuit after failures consecutive failed
+// calls (5xx, transport errors, malformed bodies, 401/403) and skips the
+// source for coolDown, after which one probe request decides. failures 0
+// disables the breaker. Default [DefaultBreakerFailures],
+// [DefaultBreakerCoolDown].
+func WithCircuitBreaker(failures int, coolDown time.Duration) Option {
+	return func(s *settings) {
+		if failures < 0 || (failures > 0 && coolDown <= 0) {
+			s.bad("circuit breaker %d failures cool-down %v", failures, coolDown)
+		}
+		s.failures, s.coolDown = failures, coolDown
+	}
+}
+
+// WithConcurrency bounds the requests one LookupBatch call has in flight:
+// batch chunks, or single lookups for an API without a batch endpoint
+// (default [DefaultConcurrency]).
+func WithConcurrency(n int) Option {
+	return func(s *settings) {
+		if n < 1 {
+			s.bad("concurrency %d", n)
+		}
+		s.concurrency = n
+	}
+}
+
+// WithName overrides the source's name (default "vectraip", "vpnsignal",
+// "datpaq"), for running two accounts side by side.
+func WithName(name string) Option {
+	return func(s *settings) {
+		if strings.TrimSpace(name) == "" {
+			s.bad("empty name")
+		}
+		s.name = name
+	}
+}
+
+// WithLogger logs requests at Debug and retries, 429s and circuit changes
+// at Warn. Keys are never logged. The default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) { s.logger = l }
+}
+
+// checkBase validates a base URL.
+func checkBase(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("%w: base URL does not parse", ErrConfig)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%w: base URL needs an http or https scheme and a host", ErrConfig)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%w: base URL must not carry credentials, a query or a fragment", ErrConfig)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}

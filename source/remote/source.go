@@ -1,0 +1,451 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/ipintel/ipintel/source"
+)
+
+// Source is a hosted API as a [source.Source]. It also implements
+// [source.Batcher], [source.Describer] and io.Closer. Build one with
+// [VectraIP], [VPNSignal], [Datpaq] or [New].
+type Source struct {
+	api      api
+	name     string
+	key      string
+	base     string
+	client   *http.Client
+	timeout  time.Duration
+	retries  int
+	maxBody  int64
+	maxBatch int
+	conc     int
+	limiter  *limiter
+	breaker  *breaker
+	cache    *cache
+	log      *slog.Logger
+	now      func() time.Time
+	sf       singleflight.Group
+
+	// blockedUntil is when the provider said we may ask again (Retry-After
+	// on a 429, or X-RateLimit-Remaining: 0 with a reset), as Unix nanos.
+	blockedUntil atomic.Int64
+
+	closeCtx context.Context
+	closeFn  context.CancelFunc
+	mu       sync.RWMutex // guards closed and wg.Add against Close
+	closed   bool
+	wg       sync.WaitGroup
+}
+
+// request is one HTTP call an api wants made. path is relative to the base
+// URL and already escaped.
+type request struct {
+	method string
+	path   string
+	query  url.Values
+	body   []byte
+}
+
+// envelope is a provider's error body, parsed.
+type envelope struct {
+	code, message, requestID string
+	retryAfter               time.Duration
+	ok                       bool   // the body was the provider's envelope
+	raw                      string // the body, for Endpoint.NotFound
+}
+
+// api is what differs between providers.
+type api struct {
+	name     string
+	baseURL  string
+	header   string // auth header
+	prefix   string // auth value prefix: "Bearer " or ""
+	maxBatch int
+
+	single func(addr netip.Addr) (request, error)
+	decode func(name string, addr netip.Addr, body []byte) (source.Record, error)
+	// batch and decodeBatch are nil for an API without a batch endpoint.
+	batch       func(addrs []netip.Addr) (request, error)
+	decodeBatch func(name string, addrs []netip.Addr, body []byte) ([]source.Record, error)
+	envelope    func(body []byte) envelope
+	// miss reports whether a non-2xx answer means "not in our data".
+	miss func(status int, env envelope) bool
+}
+
+func newSource(a api, key string, opts []Option) (*Source, error) {
+	st := defaults()
+	for _, o := range opts {
+		if o != nil {
+			o(&st)
+		}
+	}
+	if len(st.errs) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrConfig, strings.Join(st.errs, "; "))
+	}
+	if strings.TrimSpace(key) == "" {
+		return nil, fmt.Errorf("%w: empty API key", ErrConfig)
+	}
+	if strings.ContainsAny(key, "\r\n") {
+		return nil, fmt.Errorf("%w: API key contains a line break", ErrConfig)
+	}
+	raw := a.baseURL
+	if st.baseURL != "" {
+		raw = st.baseURL
+	}
+	base, err := checkBase(raw)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{
+		api:     a,
+		name:    a.name,
+		key:     key,
+		base:    base,
+		timeout: st.timeout,
+		retries: st.retries,
+		maxBody: st.maxBody,
+		conc:    st.concurrency,
+		log:     st.logger,
+		now:     time.Now,
+	}
+	if st.name != "" {
+		s.name = st.name
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.maxBatch = a.maxBatch
+	if st.maxBatch > 0 && (s.maxBatch == 0 || st.maxBatch < s.maxBatch) {
+		s.maxBatch = st.maxBatch
+	}
+	// Never follow redirects: net/http forwards custom headers such as
+	// X-API-Key to any host it is redirected to.
+	c := &http.Client{}
+	if st.client != nil {
+		*c = *st.client
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	s.client = c
+	if st.rate > 0 {
+		s.limiter = newLimiter(st.rate, st.burst, s.now())
+	}
+	if st.failures > 0 {
+		s.breaker = &breaker{threshold: st.failures, coolDown: st.coolDown}
+	}
+	if st.cacheSize > 0 {
+		if s.cache, err = newCache(st.cacheSize, st.cacheTTL); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+	}
+	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
+	return s, nil
+}
+
+// Name implements [source.Source].
+func (s *Source) Name() string { return s.name }
+
+// Describe implements [source.Describer]: a remote source with its timeout
+// and batch limit.
+func (s *Source) Describe() source.Traits {
+	return source.Traits{Remote: true, Timeout: s.timeout, MaxBatch: s.maxBatch}
+}
+
+// Close cancels requests in flight, waits for them to end, and makes later
+// lookups fail with [ErrClosed]. It is safe to call more than once.
+func (s *Source) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.closeFn()
+	s.wg.Wait()
+	return nil
+}
+
+// begin registers a call; it fails once the source is closed.
+func (s *Source) begin() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return fmt.Errorf("remote: %s: %w", s.name, ErrClosed)
+	}
+	s.wg.Add(1)
+	return nil
+}
+
+// sendable reports whether addr may leave the process: public unicast
+// addresses only. The Client rejects the others by default; this is the
+// defensive second check for a Client built WithAllowReserved.
+func sendable(a netip.Addr) bool {
+	a = a.Unmap()
+	if !a.IsValid() || a.Zone() != "" || !a.IsGlobalUnicast() || a.IsPrivate() {
+		return false
+	}
+	for _, p := range reserved {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}
+
+var reserved = func() []netip.Prefix {
+	var ps []netip.Prefix
+	for _, s := range []string{
+		"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+		"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32",
+		"::/128", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "fc00::/7",
+		"2002::/16", "3fff::/20", "5f00::/16",
+	} {
+		ps = append(ps, netip.MustParsePrefix(s))
+	}
+	return ps
+}()
+
+// Lookup implements [source.Source]. Reserved, private and loopback
+// addresses are a miss and are never sent. Answers come from the cache when
+// fresh; concurrent lookups of one address share one request.
+func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, error) {
+	if err := s.begin(); err != nil {
+		return source.Record{}, err
+	}
+	defer s.wg.Done()
+	addr = addr.Unmap()
+	if !sendable(addr) {
+		return source.Record{}, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return source.Record{}, err
+	}
+	if s.cache != nil {
+		if r, ok := s.cache.get(addr, s.now()); ok {
+			return r, nil
+		}
+	}
+	// The flight runs under the source's deadline (or the first caller's,
+	// if earlier) but not the caller's cancellation, so one caller giving
+	// up does not fail the others; Close still cancels it.
+	flightCtx, cancel := s.callContext(context.WithoutCancel(ctx), ctx)
+	ch := s.sf.DoChan(addr.String(), func() (any, error) {
+		defer cancel()
+		// Register the flight so that Close waits for it to end.
+		if err := s.begin(); err != nil {
+			return source.Record{}, err
+		}
+		defer s.wg.Done()
+		return s.lookupOne(flightCtx, addr)
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return source.Record{}, res.Err
+		}
+		return res.Val.(source.Record), nil
+	case <-ctx.Done():
+		return source.Record{}, ctx.Err()
+	}
+}
+
+// callContext derives a context for one call: the earlier of the source's
+// timeout and deadlineFrom's deadline, cancelled by Close.
+func (s *Source) callContext(parent, deadlineFrom context.Context) (context.Context, context.CancelFunc) {
+	d := s.now().Add(s.timeout)
+	if cd, ok := deadlineFrom.Deadline(); ok && cd.Before(d) {
+		d = cd
+	}
+	ctx, cancel := context.WithDeadline(parent, d)
+	stop := context.AfterFunc(s.closeCtx, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
+func (s *Source) lookupOne(ctx context.Context, addr netip.Addr) (source.Record, error) {
+	req, err := s.api.single(addr)
+	if err != nil {
+		return source.Record{}, s.safe(err)
+	}
+	body, miss, err := s.do(ctx, req)
+	if err != nil {
+		return source.Record{}, err
+	}
+	var rec source.Record
+	if !miss {
+		if rec, err = s.api.decode(s.name, addr, body); err != nil {
+			s.recordBreaker(false)
+			return source.Record{}, s.safe(fmt.Errorf("remote: %s: %w", s.name, err))
+		}
+	}
+	if s.cache != nil {
+		s.cache.put(addr, rec, s.now())
+	}
+	return rec, nil
+}
+
+// LookupBatch implements [source.Batcher]: cached answers are reused, the
+// rest deduplicated and sent in chunks of at most the batch limit (one
+// request per chunk) — or, for an API without a batch endpoint, as single
+// requests, at most [WithConcurrency] at a time. Records come back in the
+// order of addrs. If any request fails, LookupBatch returns nil and the
+// errors joined; the answers that did arrive are cached.
+func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.Record, error) {
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	defer s.wg.Done()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]source.Record, len(addrs))
+	idx := make(map[netip.Addr][]int) // addresses still to ask → positions
+	var todo []netip.Addr
+	now := s.now()
+	for i, a := range addrs {
+		a = a.Unmap()
+		if !sendable(a) {
+			continue
+		}
+		if s.cache != nil {
+			if r, ok := s.cache.get(a, now); ok {
+				out[i] = r
+				continue
+			}
+		}
+		if _, dup := idx[a]; !dup {
+			todo = append(todo, a)
+		}
+		idx[a] = append(idx[a], i)
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	var mu sync.Mutex
+	set := func(a netip.Addr, r source.Record) {
+		mu.Lock()
+		for _, i := range idx[a] {
+			out[i] = r
+		}
+		mu.Unlock()
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.conc)
+	var errs []error
+	fail := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
+	if s.api.batch == nil || len(todo) == 1 {
+		for _, a := range todo {
+			g.Go(func() error {
+				r, err := s.Lookup(gctx, a)
+				if err != nil {
+					fail(err)
+					return err
+				}
+				set(a, r)
+				return nil
+			})
+		}
+	} else {
+		size := s.maxBatch
+		if size <= 0 {
+			size = len(todo)
+		}
+		for start := 0; start < len(todo); start += size {
+			chunk := todo[start:min(start+size, len(todo))]
+			g.Go(func() error {
+				recs, err := s.lookupChunk(gctx, chunk)
+				if err != nil {
+					fail(err)
+					return err
+				}
+				for i, a := range chunk {
+					set(a, recs[i])
+				}
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) ([]source.Record, error) {
+	ctx, cancel := s.callContext(ctx, ctx)
+	defer cancel()
+	req, err := s.api.batch(chunk)
+	if err != nil {
+		return nil, s.safe(err)
+	}
+	body, miss, err := s.do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]source.Record, len(chunk))
+	if !miss {
+		recs, err = s.api.decodeBatch(s.name, chunk, body)
+		if err != nil {
+			s.recordBreaker(false)
+			return nil, s.safe(fmt.Errorf("remote: %s: %w", s.name, err))
+		}
+	}
+	if s.cache != nil {
+		now := s.now()
+		for i, a := range chunk {
+			s.cache.put(a, recs[i], now)
+		}
+	}
+	return recs, nil
+}
+
+// safe scrubs the key from err's text, keeping its chain.
+func (s *Source) safe(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *safeError
+	if errors.As(err, &se) && se == err {
+		return err
+	}
+	return &safeError{msg: scrub(err.Error(), s.key, 0), err: err}
+}
+
+func (s *Source) recordBreaker(ok bool) {
+	if s.breaker == nil {
+		return
+	}
+	if s.breaker.record(ok, s.now()) {
+		s.log.Warn("remote: circuit opened", "source", s.name, "cool_down", s.breaker.coolDown)
+	}
+}
+
+// readBody reads at most max bytes; more is an error. The body is closed.
+func readBody(body io.ReadCloser, max int64) ([]byte, error) {
+	defer body.Close()
+	b, err := io.ReadAll(io.LimitReader(body, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, ErrResponseTooLarge
+	}
+	return b, nil
+}
