@@ -1,0 +1,448 @@
+package mmdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	maxminddb "github.com/oschwald/maxminddb-golang/v2"
+
+	"github.com/ipintel/ipintel/source"
+)
+
+// Errors returned by this package; check them with errors.Is.
+var (
+	// ErrClosed is returned by lookups and reloads after [Source.Close].
+	ErrClosed = errors.New("mmdb: source closed")
+	// ErrInvalidDatabase wraps whatever makes a file unreadable as a
+	// MaxMind DB: bad metadata, a corrupt search tree or data section, no
+	// networks with data, a record that does not decode.
+	ErrInvalidDatabase = errors.New("mmdb: invalid database")
+	// ErrUnknownType is returned by Open for a database type ipintel cannot
+	// map by itself; the error is an [*UnknownTypeError].
+	ErrUnknownType = errors.New("mmdb: unknown database type")
+	// ErrTypeChanged is returned by a reload whose new file holds another
+	// type of database than the one loaded.
+	ErrTypeChanged = errors.New("mmdb: database type changed")
+	// ErrSuspicious is returned by a reload whose new file looks poisoned:
+	// one record for the whole address space, or a tree a tenth of the
+	// size of the loaded one.
+	ErrSuspicious = errors.New("mmdb: suspicious database")
+	// ErrTooLarge is returned for a file larger than [WithMaxSize] allows.
+	ErrTooLarge = errors.New("mmdb: file too large")
+	// ErrNoFile is returned by Reload on a source opened from bytes.
+	ErrNoFile = errors.New("mmdb: source has no file to reload")
+)
+
+// UnknownTypeError says which database type could not be mapped and which
+// top-level keys its records have, to help write a [Schema].
+type UnknownTypeError struct {
+	Type string
+	Keys []string
+}
+
+func (e *UnknownTypeError) Error() string {
+	keys := strings.Join(e.Keys, ", ")
+	if keys == "" {
+		keys = "none: records are not maps"
+	}
+	return fmt.Sprintf("mmdb: unknown database type %q (record keys: %s); map it with mmdb.WithSchema",
+		e.Type, keys)
+}
+
+// Is reports whether target is [ErrUnknownType].
+func (e *UnknownTypeError) Is(target error) bool { return target == ErrUnknownType }
+
+// Source answers lookups from one MaxMind DB file. It implements
+// [source.Source], [source.Reloader] and io.Closer.
+type Source struct {
+	name string
+	path string
+	opts options
+
+	cur atomic.Pointer[db]
+
+	mu        sync.Mutex // serialises reloads and Close
+	closed    bool
+	attempted fileState // the file as the last load attempt saw it
+
+	lastErr atomic.Pointer[errBox]
+
+	stop   chan struct{}
+	done   chan struct{}
+	cancel context.CancelFunc
+}
+
+type errBox struct{ err error }
+
+// db is one loaded database: immutable, swapped whole on reload.
+type db struct {
+	r        *maxminddb.Reader
+	dec      *decoder
+	cache    cache
+	ipv4Only bool
+}
+
+// Open opens the MaxMind DB file at path. The file is memory-mapped unless
+// [WithInMemory] or [WithWatch] is given.
+func Open(path string, opts ...Option) (*Source, error) {
+	s, err := newSource(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.path = path
+	d, st, err := s.loadFile(context.Background(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("mmdb: open %s: %w", path, err)
+	}
+	s.attempted = st
+	s.cur.Store(d)
+	if s.opts.watch > 0 {
+		var ctx context.Context
+		ctx, s.cancel = context.WithCancel(context.Background())
+		s.stop, s.done = make(chan struct{}), make(chan struct{})
+		go s.watch(ctx)
+	}
+	return s, nil
+}
+
+// OpenBytes opens a MaxMind DB held in b. The source keeps b: do not
+// modify it afterwards. Such a source cannot reload; [WithWatch] is
+// refused.
+func OpenBytes(b []byte, opts ...Option) (*Source, error) {
+	s, err := newSource(opts)
+	if err != nil {
+		return nil, err
+	}
+	if s.opts.watch > 0 {
+		return nil, fmt.Errorf("%w: WithWatch needs a file", ErrInvalidOption)
+	}
+	d, err := s.loadBytes(b, nil)
+	if err != nil {
+		return nil, fmt.Errorf("mmdb: open: %w", err)
+	}
+	s.cur.Store(d)
+	return s, nil
+}
+
+func newSource(opts []Option) (*Source, error) {
+	s := &Source{opts: defaultOptions()}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s.opts); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Name returns the name given with [WithName], or the database type in
+// lower case.
+func (s *Source) Name() string { return s.name }
+
+// Lookup returns what the database knows about addr. A miss is a zero
+// [source.Record] and a nil error. The Geo, Network and Signals of the
+// record are shared with other lookups (they live in the decoded-record
+// cache) and must not be modified.
+func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return source.Record{}, err
+	}
+	d := s.cur.Load()
+	if d == nil {
+		return source.Record{}, ErrClosed
+	}
+	rec, err := d.lookup(addr.Unmap())
+	// Keep d, and so its reader, reachable until the lookup is done: a
+	// reader replaced by a reload is released only when no lookup holds it.
+	runtime.KeepAlive(d)
+	return rec, err
+}
+
+func (d *db) lookup(addr netip.Addr) (source.Record, error) {
+	if !addr.IsValid() || (d.ipv4Only && !addr.Is4()) {
+		return source.Record{}, nil
+	}
+	res := d.r.Lookup(addr)
+	if err := res.Err(); err != nil {
+		return source.Record{}, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+	}
+	if !res.Found() {
+		return source.Record{}, nil
+	}
+	off := res.Offset()
+	e := d.cache.get(off)
+	if e == nil {
+		var err error
+		if e, err = d.dec.decode(res, off); err != nil {
+			return source.Record{}, err
+		}
+		d.cache.put(e)
+	}
+	if e.empty() {
+		return source.Record{}, nil
+	}
+	return source.Record{Prefix: res.Prefix(), Geo: e.geo, Network: e.network, Signals: e.signals}, nil
+}
+
+// DatabaseType returns the database_type of the loaded file's metadata.
+func (s *Source) DatabaseType() string {
+	if d := s.cur.Load(); d != nil {
+		return d.r.Metadata.DatabaseType
+	}
+	return ""
+}
+
+// Metadata returns the loaded file's metadata; the zero Metadata after
+// Close.
+func (s *Source) Metadata() maxminddb.Metadata {
+	if d := s.cur.Load(); d != nil {
+		return d.r.Metadata
+	}
+	return maxminddb.Metadata{}
+}
+
+// LastReloadError returns why the last reload failed, or nil when it
+// succeeded or none was tried.
+func (s *Source) LastReloadError() error {
+	if b := s.lastErr.Load(); b != nil {
+		return b.err
+	}
+	return nil
+}
+
+// Close stops the watcher and makes later lookups fail with [ErrClosed].
+// Lookups already running finish on the data they started with; the
+// memory map is released once none holds it. Close is idempotent.
+func (s *Source) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.cur.Store(nil)
+	s.mu.Unlock()
+	if s.stop != nil {
+		s.cancel()
+		close(s.stop)
+		<-s.done
+	}
+	return nil
+}
+
+// loadFile reads or maps the file at s.path and checks it against prev
+// (nil on the first load).
+func (s *Source) loadFile(ctx context.Context, prev *db) (*db, fileState, error) {
+	st, err := statFile(s.path)
+	if err != nil {
+		return nil, fileState{}, err
+	}
+	if s.opts.inMemory {
+		b, err := readFile(ctx, s.path, st, s.opts.maxSize)
+		if err != nil {
+			return nil, st, err
+		}
+		d, err := s.loadBytes(b, prev)
+		return d, st, err
+	}
+	r, err := maxminddb.Open(s.path)
+	if err != nil {
+		return nil, st, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+	}
+	d, err := s.build(r, prev)
+	if err != nil {
+		_ = r.Close() // no lookup has seen r
+	}
+	return d, st, err
+}
+
+func (s *Source) loadBytes(b []byte, prev *db) (*db, error) {
+	r, err := maxminddb.OpenBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+	}
+	return s.build(r, prev)
+}
+
+// build checks a freshly opened reader and wraps it. On the first load it
+// picks the mapping and the name; on a reload it insists on the same
+// database type and refuses a file that looks poisoned.
+func (s *Source) build(r *maxminddb.Reader, prev *db) (d *db, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d, err = nil, fmt.Errorf("%w: panic while checking: %v", ErrInvalidDatabase, p)
+		}
+	}()
+	md := r.Metadata
+	if md.BinaryFormatMajorVersion != 2 || (md.IPVersion != 4 && md.IPVersion != 6) || md.NodeCount == 0 {
+		return nil, fmt.Errorf("%w: format %d, IP version %d, %d nodes", ErrInvalidDatabase,
+			md.BinaryFormatMajorVersion, md.IPVersion, md.NodeCount)
+	}
+	if s.opts.verify {
+		if err := r.Verify(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+		}
+	}
+	samples, err := sample(r)
+	if err != nil {
+		return nil, err
+	}
+	var dec *decoder
+	if prev != nil {
+		if t, want := md.DatabaseType, prev.r.Metadata.DatabaseType; t != want {
+			return nil, fmt.Errorf("%w: %q, want %q", ErrTypeChanged, t, want)
+		}
+		if old := prev.r.Metadata.NodeCount; md.NodeCount*10 < old {
+			return nil, fmt.Errorf("%w: %d search-tree nodes, down from %d", ErrSuspicious, md.NodeCount, old)
+		}
+		if len(samples) == 1 && samples[0].Prefix().Bits() == 0 {
+			return nil, fmt.Errorf("%w: one record covers every address", ErrSuspicious)
+		}
+		dec = prev.dec
+	} else {
+		if dec, err = s.newDecoder(md.DatabaseType, samples); err != nil {
+			return nil, err
+		}
+	}
+	// The probe: every sampled record must decode through the mapping.
+	for _, res := range samples {
+		if _, err := dec.decode(res, res.Offset()); err != nil {
+			return nil, err
+		}
+	}
+	return &db{r: r, dec: dec, cache: newCache(s.opts.cacheSize), ipv4Only: md.IPVersion == 4}, nil
+}
+
+// sample returns up to 16 networks with data from the start of the tree.
+// The walk is bounded, so a corrupt tree cannot make it loop.
+func sample(r *maxminddb.Reader) ([]maxminddb.Result, error) {
+	const maxSamples, maxSteps = 16, 1 << 14
+	var out []maxminddb.Result
+	steps := 0
+	for res := range r.Networks(maxminddb.IncludeNetworksWithoutData()) {
+		if err := res.Err(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+		}
+		if res.Found() {
+			out = append(out, res)
+		}
+		steps++
+		if len(out) == maxSamples || steps == maxSteps {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no networks with data", ErrInvalidDatabase)
+	}
+	return out, nil
+}
+
+func (s *Source) newDecoder(dbType string, samples []maxminddb.Result) (*decoder, error) {
+	dec := &decoder{lang: s.opts.lang}
+	switch {
+	case s.opts.schema != nil:
+		c, err := s.opts.schema.compile()
+		if err != nil {
+			return nil, err
+		}
+		dec.layout, dec.schema = layoutSchema, c
+	default:
+		l, implicit, ok := detect(dbType)
+		if !ok {
+			keys, err := topKeys(samples)
+			if err != nil {
+				return nil, err
+			}
+			if l, ok = sniff(keys); !ok {
+				return nil, &UnknownTypeError{Type: dbType, Keys: keys}
+			}
+		}
+		dec.layout, dec.implicit = l, implicit
+	}
+	s.name = s.opts.name
+	if s.name == "" {
+		s.name = defaultName(dbType)
+	}
+	dec.name = s.name
+	return dec, nil
+}
+
+func defaultName(dbType string) string {
+	n := strings.ToLower(strings.Join(strings.Fields(dbType), "-"))
+	if n == "" {
+		return "mmdb"
+	}
+	return n
+}
+
+// topKeys returns the sorted top-level keys found in the sampled records.
+func topKeys(samples []maxminddb.Result) ([]string, error) {
+	set := map[string]bool{}
+	for _, res := range samples {
+		var m map[string]any
+		if err := res.Decode(&m); err != nil {
+			continue // not a map: no keys to report
+		}
+		for k := range m {
+			set[k] = true
+		}
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) > 24 {
+		keys = append(keys[:24], "…")
+	}
+	return keys, nil
+}
+
+// logf reports a reload outcome to the callback, the logger and
+// LastReloadError.
+func (s *Source) report(err error) {
+	s.lastErr.Store(&errBox{err})
+	if s.opts.onReload != nil {
+		s.opts.onReload(err)
+	}
+	if l := s.opts.logger; l != nil {
+		if err != nil {
+			l.Warn("mmdb: reload refused, keeping the loaded database", slog.String("source", s.name),
+				slog.String("path", s.path), slog.Any("error", err))
+		} else {
+			l.Info("mmdb: reloaded", slog.String("source", s.name), slog.String("path", s.path),
+				slog.Time("build_time", s.Metadata().BuildTime()))
+		}
+	}
+}
+
+// fileState identifies a version of a file: its identity (device and
+// inode), size and modification time.
+type fileState struct{ fi os.FileInfo }
+
+func statFile(path string) (fileState, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileState{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return fileState{}, fmt.Errorf("mmdb: %s is not a regular file", path)
+	}
+	return fileState{fi}, nil
+}
+
+func (a fileState) same(b fileState) bool {
+	return a.fi != nil && b.fi != nil && os.SameFile(a.fi, b.fi) &&
+		a.fi.Size() == b.fi.Size() && a.fi.ModTime().Equal(b.fi.ModTime())
+}
