@@ -1,0 +1,185 @@
+package ipintel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ipintel/ipintel/source"
+)
+
+// Client answers lookups from its sources. It is safe for concurrent use;
+// build one at start-up and share it.
+type Client struct {
+	sources       []sourceEntry // in WithSources order
+	hasRemote     bool
+	scorer        Scorer
+	cache         *resultCache // nil when disabled
+	concurrency   int
+	maxBatch      int
+	allowReserved bool
+	log           *slog.Logger
+
+	// ctx is cancelled by Close, which aborts remote calls in flight.
+	ctx    context.Context
+	cancel context.CancelFunc
+	closed atomic.Bool
+	// mu orders goroutine starts against Close: a goroutine is only
+	// started (wg.Add) under mu.RLock while not closed.
+	mu sync.RWMutex
+	wg sync.WaitGroup
+}
+
+// sourceEntry is a source with what the Client needs to call it.
+type sourceEntry struct {
+	src     source.Source
+	name    string
+	remote  bool
+	timeout time.Duration // for remote sources
+	batcher source.Batcher
+	// maxBatch is the most addresses one batcher call takes; 0: no limit.
+	maxBatch int
+}
+
+// New builds a Client. With no options it has no sources: every lookup is a
+// valid, empty answer. Options are checked here; a bad one is an error
+// wrapping [ErrInvalidOption].
+func New(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{
+		scorer:        cfg.scorer,
+		concurrency:   cfg.concurrency,
+		maxBatch:      cfg.maxBatch,
+		allowReserved: cfg.allowReserved,
+		log:           cfg.logger,
+	}
+	if c.scorer == nil {
+		c.scorer = DefaultScorer()
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	seen := make(map[string]bool, len(cfg.sources))
+	for _, s := range cfg.sources {
+		name := s.Name()
+		if name == "" {
+			return nil, fmt.Errorf("%w: a source (%T) has an empty Name", ErrInvalidOption, s)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("%w: two sources are named %q", ErrInvalidOption, name)
+		}
+		seen[name] = true
+		t := source.TraitsOf(s)
+		e := sourceEntry{src: s, name: name, remote: t.Remote, maxBatch: max(t.MaxBatch, 0)}
+		if e.remote {
+			e.timeout = t.Timeout
+			if e.timeout <= 0 {
+				e.timeout = cfg.remoteTimeout
+			}
+			c.hasRemote = true
+		}
+		e.batcher, _ = s.(source.Batcher)
+		c.sources = append(c.sources, e)
+	}
+	if cfg.cacheSize > 0 {
+		var err error
+		if c.cache, err = newResultCache(cfg.cacheSize, cfg.cacheTTL); err != nil {
+			return nil, err
+		}
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	return c, nil
+}
+
+// Sources returns the Client's sources in priority order.
+func (c *Client) Sources() []source.Source {
+	out := make([]source.Source, len(c.sources))
+	for i, e := range c.sources {
+		out[i] = e.src
+	}
+	return out
+}
+
+// Reload asks every source that implements [source.Reloader] to reload,
+// and returns their errors joined. A source whose reload fails keeps its
+// last good data. The result cache is purged after any successful reload.
+func (c *Client) Reload(ctx context.Context) error {
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	var errs []error
+	reloaded := false
+	for _, e := range c.sources {
+		r, ok := e.src.(source.Reloader)
+		if !ok {
+			continue
+		}
+		if err := r.Reload(ctx); err != nil {
+			errs = append(errs, &SourceError{Source: e.name, Err: err})
+			continue
+		}
+		reloaded = true
+	}
+	if reloaded && c.cache != nil {
+		c.cache.purge()
+	}
+	return errors.Join(errs...)
+}
+
+// Close stops the Client: it aborts remote calls in flight, waits for every
+// goroutine the Client started to return, and closes each source that
+// implements io.Closer, returning their errors joined. Lookups after Close
+// fail with [ErrClosed]. Close is safe to call more than once; later calls
+// return nil.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	already := c.closed.Swap(true)
+	c.mu.Unlock()
+	if already {
+		return nil
+	}
+	c.cancel()
+	c.wg.Wait()
+	var errs []error
+	for _, e := range c.sources {
+		if cl, ok := e.src.(io.Closer); ok {
+			if err := cl.Close(); err != nil {
+				c.log.Warn("ipintel: closing source", "source", e.name, "error", err)
+				errs = append(errs, &SourceError{Source: e.name, Err: err})
+			}
+		}
+	}
+	if c.cache != nil {
+		c.cache.purge()
+	}
+	return errors.Join(errs...)
+}
+
+// goStart runs f in a goroutine that Close waits for. It reports false,
+// without running f, once the Client is closed.
+func (c *Client) goStart(f func()) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed.Load() {
+		return false
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		f()
+	}()
+	return true
+}

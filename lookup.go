@@ -1,0 +1,209 @@
+package ipintel
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/ipintel/ipintel/source"
+)
+
+// Lookup answers for one textual address. Spaces, tabs and line ends around
+// it are trimmed; IPv4-mapped IPv6 ("::ffff:1.2.3.4") is treated as IPv4.
+// Malformed or zoned input fails with an [*AddrError] wrapping
+// [ErrInvalidIP]; special-purpose addresses (private, loopback, CGNAT,
+// documentation…) with one wrapping [ErrReservedIP] unless the Client was
+// built WithAllowReserved.
+//
+// An address no source knows is not an error: the Result has Meta.Found
+// false. A source that fails or times out does not fail the lookup either:
+// its error is in Meta.Errors and the other sources still answer. Lookup
+// returns an error only for bad input, a closed Client, or a context that
+// is already done when it is called.
+func (c *Client) Lookup(ctx context.Context, ip string) (*Result, error) {
+	addr, err := parseAddr(ip)
+	if err != nil {
+		return nil, err
+	}
+	return c.lookup(ctx, addr, ip)
+}
+
+// LookupAddr is [Client.Lookup] for an address already parsed. The zero
+// Addr and zoned addresses fail with [ErrInvalidIP].
+func (c *Client) LookupAddr(ctx context.Context, addr netip.Addr) (*Result, error) {
+	addr, err := checkAddr(addr)
+	if err != nil {
+		return nil, err
+	}
+	return c.lookup(ctx, addr, "")
+}
+
+// admit applies the checks every lookup of a valid address passes. input is
+// the caller's text, for errors; "" means the address itself.
+func (c *Client) admit(addr netip.Addr, input string) error {
+	if !c.allowReserved {
+		if why := reservedReason(addr); why != "" {
+			if input == "" {
+				input = addr.String()
+			}
+			return newAddrError(input, why, ErrReservedIP)
+		}
+	}
+	return nil
+}
+
+func (c *Client) lookup(ctx context.Context, addr netip.Addr, input string) (*Result, error) {
+	if err := c.admit(addr, input); err != nil {
+		return nil, err
+	}
+	if c.closed.Load() {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if c.cache != nil {
+		return c.lookupCached(ctx, addr)
+	}
+	return c.resolve(ctx, addr), nil
+}
+
+// answer is one source's reply.
+type answer struct {
+	rec source.Record
+	err error
+}
+
+// inlineSources is how many sources a lookup handles without allocating
+// room for their answers.
+const inlineSources = 8
+
+// resolve asks every source about addr and builds the Result.
+func (c *Client) resolve(ctx context.Context, addr netip.Addr) *Result {
+	start := time.Now()
+	var buf [inlineSources]answer
+	var ans []answer
+	if len(c.sources) <= inlineSources {
+		ans = buf[:len(c.sources)]
+	} else {
+		ans = make([]answer, len(c.sources))
+	}
+	var pending *remoteCalls
+	if c.hasRemote {
+		pending = c.startRemote(ctx, addr)
+	}
+	for i := range c.sources {
+		if e := &c.sources[i]; !e.remote {
+			ans[i].rec, ans[i].err = callLookup(ctx, e.src, addr)
+		}
+	}
+	if pending != nil {
+		pending.wait(ctx, ans)
+	}
+	return c.build(addr, ans, start)
+}
+
+// callLookup asks one source, turning a panic into an error.
+func callLookup(ctx context.Context, s source.Source, addr netip.Addr) (rec source.Record, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rec, err = source.Record{}, fmt.Errorf("%w: %v", ErrSourcePanic, p)
+		}
+	}()
+	return s.Lookup(ctx, addr)
+}
+
+// callBatch asks one batching source, turning a panic or an answer of the
+// wrong length into an error.
+func callBatch(ctx context.Context, b source.Batcher, addrs []netip.Addr) (recs []source.Record, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			recs, err = nil, fmt.Errorf("%w: %v", ErrSourcePanic, p)
+		}
+	}()
+	recs, err = b.LookupBatch(ctx, addrs)
+	if err == nil && len(recs) != len(addrs) {
+		return nil, fmt.Errorf("%w: %d records for %d addresses", ErrBadBatchAnswer, len(recs), len(addrs))
+	}
+	return recs, err
+}
+
+// remoteCalls are the remote sources' lookups of one address, in flight.
+type remoteCalls struct {
+	results  chan remoteAnswer
+	started  []int // indexes into Client.sources
+	deadline time.Time
+}
+
+type remoteAnswer struct {
+	i int
+	answer
+}
+
+// remoteGrace is how long past a remote source's own deadline the Client
+// waits for it to return before giving up on it. A well-behaved source
+// returns at its deadline; one that ignores its context is abandoned (its
+// goroutine ends when it returns, and Close waits for it).
+const remoteGrace = 50 * time.Millisecond
+
+// startRemote starts one goroutine per remote source, each under that
+// source's deadline and cancelled by Close.
+func (c *Client) startRemote(ctx context.Context, addr netip.Addr) *remoteCalls {
+	rc := &remoteCalls{results: make(chan remoteAnswer, len(c.sources))}
+	now := time.Now()
+	for i := range c.sources {
+		e := &c.sources[i]
+		if !e.remote {
+			continue
+		}
+		if d := now.Add(e.timeout + remoteGrace); d.After(rc.deadline) {
+			rc.deadline = d
+		}
+		ok := c.goStart(func() {
+			cctx, cancel := context.WithTimeout(ctx, e.timeout)
+			stop := context.AfterFunc(c.ctx, cancel)
+			rec, err := callLookup(cctx, e.src, addr)
+			stop()
+			cancel()
+			rc.results <- remoteAnswer{i, answer{rec, err}}
+		})
+		if ok {
+			rc.started = append(rc.started, i)
+		} else {
+			rc.results <- remoteAnswer{i, answer{err: ErrClosed}}
+			rc.started = append(rc.started, i)
+		}
+	}
+	return rc
+}
+
+// wait collects the remote answers into ans until all have arrived, the
+// last deadline (plus grace) passes, or ctx is done. Sources that did not
+// answer get an error saying why.
+func (rc *remoteCalls) wait(ctx context.Context, ans []answer) {
+	got := make(map[int]bool, len(rc.started))
+	timer := time.NewTimer(time.Until(rc.deadline))
+	defer timer.Stop()
+	for len(got) < len(rc.started) {
+		select {
+		case r := <-rc.results:
+			ans[r.i] = r.answer
+			got[r.i] = true
+		case <-timer.C:
+			rc.abandon(ans, got, fmt.Errorf("did not return by its deadline: %w", context.DeadlineExceeded))
+			return
+		case <-ctx.Done():
+			rc.abandon(ans, got, ctx.Err())
+			return
+		}
+	}
+}
+
+func (rc *remoteCalls) abandon(ans []answer, got map[int]bool, err error) {
+	for _, i := range rc.started {
+		if !got[i] {
+			ans[i] = answer{err: err}
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package ipintel
+
+import (
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/ipintel/ipintel/source"
+)
+
+// Option configures a Client in [New].
+type Option func(*config) error
+
+type config struct {
+	sources       []source.Source
+	scorer        Scorer
+	cacheSize     int
+	cacheTTL      time.Duration
+	concurrency   int
+	maxBatch      int
+	allowReserved bool
+	remoteTimeout time.Duration
+	logger        *slog.Logger
+}
+
+// Defaults of the options.
+const (
+	// DefaultRemoteTimeout is the deadline for one call of a remote source
+	// that does not state its own (source.Traits.Timeout).
+	DefaultRemoteTimeout = 2 * time.Second
+	// defaultMinConcurrency is the least WithConcurrency default: batches
+	// are often waiting on remote sources, not on the CPU.
+	defaultMinConcurrency = 8
+)
+
+func defaultConfig() config {
+	return config{
+		concurrency:   max(defaultMinConcurrency, runtime.GOMAXPROCS(0)),
+		remoteTimeout: DefaultRemoteTimeout,
+	}
+}
+
+// WithSources sets the data sources, in priority order: when two sources
+// both know a geo or network field, the earlier one wins. Calling it again
+// appends. The slice is copied.
+func WithSources(srcs ...source.Source) Option {
+	return func(c *config) error {
+		for i, s := range srcs {
+			if s == nil {
+				return fmt.Errorf("%w: WithSources: source %d is nil", ErrInvalidOption, i)
+			}
+		}
+		c.sources = append(c.sources, srcs...)
+		return nil
+	}
+}
+
+// WithScorer replaces the default [WeightedScorer].
+func WithScorer(s Scorer) Option {
+	return func(c *config) error {
+		if s == nil {
+			return fmt.Errorf("%w: WithScorer(nil)", ErrInvalidOption)
+		}
+		c.scorer = s
+		return nil
+	}
+}
+
+// WithCache keeps up to size results for ttl, keyed by address. Concurrent
+// lookups of one uncached address share one lookup. A result in which any
+// source failed is not cached. Zero size (the default) disables the cache;
+// a zero ttl means entries do not expire (they are only evicted).
+func WithCache(size int, ttl time.Duration) Option {
+	return func(c *config) error {
+		if size < 0 || ttl < 0 {
+			return fmt.Errorf("%w: WithCache(%d, %v): size and ttl must not be negative", ErrInvalidOption, size, ttl)
+		}
+		c.cacheSize, c.cacheTTL = size, ttl
+		return nil
+	}
+}
+
+// WithConcurrency bounds how many goroutines a LookupBatch or LookupSeq
+// uses, and how many remote calls one batch makes at once. The default is
+// GOMAXPROCS or 8, whichever is larger.
+func WithConcurrency(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("%w: WithConcurrency(%d): must be at least 1", ErrInvalidOption, n)
+		}
+		c.concurrency = n
+		return nil
+	}
+}
+
+// WithMaxBatch rejects batches of more than n entries with
+// [ErrBatchTooLarge]. Zero, the default, means no limit; the hosted APIs
+// cap batches at 100.
+func WithMaxBatch(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("%w: WithMaxBatch(%d): must not be negative", ErrInvalidOption, n)
+		}
+		c.maxBatch = n
+		return nil
+	}
+}
+
+// WithAllowReserved lets private, loopback, link-local and other
+// special-purpose addresses be looked up instead of rejected with
+// [ErrReservedIP]. Remote sources should still refuse to send them out.
+func WithAllowReserved() Option {
+	return func(c *config) error {
+		c.allowReserved = true
+		return nil
+	}
+}
+
+// WithRemoteTimeout sets the deadline for one call of a remote source that
+// does not state its own. The default is [DefaultRemoteTimeout].
+func WithRemoteTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: WithRemoteTimeout(%v): must be positive", ErrInvalidOption, d)
+		}
+		c.remoteTimeout = d
+		return nil
+	}
+}
+
+// WithLogger logs source failures (at Debug level, as they are also in
+// Meta.Errors) and Close problems. The default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return fmt.Errorf("%w: WithLogger(nil)", ErrInvalidOption)
+		}
+		c.logger = l
+		return nil
+	}
+}
