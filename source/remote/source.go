@@ -249,6 +249,9 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 		defer s.wg.Done()
 		return s.lookupOne(flightCtx, addr)
 	})
+	if testHookJoined != nil {
+		testHookJoined()
+	}
 	select {
 	case res := <-ch:
 		if res.Err != nil {
@@ -259,6 +262,9 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 		return source.Record{}, ctx.Err()
 	}
 }
+
+// testHookJoined is called once a Lookup waits on its flight (tests only).
+var testHookJoined func()
 
 // callContext derives a context for one call: the earlier of the source's
 // timeout and deadlineFrom's deadline, cancelled by Close.
