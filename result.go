@@ -3,6 +3,7 @@ package ipintel
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -97,6 +98,26 @@ func (id RequestID) MarshalText() ([]byte, error) {
 	b[23] = '-'
 	hex.Encode(b[24:], id[10:])
 	return b, nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler for the UUID form.
+func (id *RequestID) UnmarshalText(b []byte) error {
+	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
+		return errors.New("ipintel: request id is not a UUID")
+	}
+	var raw [32]byte
+	n := 0
+	for i, c := range b {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			continue
+		}
+		raw[n] = c
+		n++
+	}
+	if _, err := hex.Decode(id[:], raw[:]); err != nil {
+		return errors.New("ipintel: request id is not a UUID")
+	}
+	return nil
 }
 
 // Privacy summarises the anonymity signals: each flag is set when any
