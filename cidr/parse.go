@@ -1,0 +1,184 @@
+package cidr
+
+import (
+	"errors"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Errors returned by the parse helpers and collected by [Builder]. Check them
+// with errors.Is.
+var (
+	// ErrInvalidPrefix is returned for text or a value that is not an IP
+	// address or CIDR prefix.
+	ErrInvalidPrefix = errors.New("cidr: invalid address or prefix")
+	// ErrInvalidRange is returned for a range whose ends are not addresses of
+	// the same family in ascending order.
+	ErrInvalidRange = errors.New("cidr: invalid address range")
+)
+
+// ParsePrefix parses a bare address ("192.0.2.1", "2001:db8::1") as a
+// single-address prefix (/32 or /128) or a CIDR prefix ("192.0.2.0/24").
+//
+// A prefix with host bits set ("192.0.2.1/24") is masked to its network
+// ("192.0.2.0/24") and masked reports true, so a caller can count such lines.
+// An IPv4-mapped IPv6 prefix of length /96 or longer becomes the IPv4 prefix
+// it maps. Zoned addresses are rejected.
+func ParsePrefix(s string) (p netip.Prefix, masked bool, err error) {
+	if strings.IndexByte(s, '/') < 0 {
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			return netip.Prefix{}, false, errorf(ErrInvalidPrefix, s)
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), false, nil
+	}
+	p, err = netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, false, errorf(ErrInvalidPrefix, s)
+	}
+	p, ok := normalize(p)
+	if !ok {
+		return netip.Prefix{}, false, errorf(ErrInvalidPrefix, s)
+	}
+	return p.Masked(), p.Masked() != p, nil
+}
+
+// normalize unmaps an IPv4-mapped IPv6 prefix and rejects invalid or zoned
+// prefixes. It does not mask.
+func normalize(p netip.Prefix) (netip.Prefix, bool) {
+	if !p.IsValid() || p.Addr().Zone() != "" {
+		return netip.Prefix{}, false
+	}
+	if a := p.Addr(); a.Is4In6() {
+		if p.Bits() < 96 {
+			return p, true
+		}
+		return netip.PrefixFrom(a.Unmap(), p.Bits()-96), true
+	}
+	return p, true
+}
+
+// ParseRange parses an inclusive address range written "from-to" or
+// "from - to" (any blanks around the dash). Both ends must be of the same
+// family and from must not be after to.
+func ParseRange(s string) (from, to netip.Addr, err error) {
+	i := rangeDash(s)
+	if i < 0 {
+		return netip.Addr{}, netip.Addr{}, errorf(ErrInvalidRange, s)
+	}
+	from, err1 := netip.ParseAddr(strings.TrimSpace(s[:i]))
+	to, err2 := netip.ParseAddr(strings.TrimSpace(s[i+1:]))
+	if err1 != nil || err2 != nil || from.Zone() != "" || to.Zone() != "" {
+		return netip.Addr{}, netip.Addr{}, errorf(ErrInvalidRange, s)
+	}
+	from, to = from.Unmap(), to.Unmap()
+	if from.BitLen() != to.BitLen() || to.Less(from) {
+		return netip.Addr{}, netip.Addr{}, errorf(ErrInvalidRange, s)
+	}
+	return from, to, nil
+}
+
+// rangeDash finds the dash separating a range's ends, or -1. IPv6 addresses
+// never contain a dash, so the first one is the separator.
+func rangeDash(s string) int { return strings.IndexByte(s, '-') }
+
+// AppendRange appends the fewest prefixes that exactly cover the inclusive
+// range from–to to dst. It appends nothing and returns [ErrInvalidRange] when
+// the ends are invalid, of different families, or out of order.
+func AppendRange(dst []netip.Prefix, from, to netip.Addr) ([]netip.Prefix, error) {
+	if !from.IsValid() || !to.IsValid() || from.Zone() != "" || to.Zone() != "" {
+		return dst, ErrInvalidRange
+	}
+	from, to = from.Unmap(), to.Unmap()
+	if from.BitLen() != to.BitLen() || to.Less(from) {
+		return dst, ErrInvalidRange
+	}
+	for {
+		// Widen the prefix at from while it stays aligned and inside the
+		// range.
+		bits := from.BitLen()
+		for bits > 0 {
+			p := netip.PrefixFrom(from, bits-1)
+			if p.Masked().Addr() != from || to.Less(lastAddr(p)) {
+				break
+			}
+			bits--
+		}
+		p := netip.PrefixFrom(from, bits)
+		dst = append(dst, p)
+		last := lastAddr(p)
+		if last == to {
+			return dst, nil
+		}
+		from = last.Next()
+	}
+}
+
+// Parse parses one entry in any of the forms a feed uses — a bare address, a
+// CIDR prefix or a range — and appends its prefixes to dst. masked reports a
+// CIDR whose host bits were set and have been cleared (see [ParsePrefix]).
+func Parse(dst []netip.Prefix, s string) (out []netip.Prefix, masked bool, err error) {
+	if rangeDash(s) >= 0 {
+		from, to, err := ParseRange(s)
+		if err != nil {
+			return dst, false, err
+		}
+		out, err = AppendRange(dst, from, to)
+		return out, false, err
+	}
+	p, masked, err := ParsePrefix(s)
+	if err != nil {
+		return dst, false, err
+	}
+	return append(dst, p), masked, nil
+}
+
+// lastAddr returns the highest address in p, which must be valid.
+func lastAddr(p netip.Prefix) netip.Addr {
+	a := p.Addr()
+	bits := p.Bits()
+	if a.Is4() {
+		b := a.As4()
+		setHostBits(b[:], bits)
+		return netip.AddrFrom4(b)
+	}
+	b := a.As16()
+	setHostBits(b[:], bits)
+	return netip.AddrFrom16(b)
+}
+
+func setHostBits(b []byte, bits int) {
+	for i := range b {
+		switch {
+		case bits >= 8:
+			bits -= 8
+		case bits > 0:
+			b[i] |= 0xff >> bits
+			bits = 0
+		default:
+			b[i] = 0xff
+		}
+	}
+}
+
+// errorf wraps sentinel with the offending input, quoted and cut to 64
+// bytes so an error never echoes a whole hostile line.
+func errorf(sentinel error, s string) error {
+	const max = 64
+	q := s
+	if len(q) > max {
+		q = q[:max]
+		return &inputError{sentinel, strconv.Quote(q) + "…"}
+	}
+	return &inputError{sentinel, strconv.Quote(q)}
+}
+
+type inputError struct {
+	err   error
+	input string
+}
+
+func (e *inputError) Error() string { return e.err.Error() + ": " + e.input }
+func (e *inputError) Unwrap() error { return e.err }

@@ -1,0 +1,431 @@
+package cidr
+
+import (
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"iter"
+	"net/netip"
+	"slices"
+
+	"github.com/gaissmai/bart"
+)
+
+// ErrTooLarge is returned by [Builder.Table] when the table would hold more
+// distinct value groups than it can index (2³² − 1).
+var ErrTooLarge = errors.New("cidr: table too large")
+
+// maxErrors is how many invalid inputs a Builder keeps; the rest are counted.
+const maxErrors = 10
+
+// Builder collects prefixes and their values and freezes them into a
+// [Table]. The zero Builder is ready to use. A Builder is not safe for
+// concurrent use; the Table it builds is.
+//
+// Invalid input does not stop the build: Add and AddRange skip it and
+// remember the error, and [Builder.Table] reports them all at once, as
+// netipx.IPSetBuilder does.
+type Builder[V comparable] struct {
+	entries []entry[V]
+	errs    []error
+	nerrs   int
+	masked  int
+}
+
+// entry is one added pair, kept without pointers (a netip.Prefix holds
+// one) so that a million of them cost the garbage collector nothing to scan.
+type entry[V comparable] struct {
+	hi, lo uint64 // the masked address, 16 bytes big-endian
+	seq    uint32 // insertion order, to keep a prefix's values in order
+	bits   uint8
+	is6    bool
+	v      V
+}
+
+func (e *entry[V]) prefix() netip.Prefix {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], e.hi)
+	binary.BigEndian.PutUint64(b[8:], e.lo)
+	a := netip.AddrFrom16(b)
+	if !e.is6 {
+		a = a.Unmap()
+	}
+	return netip.PrefixFrom(a, int(e.bits))
+}
+
+// contains reports whether e's prefix contains o's (e is the shorter one or
+// equal, both of the same family).
+func (e *entry[V]) contains(o *entry[V]) bool {
+	if e.is6 != o.is6 || e.bits > o.bits {
+		return false
+	}
+	bits := uint(e.bits)
+	if !e.is6 {
+		bits += 96
+	}
+	switch {
+	case bits == 0:
+		return true
+	case bits <= 64:
+		return (e.hi^o.hi)>>(64-bits) == 0
+	case e.hi != o.hi:
+		return false
+	case bits == 128:
+		return e.lo == o.lo
+	}
+	return (e.lo^o.lo)>>(128-bits) == 0
+}
+
+func compareEntries[V comparable](x, y entry[V]) int {
+	switch {
+	case x.is6 != y.is6:
+		if y.is6 {
+			return -1
+		}
+		return 1
+	case x.hi != y.hi:
+		return cmp.Compare(x.hi, y.hi)
+	case x.lo != y.lo:
+		return cmp.Compare(x.lo, y.lo)
+	case x.bits != y.bits:
+		return cmp.Compare(x.bits, y.bits)
+	}
+	return cmp.Compare(x.seq, y.seq)
+}
+
+// Add records that p carries v. Host bits are cleared (and counted, see
+// [Builder.Masked]); an IPv4-mapped IPv6 prefix of length /96 or longer is
+// stored as the IPv4 prefix it maps. The same value added twice for one
+// prefix is kept once.
+func (b *Builder[V]) Add(p netip.Prefix, v V) {
+	q, ok := normalize(p)
+	if !ok {
+		b.fail(fmt.Errorf("%w: %v", ErrInvalidPrefix, p))
+		return
+	}
+	if m := q.Masked(); m != q {
+		b.masked++
+		q = m
+	}
+	a := q.Addr().As16()
+	b.entries = append(b.entries, entry[V]{
+		hi:   binary.BigEndian.Uint64(a[:8]),
+		lo:   binary.BigEndian.Uint64(a[8:]),
+		seq:  uint32(len(b.entries)),
+		bits: uint8(q.Bits()),
+		is6:  q.Addr().Is6(),
+		v:    v,
+	})
+}
+
+// AddRange records that every address from from to to inclusive carries v,
+// as the fewest prefixes that cover the range exactly.
+func (b *Builder[V]) AddRange(from, to netip.Addr, v V) {
+	var buf [2 * 128]netip.Prefix
+	ps, err := AppendRange(buf[:0], from, to)
+	if err != nil {
+		b.fail(fmt.Errorf("%w: %v-%v", err, from, to))
+		return
+	}
+	for _, p := range ps {
+		b.Add(p, v)
+	}
+}
+
+// Len returns how many prefix–value pairs have been added so far, counting
+// a range as the prefixes it became.
+func (b *Builder[V]) Len() int { return len(b.entries) }
+
+// Masked returns how many added prefixes had host bits set.
+func (b *Builder[V]) Masked() int { return b.masked }
+
+func (b *Builder[V]) fail(err error) {
+	b.nerrs++
+	if len(b.errs) < maxErrors {
+		b.errs = append(b.errs, err)
+	}
+}
+
+// err joins the collected errors, noting how many were dropped.
+func (b *Builder[V]) err() error {
+	if b.nerrs == 0 {
+		return nil
+	}
+	errs := slices.Clone(b.errs)
+	if more := b.nerrs - len(b.errs); more > 0 {
+		errs = append(errs, fmt.Errorf("cidr: and %d more invalid inputs", more))
+	}
+	return errors.Join(errs...)
+}
+
+// Table freezes what was added into a Table. The Builder may be reused
+// afterwards; later additions do not change the returned Table.
+//
+// When some inputs were invalid, Table returns the table of the valid ones
+// together with the joined errors (the first ten and a count of the rest),
+// so a caller may use the table and log the error. It returns a nil Table
+// only with [ErrTooLarge].
+func (b *Builder[V]) Table() (*Table[V], error) {
+	// Sorting in place is safe for reuse: later additions get larger seq.
+	es := b.entries
+	slices.SortFunc(es, compareEntries[V])
+
+	t := &Table[V]{}
+	f := freezer[V]{
+		t:     t,
+		cons:  make(map[cons[V]]uint32),
+		match: make(map[matchKey]uint32),
+	}
+	t.groups = append(t.groups, span{}) // group 0: no values
+	// stack holds the open ancestors of the current prefix, outermost first.
+	type open struct {
+		e     *entry[V]
+		group uint32
+	}
+	var stack []open
+	var own []V
+	for i := 0; i < len(es); {
+		e := &es[i]
+		j := i
+		own = own[:0]
+		for ; j < len(es) && es[j].hi == e.hi && es[j].lo == e.lo && es[j].bits == e.bits && es[j].is6 == e.is6; j++ {
+			own = append(own, es[j].v)
+		}
+		i = j
+		for len(stack) > 0 && !stack[len(stack)-1].e.contains(e) {
+			stack = stack[:len(stack)-1]
+		}
+		p := e.prefix()
+		parent := uint32(0)
+		if len(stack) > 0 {
+			parent = stack[len(stack)-1].group
+		}
+		g, err := f.group(own, parent)
+		if err != nil {
+			return nil, errors.Join(err, b.err())
+		}
+		m, err := f.matchOf(g, p.Bits())
+		if err != nil {
+			return nil, errors.Join(err, b.err())
+		}
+		t.tab.Insert(p, m)
+		stack = append(stack, open{e, g})
+	}
+	t.vals = slices.Clip(t.vals)
+	t.groups = slices.Clip(t.groups)
+	t.matches = slices.Clip(t.matches)
+	return t, b.err()
+}
+
+// freezer interns value groups while a Table is built.
+type freezer[V comparable] struct {
+	t     *Table[V]
+	cons  map[cons[V]]uint32 // (value, tail group) → group
+	match map[matchKey]uint32
+	seen  map[V]struct{}
+}
+
+type cons[V comparable] struct {
+	v    V
+	tail uint32
+}
+
+type matchKey struct {
+	group uint32
+	bits  uint8
+}
+
+// group returns the group holding own, without duplicates and in order,
+// followed by the values of the parent group that own does not repeat. A
+// value therefore sits at the position of the most specific prefix that
+// carries it.
+func (f *freezer[V]) group(own []V, parent uint32) (uint32, error) {
+	pv := f.t.Group(int(parent))
+	kept := own[:0]
+	overlap := false
+	if len(own)+len(pv) <= 32 {
+		for _, v := range own {
+			if !slices.Contains(kept, v) {
+				kept = append(kept, v)
+				overlap = overlap || slices.Contains(pv, v)
+			}
+		}
+	} else {
+		if f.seen == nil {
+			f.seen = make(map[V]struct{})
+		}
+		clear(f.seen)
+		for _, v := range own {
+			if _, dup := f.seen[v]; !dup {
+				f.seen[v] = struct{}{}
+				kept = append(kept, v)
+			}
+		}
+		for _, v := range pv {
+			if _, ok := f.seen[v]; ok {
+				overlap = true
+				break
+			}
+		}
+	}
+	g := parent
+	if overlap {
+		// Rebuild the inherited tail without the values own moves forward.
+		g = 0
+		for i := len(pv) - 1; i >= 0; i-- {
+			if !f.has(kept, pv[i]) {
+				var err error
+				if g, err = f.push(pv[i], g); err != nil {
+					return 0, err
+				}
+			}
+		}
+	}
+	for i := len(kept) - 1; i >= 0; i-- {
+		var err error
+		if g, err = f.push(kept[i], g); err != nil {
+			return 0, err
+		}
+	}
+	return g, nil
+}
+
+// has reports whether v is in kept, using the seen set when group built it.
+func (f *freezer[V]) has(kept []V, v V) bool {
+	if len(kept) > 32 && f.seen != nil {
+		_, ok := f.seen[v]
+		return ok
+	}
+	return slices.Contains(kept, v)
+}
+
+// push returns the group holding v followed by the values of group tail.
+func (f *freezer[V]) push(v V, tail uint32) (uint32, error) {
+	t := f.t
+	k := cons[V]{v, tail}
+	if id, ok := f.cons[k]; ok {
+		return id, nil
+	}
+	ts := t.groups[tail]
+	if uint64(len(t.groups)) >= maxIndex || uint64(len(t.vals))+1+uint64(ts.n) >= maxIndex {
+		return 0, ErrTooLarge
+	}
+	off := len(t.vals)
+	t.vals = append(t.vals, v)
+	t.vals = append(t.vals, t.vals[ts.off:ts.off+ts.n]...)
+	id := uint32(len(t.groups))
+	t.groups = append(t.groups, span{off: uint32(off), n: ts.n + 1})
+	f.cons[k] = id
+	return id, nil
+}
+
+// matchOf returns the index of the (group, prefix length) pair a bart leaf
+// points at.
+func (f *freezer[V]) matchOf(g uint32, bits int) (uint32, error) {
+	k := matchKey{g, uint8(bits)}
+	if id, ok := f.match[k]; ok {
+		return id, nil
+	}
+	if uint64(len(f.t.matches)) >= maxIndex {
+		return 0, ErrTooLarge
+	}
+	id := uint32(len(f.t.matches))
+	f.t.matches = append(f.t.matches, match{group: g, bits: uint8(bits)})
+	f.match[k] = id
+	return id, nil
+}
+
+const maxIndex uint64 = 1<<32 - 1
+
+// Table is an immutable IPv4 and IPv6 prefix table. For an address it
+// answers every value of every prefix that covers the address, not only the
+// most specific one: an address in a VPN /24 inside a cloud /16 gets both
+// values.
+//
+// Build one with a [Builder]. The zero Table is empty and ready to use. A
+// Table is safe for concurrent use by any number of goroutines.
+type Table[V comparable] struct {
+	tab     bart.Table[uint32] // prefix → index into matches
+	matches []match
+	groups  []span // group → its values in vals
+	vals    []V
+}
+
+type match struct {
+	group uint32
+	bits  uint8
+}
+
+type span struct{ off, n uint32 }
+
+// Lookup returns every value whose prefix covers addr: first the values of
+// the most specific matching prefix, in the order they were added, then those
+// of each shorter covering prefix in turn, each value once. pfx is the most
+// specific matching prefix. An IPv4-mapped IPv6 address is looked up as the
+// IPv4 address it maps.
+//
+// The returned slice is shared by every lookup that lands in the same group
+// of prefixes; it must not be modified. Lookup does not allocate.
+func (t *Table[V]) Lookup(addr netip.Addr) (pfx netip.Prefix, vals []V, ok bool) {
+	pfx, g, ok := t.LookupGroup(addr)
+	if !ok {
+		return netip.Prefix{}, nil, false
+	}
+	s := t.groups[g]
+	return pfx, t.vals[s.off : s.off+s.n : s.off+s.n], true
+}
+
+// LookupGroup is [Table.Lookup] returning the index of the value group
+// instead of the values: every address covered by the same set of values
+// gets the same index, in [1, Groups()). A caller can precompute one result
+// per group (a merged record, say) and answer a lookup with an index
+// operation. Group 0 is the empty group and is never returned.
+func (t *Table[V]) LookupGroup(addr netip.Addr) (pfx netip.Prefix, group int, ok bool) {
+	addr = addr.Unmap()
+	m, ok := t.tab.Lookup(addr)
+	if !ok {
+		return netip.Prefix{}, 0, false
+	}
+	mt := t.matches[m]
+	pfx, _ = addr.Prefix(int(mt.bits))
+	return pfx, int(mt.group), true
+}
+
+// Contains reports whether any prefix covers addr.
+func (t *Table[V]) Contains(addr netip.Addr) bool { return t.tab.Contains(addr.Unmap()) }
+
+// Groups returns the number of value groups, including the empty group 0.
+func (t *Table[V]) Groups() int {
+	if len(t.groups) == 0 {
+		return 1
+	}
+	return len(t.groups)
+}
+
+// Group returns the values of group g, as [Table.Lookup] would; nil when g
+// is 0 or out of range. The slice must not be modified.
+func (t *Table[V]) Group(g int) []V {
+	if g <= 0 || g >= len(t.groups) {
+		return nil
+	}
+	s := t.groups[g]
+	return t.vals[s.off : s.off+s.n : s.off+s.n]
+}
+
+// Len returns the number of distinct prefixes in the table.
+func (t *Table[V]) Len() int { return t.tab.Size() }
+
+// All yields every prefix in the table, IPv4 before IPv6 and in address
+// order, with the values an address inside it (and in no longer prefix) gets
+// from [Table.Lookup]. Adding each yielded pair to a [Builder] rebuilds an
+// equal table, which is how tables are merged.
+func (t *Table[V]) All() iter.Seq2[netip.Prefix, []V] {
+	return func(yield func(netip.Prefix, []V) bool) {
+		for p, m := range t.tab.AllSorted() {
+			if !yield(p, t.Group(int(t.matches[m].group))) {
+				return
+			}
+		}
+	}
+}

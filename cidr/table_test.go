@@ -1,0 +1,311 @@
+package cidr_test
+
+import (
+	"errors"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"slices"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/yl2chen/cidranger"
+
+	"github.com/ipintel/ipintel/cidr"
+)
+
+func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+func addr(s string) netip.Addr  { return netip.MustParseAddr(s) }
+
+func TestTableEveryCoveringEntry(t *testing.T) {
+	var b cidr.Builder[string]
+	b.Add(pfx("10.0.0.0/8"), "aws")
+	b.Add(pfx("10.1.2.0/24"), "vpn")
+	b.Add(pfx("10.1.2.0/24"), "tor")
+	b.Add(pfx("10.1.2.0/24"), "vpn") // duplicate, kept once
+	b.Add(pfx("10.1.0.0/16"), "aws") // already inherited from the /8
+	b.Add(pfx("10.1.2.3/32"), "probe")
+	b.Add(pfx("2001:db8::/32"), "v6")
+	b.Add(pfx("::ffff:192.0.2.0/120"), "mapped")
+	tab, err := b.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		addr string
+		pfx  string
+		want []string
+	}{
+		{"10.1.2.3", "10.1.2.3/32", []string{"probe", "vpn", "tor", "aws"}},
+		{"10.1.2.4", "10.1.2.0/24", []string{"vpn", "tor", "aws"}},
+		{"10.1.3.1", "10.1.0.0/16", []string{"aws"}},
+		{"10.200.0.1", "10.0.0.0/8", []string{"aws"}},
+		{"::ffff:10.1.2.4", "10.1.2.0/24", []string{"vpn", "tor", "aws"}},
+		{"2001:db8::1", "2001:db8::/32", []string{"v6"}},
+		{"192.0.2.7", "192.0.2.0/24", []string{"mapped"}},
+		{"11.0.0.1", "", nil},
+		{"2001:db9::1", "", nil},
+	} {
+		p, vals, ok := tab.Lookup(addr(tc.addr))
+		if ok != (tc.want != nil) || !slices.Equal(vals, tc.want) || (ok && p != pfx(tc.pfx)) {
+			t.Errorf("Lookup(%s) = %v, %q, %v; want %s, %q", tc.addr, p, vals, ok, tc.pfx, tc.want)
+		}
+		if tab.Contains(addr(tc.addr)) != ok {
+			t.Errorf("Contains(%s) != %v", tc.addr, ok)
+		}
+	}
+	if got := tab.Len(); got != 6 {
+		t.Errorf("Len = %d, want 6", got)
+	}
+	if _, _, ok := tab.Lookup(netip.Addr{}); ok {
+		t.Error("Lookup(invalid addr) hit")
+	}
+}
+
+func TestBuilderErrorsCollected(t *testing.T) {
+	var b cidr.Builder[int]
+	b.Add(netip.Prefix{}, 1)
+	b.Add(pfx("192.0.2.1/24"), 2)
+	b.AddRange(addr("10.0.0.9"), addr("10.0.0.1"), 3)
+	b.AddRange(addr("10.0.0.1"), addr("::1"), 3)
+	for range 20 {
+		b.Add(netip.Prefix{}, 4)
+	}
+	tab, err := b.Table()
+	if !errors.Is(err, cidr.ErrInvalidPrefix) || !errors.Is(err, cidr.ErrInvalidRange) {
+		t.Fatalf("err = %v; want ErrInvalidPrefix and ErrInvalidRange", err)
+	}
+	if tab == nil {
+		t.Fatal("nil table with invalid inputs; want the valid part")
+	}
+	if b.Masked() != 1 {
+		t.Errorf("Masked = %d, want 1", b.Masked())
+	}
+	if p, v, ok := tab.Lookup(addr("192.0.2.200")); !ok || p != pfx("192.0.2.0/24") || !slices.Equal(v, []int{2}) {
+		t.Errorf("Lookup = %v %v %v", p, v, ok)
+	}
+	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != 11 {
+		t.Errorf("joined %d errors, want the first 10 plus a count", n)
+	}
+}
+
+func TestZeroTable(t *testing.T) {
+	var tab cidr.Table[int]
+	if _, _, ok := tab.Lookup(addr("1.2.3.4")); ok || tab.Len() != 0 || tab.Groups() != 1 || tab.Group(0) != nil {
+		t.Fatal("zero Table is not empty")
+	}
+	var b cidr.Builder[int]
+	empty, err := b.Table()
+	if err != nil || empty.Len() != 0 {
+		t.Fatalf("empty build: %v, %v", empty.Len(), err)
+	}
+}
+
+func TestBuilderReuse(t *testing.T) {
+	var b cidr.Builder[int]
+	b.Add(pfx("10.0.0.0/8"), 1)
+	t1, _ := b.Table()
+	b.Add(pfx("11.0.0.0/8"), 2)
+	t2, _ := b.Table()
+	if t1.Len() != 1 || t2.Len() != 2 {
+		t.Fatalf("Len %d, %d; want 1, 2", t1.Len(), t2.Len())
+	}
+}
+
+func TestLookupAllocs(t *testing.T) {
+	var b cidr.Builder[int]
+	b.Add(pfx("10.0.0.0/8"), 1)
+	b.Add(pfx("10.1.0.0/16"), 2)
+	b.Add(pfx("2001:db8::/32"), 3)
+	tab, _ := b.Table()
+	a4, a6, miss := addr("10.1.2.3"), addr("2001:db8::1"), addr("8.8.8.8")
+	n := testing.AllocsPerRun(100, func() {
+		tab.Lookup(a4)
+		tab.Lookup(a6)
+		tab.Lookup(miss)
+	})
+	if n != 0 {
+		t.Fatalf("Lookup allocates %v times", n)
+	}
+}
+
+func TestAllRebuildsEqualTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	orig := randomTable(t, r, 2000, true)
+	var b cidr.Builder[int]
+	for p, vs := range orig.tab.All() {
+		for _, v := range vs {
+			b.Add(p, v)
+		}
+	}
+	again, err := b.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Len() != orig.tab.Len() {
+		t.Fatalf("Len %d, want %d", again.Len(), orig.tab.Len())
+	}
+	for _, a := range orig.probes {
+		p1, v1, ok1 := orig.tab.Lookup(a)
+		p2, v2, ok2 := again.Lookup(a)
+		if p1 != p2 || ok1 != ok2 || !slices.Equal(v1, v2) {
+			t.Fatalf("%v: %v %v %v, rebuilt %v %v %v", a, p1, v1, ok1, p2, v2, ok2)
+		}
+	}
+}
+
+// randomSet is a table built from random prefixes with the pairs it came
+// from and addresses to probe it with.
+type randomSet struct {
+	tab    *cidr.Table[int]
+	pairs  []pair
+	probes []netip.Addr
+}
+
+type pair struct {
+	p netip.Prefix
+	v int
+}
+
+func randomAddr(r *rand.Rand, v6 bool) netip.Addr {
+	if v6 {
+		var b [16]byte
+		// Stay inside a few /16s so random prefixes overlap.
+		b[0], b[1] = 0x20, byte(r.IntN(3))
+		for i := 2; i < 16; i++ {
+			b[i] = byte(r.Uint32())
+		}
+		return netip.AddrFrom16(b)
+	}
+	return netip.AddrFrom4([4]byte{byte(10 + r.IntN(3)), byte(r.Uint32()), byte(r.Uint32()), byte(r.Uint32())})
+}
+
+func randomTable(t testing.TB, r *rand.Rand, n int, v6 bool) randomSet {
+	var rs randomSet
+	var b cidr.Builder[int]
+	for i := range n {
+		six := v6 && r.IntN(2) == 0
+		a := randomAddr(r, six)
+		var bits int
+		if six {
+			bits = 8 + r.IntN(121)
+		} else {
+			bits = 8 + r.IntN(25)
+		}
+		p := netip.PrefixFrom(a, bits).Masked()
+		v := i % (n/4 + 1) // values repeat so groups are shared
+		rs.pairs = append(rs.pairs, pair{p, v})
+		b.Add(p, v)
+		// Probe inside the prefix, at its edges, and at random.
+		rs.probes = append(rs.probes, a, p.Addr(), randomAddr(r, six))
+	}
+	tab, err := b.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.tab = tab
+	return rs
+}
+
+// linear is the slow, obvious answer: every pair whose prefix contains a,
+// longest prefix first, insertion order within a prefix, each value once.
+func linear(pairs []pair, a netip.Addr) (netip.Prefix, []int) {
+	var hits []int
+	for i, pr := range pairs {
+		if pr.p.Contains(a) {
+			hits = append(hits, i)
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		return pairs[hits[i]].p.Bits() > pairs[hits[j]].p.Bits()
+	})
+	var vals []int
+	for _, h := range hits {
+		if !slices.Contains(vals, pairs[h].v) {
+			vals = append(vals, pairs[h].v)
+		}
+	}
+	if len(hits) == 0 {
+		return netip.Prefix{}, nil
+	}
+	return pairs[hits[0]].p, vals
+}
+
+type rangerEntry struct {
+	n net.IPNet
+	p netip.Prefix
+}
+
+func (e rangerEntry) Network() net.IPNet { return e.n }
+
+func newRanger(pairs []pair) cidranger.Ranger {
+	rg := cidranger.NewPCTrieRanger()
+	seen := map[netip.Prefix]bool{}
+	for _, pr := range pairs {
+		if seen[pr.p] {
+			continue
+		}
+		seen[pr.p] = true
+		_, n, err := net.ParseCIDR(pr.p.String())
+		if err != nil {
+			panic(err)
+		}
+		if err := rg.Insert(rangerEntry{*n, pr.p}); err != nil {
+			panic(err)
+		}
+	}
+	return rg
+}
+
+func TestCrossCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v6   bool
+		n    int
+	}{{"v4", false, 3000}, {"v4v6", true, 3000}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, uint64(tc.n)))
+			rs := randomTable(t, r, tc.n, tc.v6)
+			rg := newRanger(rs.pairs)
+			for _, a := range rs.probes {
+				gotP, got, ok := rs.tab.Lookup(a)
+				wantP, want := linear(rs.pairs, a)
+				if ok != (want != nil) || gotP != wantP || !slices.Equal(got, want) {
+					t.Fatalf("Lookup(%v) = %v %v %v; linear scan says %v %v", a, gotP, got, ok, wantP, want)
+				}
+				entries, err := rg.ContainingNetworks(net.IP(a.AsSlice()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				// cidranger returns each covering prefix once; the table must
+				// cover the same prefixes, the longest first.
+				var rangerLongest netip.Prefix
+				for _, e := range entries {
+					p := e.(rangerEntry).p
+					if !rangerLongest.IsValid() || p.Bits() > rangerLongest.Bits() {
+						rangerLongest = p
+					}
+				}
+				if ok != (len(entries) > 0) || (ok && gotP != rangerLongest) {
+					t.Fatalf("Lookup(%v) prefix %v ok=%v; cidranger says %v (%d entries)", a, gotP, ok, rangerLongest, len(entries))
+				}
+			}
+		})
+	}
+}
+
+func TestConcurrentLookup(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	rs := randomTable(t, r, 500, true)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, a := range rs.probes {
+				rs.tab.Lookup(a)
+				rs.tab.Contains(a)
+			}
+		})
+	}
+	wg.Wait()
+}
