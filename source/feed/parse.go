@@ -1,0 +1,445 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/source"
+)
+
+// entry is what one prefix of a feed says: a signal and, for geofeeds, a
+// location. Entries are compared by value and stored once.
+type entry struct {
+	sig source.Signal
+	geo *source.Geo
+}
+
+// parser turns feed content into a table builder and its entries.
+type parser struct {
+	spec    Spec
+	base    source.Signal
+	b       cidr.Builder[uint32]
+	entries []entry
+	index   map[entry]uint32
+	geos    map[source.Geo]*source.Geo
+	stats   Stats
+	buf     []netip.Prefix
+
+	// An exit listed more than once keeps its latest time.
+	torSeen  map[string]time.Time
+	torOrder []torExit
+}
+
+type torExit struct {
+	line int
+	ip   string
+}
+
+func newParser(spec Spec) *parser {
+	return &parser{
+		spec: spec,
+		base: source.Signal{
+			Kind:       spec.Kind,
+			Confidence: spec.confidence(),
+			Provider:   spec.Provider,
+			Source:     spec.Name,
+			Category:   spec.Category,
+		},
+		index: make(map[entry]uint32),
+		geos:  make(map[source.Geo]*source.Geo),
+	}
+}
+
+// parse reads data in the spec's format, detecting it when zero.
+func parse(data []byte, spec Spec) (*parser, error) {
+	p := newParser(spec)
+	p.stats.Bytes = int64(len(data))
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	f := spec.Format
+	if f == Detect {
+		f = detect(data)
+	}
+	p.stats.Format = f
+	if p.base.Provider == "" {
+		p.base.Provider = defaultProvider[f]
+	}
+	var err error
+	switch f {
+	case Plain:
+		p.lines(data, p.plainLine)
+	case Geofeed:
+		p.lines(data, p.geofeedLine)
+	case TorExitAddresses:
+		p.lines(data, p.torLine)
+		p.torFlush()
+	default:
+		err = p.cloud(data, f)
+	}
+	if err != nil {
+		return p, err
+	}
+	if p.stats.Entries == 0 {
+		return p, ErrNoEntries
+	}
+	return p, nil
+}
+
+var defaultProvider = map[Format]string{
+	AWS:        "AWS",
+	GCP:        "Google Cloud",
+	Azure:      "Microsoft Azure",
+	Oracle:     "Oracle Cloud",
+	Cloudflare: "Cloudflare",
+}
+
+// detect sniffs the format from the first meaningful line.
+func detect(data []byte) Format {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		var probe struct {
+			Prefixes     []map[string]json.RawMessage `json:"prefixes"`
+			IPv6Prefixes json.RawMessage              `json:"ipv6_prefixes"`
+			Values       json.RawMessage              `json:"values"`
+			Regions      json.RawMessage              `json:"regions"`
+			Result       json.RawMessage              `json:"result"`
+		}
+		if json.Unmarshal(trimmed, &probe) != nil {
+			return AWS // not JSON: the JSON decoder reports ErrFormat
+		}
+		switch {
+		case probe.Values != nil:
+			return Azure
+		case probe.Regions != nil:
+			return Oracle
+		case probe.Result != nil:
+			return Cloudflare
+		case probe.IPv6Prefixes != nil:
+			return AWS
+		}
+		for _, p := range probe.Prefixes {
+			if _, ok := p["ipv4Prefix"]; ok {
+				return GCP
+			}
+			if _, ok := p["ipv6Prefix"]; ok {
+				return GCP
+			}
+		}
+		return AWS
+	}
+	for len(data) > 0 {
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte("\n"))
+		s := strings.TrimSpace(string(line))
+		if s == "" || s[0] == '#' || s[0] == ';' || strings.HasPrefix(s, "//") {
+			continue
+		}
+		if strings.HasPrefix(s, "ExitNode ") {
+			return TorExitAddresses
+		}
+		fields := strings.Split(s, ",")
+		if len(fields) >= 2 {
+			if _, _, err := cidr.ParsePrefix(strings.TrimSpace(fields[0])); err == nil {
+				cc := strings.TrimSpace(fields[1])
+				if cc == "" || (len(cc) == 2 && isAlpha(cc)) {
+					return Geofeed
+				}
+			}
+		}
+		return Plain
+	}
+	return Plain
+}
+
+func isAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// lines calls fn for each line with its 1-based number, CR removed.
+func (p *parser) lines(data []byte, fn func(n int, s string)) {
+	n := 0
+	for len(data) > 0 {
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte("\n"))
+		n++
+		p.stats.Lines++
+		fn(n, string(bytes.TrimSuffix(line, []byte("\r"))))
+	}
+}
+
+// stripComment removes a "#", ";" or "//" comment and surrounding blanks.
+func stripComment(s string) string {
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.Index(s, "//"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+func (p *parser) plainLine(n int, s string) {
+	s = stripComment(s)
+	if s == "" {
+		return
+	}
+	if i := strings.IndexByte(s, ','); i >= 0 { // CSV: the first field
+		s = strings.TrimSpace(s[:i])
+	}
+	if strings.IndexByte(s, '-') < 0 { // "addr extra words": the first word
+		if i := strings.IndexAny(s, " \t"); i >= 0 {
+			s = s[:i]
+		}
+	}
+	p.add(n, s, p.base, nil)
+}
+
+func (p *parser) geofeedLine(n int, s string) {
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	f := strings.Split(s, ",")
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	for len(f) < 5 {
+		f = append(f, "")
+	}
+	cc := strings.ToUpper(f[1])
+	if cc != "" && (len(cc) != 2 || !isAlpha(cc)) {
+		p.skip(n, s, fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code", ErrFormat, f[1]))
+		return
+	}
+	g := source.Geo{CountryCode: cc, City: f[3], PostalCode: f[4]}
+	// RFC 8805 regions are ISO 3166-2 codes, "US-TX"; Geo keeps "TX".
+	if region := strings.ToUpper(f[2]); region != "" {
+		if c, sub, ok := strings.Cut(region, "-"); ok && (cc == "" || c == cc) {
+			g.RegionCode = sub
+		} else {
+			g.RegionCode = region
+		}
+	}
+	var geo *source.Geo
+	if g != (source.Geo{}) {
+		if geo = p.geos[g]; geo == nil {
+			geo = &g
+			p.geos[g] = geo
+		}
+	}
+	p.add(n, f[0], p.base, geo)
+}
+
+// torTime is the layout of TorDNSEL timestamps, in UTC.
+const torTime = "2006-01-02 15:04:05"
+
+func (p *parser) torLine(n int, s string) {
+	s = strings.TrimSpace(s)
+	if s == "" || s[0] == '#' {
+		return
+	}
+	key, rest, _ := strings.Cut(s, " ")
+	switch key {
+	case "ExitNode", "Published", "LastStatus":
+		return
+	case "ExitAddress":
+	default:
+		p.skip(n, s, fmt.Errorf("%w: unknown keyword %q", ErrFormat, key))
+		return
+	}
+	ip, when, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	var t time.Time
+	if when != "" {
+		var err error
+		t, err = time.ParseInLocation(torTime, strings.TrimSpace(when), time.UTC)
+		if err != nil {
+			p.skip(n, s, fmt.Errorf("%w: bad ExitAddress time", ErrFormat))
+			return
+		}
+	}
+	if p.torSeen == nil {
+		p.torSeen = make(map[string]time.Time)
+	}
+	if prev, ok := p.torSeen[ip]; !ok {
+		p.torOrder = append(p.torOrder, torExit{n, ip})
+		p.torSeen[ip] = t
+	} else if t.After(prev) {
+		p.torSeen[ip] = t
+	}
+}
+
+// torFlush adds each exit once, with its latest ExitAddress time.
+func (p *parser) torFlush() {
+	for _, e := range p.torOrder {
+		sig := p.base
+		sig.LastSeen = p.torSeen[e.ip]
+		p.add(e.line, e.ip, sig, nil)
+	}
+}
+
+// add parses text as an address, prefix or range and records it.
+func (p *parser) add(n int, text string, sig source.Signal, geo *source.Geo) {
+	ps, masked, err := cidr.Parse(p.buf[:0], text)
+	p.buf = ps[:0]
+	if err != nil {
+		p.skip(n, text, err)
+		return
+	}
+	if masked {
+		p.stats.Masked++
+	}
+	e := entry{sig, geo}
+	id, ok := p.index[e]
+	if !ok {
+		id = uint32(len(p.entries))
+		p.entries = append(p.entries, e)
+		p.index[e] = id
+	}
+	for _, pfx := range ps {
+		if isShort(pfx) {
+			p.stats.Short++
+		}
+		p.b.Add(pfx, id)
+		p.stats.Entries++
+	}
+}
+
+func isShort(p netip.Prefix) bool {
+	if p.Addr().Is4() {
+		return p.Bits() < 8
+	}
+	return p.Bits() < 16
+}
+
+// skip counts a malformed line and keeps the first few.
+func (p *parser) skip(n int, text string, err error) {
+	p.stats.Skipped++
+	if len(p.stats.Malformed) < maxLineErrors {
+		if len(text) > 80 {
+			text = text[:80]
+			for !utf8.ValidString(text) {
+				text = text[:len(text)-1]
+			}
+		}
+		p.stats.Malformed = append(p.stats.Malformed, LineError{Line: n, Text: text, Err: err})
+	}
+}
+
+// cloudDoc is the union of the cloud providers' JSON layouts.
+type cloudDoc struct {
+	Prefixes     []cloudPrefix `json:"prefixes"`      // AWS, GCP
+	IPv6Prefixes []cloudPrefix `json:"ipv6_prefixes"` // AWS
+	Values       []struct {    // Azure
+		Name       string `json:"name"`
+		Properties struct {
+			Region          string   `json:"region"`
+			SystemService   string   `json:"systemService"`
+			AddressPrefixes []string `json:"addressPrefixes"`
+		} `json:"properties"`
+	} `json:"values"`
+	Regions []struct { // Oracle
+		Region string `json:"region"`
+		CIDRs  []struct {
+			CIDR string   `json:"cidr"`
+			Tags []string `json:"tags"`
+		} `json:"cidrs"`
+	} `json:"regions"`
+	Result *struct { // Cloudflare
+		IPv4 []string `json:"ipv4_cidrs"`
+		IPv6 []string `json:"ipv6_cidrs"`
+	} `json:"result"`
+}
+
+type cloudPrefix struct {
+	AWS4    string `json:"ip_prefix"`
+	AWS6    string `json:"ipv6_prefix"`
+	GCP4    string `json:"ipv4Prefix"`
+	GCP6    string `json:"ipv6Prefix"`
+	Region  string `json:"region"`
+	Scope   string `json:"scope"`
+	Service string `json:"service"`
+}
+
+func (p *parser) cloud(data []byte, f Format) error {
+	var doc cloudDoc
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%w: %s JSON: %v", ErrFormat, f, err)
+	}
+	n := 0
+	addAll := func(cat string, texts ...string) {
+		sig := p.base
+		sig.Category = p.category(cat)
+		for _, t := range texts {
+			if t == "" {
+				continue
+			}
+			n++
+			p.stats.Lines++
+			p.add(n, strings.TrimSpace(t), sig, nil)
+		}
+	}
+	switch f {
+	case AWS:
+		for _, e := range append(doc.Prefixes, doc.IPv6Prefixes...) {
+			addAll(join(e.Service, e.Region), e.AWS4, e.AWS6)
+		}
+	case GCP:
+		for _, e := range doc.Prefixes {
+			addAll(join(e.Service, e.Scope), e.GCP4, e.GCP6)
+		}
+	case Azure:
+		for _, v := range doc.Values {
+			addAll(v.Name, v.Properties.AddressPrefixes...)
+		}
+	case Oracle:
+		for _, r := range doc.Regions {
+			for _, c := range r.CIDRs {
+				tags := c.Tags
+				if len(tags) == 0 {
+					tags = []string{""}
+				}
+				for _, tag := range tags {
+					addAll(join(tag, r.Region), c.CIDR)
+				}
+			}
+		}
+	case Cloudflare:
+		if doc.Result != nil {
+			addAll("", doc.Result.IPv4...)
+			addAll("", doc.Result.IPv6...)
+		}
+	default:
+		return fmt.Errorf("%w: unknown %v", ErrInvalidSpec, f)
+	}
+	return nil
+}
+
+// join makes "service/region", leaving out an empty part.
+func join(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "/" + b
+}
+
+// category prefixes a per-entry category with the spec's.
+func (p *parser) category(c string) string { return join(p.spec.Category, c) }

@@ -1,0 +1,199 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/source"
+)
+
+// Set merges feeds into one [source.Source] with one table, so a lookup
+// costs one search however many feeds it holds. An address covered by
+// several feeds gets every feed's signals; Record.Prefix is the most
+// specific prefix of any of them and Record.Geo the location of the most
+// specific geofeed row.
+//
+// When a member feed refreshes, the set rebuilds its merged table off to
+// the side and swaps it in; lookups never wait.
+type Set struct {
+	name    string
+	feeds   []*Feed
+	snap    atomic.Pointer[snapshot]
+	mu      sync.Mutex // serializes rebuilds
+	cancels []func()
+	err     atomic.Pointer[error] // last failed rebuild, if any
+	closeMu sync.Mutex
+	closed  bool
+}
+
+// SetName is the Source name of a [Set].
+const SetName = "feeds"
+
+// NewSet merges feeds into one source. Feed names must be unique in the set.
+// The set takes ownership of its feeds: [Set.Close] closes every member, so
+// hand a feed to one set only.
+func NewSet(feeds ...*Feed) (*Set, error) {
+	if len(feeds) == 0 {
+		return nil, fmt.Errorf("%w: no feeds", ErrInvalidSpec)
+	}
+	seen := map[string]bool{}
+	for _, f := range feeds {
+		if f == nil {
+			return nil, fmt.Errorf("%w: nil feed", ErrInvalidSpec)
+		}
+		if seen[f.spec.Name] {
+			return nil, fmt.Errorf("%w: duplicate feed name %q", ErrInvalidSpec, f.spec.Name)
+		}
+		seen[f.spec.Name] = true
+	}
+	s := &Set{name: SetName, feeds: append([]*Feed(nil), feeds...)}
+	// Subscribe first so that no swap between the build and the
+	// subscription is missed.
+	for _, f := range s.feeds {
+		s.cancels = append(s.cancels, f.subscribe(s.onSwap))
+	}
+	if err := s.rebuild(); err != nil {
+		for _, c := range s.cancels {
+			c()
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// onSwap runs after a member swapped in new data.
+func (s *Set) onSwap() {
+	if err := s.rebuild(); err != nil {
+		s.err.Store(&err)
+	}
+}
+
+// rebuild merges the members' current tables and swaps the result in.
+func (s *Set) rebuild() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b cidr.Builder[uint32]
+	var entries []entry
+	var stats Stats
+	for _, f := range s.feeds {
+		m := f.snap.Load()
+		base := uint32(len(entries))
+		entries = append(entries, m.entries...)
+		for p, ids := range m.tab.All() {
+			for _, id := range ids {
+				b.Add(p, base+id)
+			}
+		}
+		stats.Bytes += m.stats.Bytes
+		stats.Lines += m.stats.Lines
+		stats.Entries += m.stats.Entries
+		stats.Skipped += m.stats.Skipped
+		stats.Masked += m.stats.Masked
+		stats.Short += m.stats.Short
+		if m.stats.Loaded.After(stats.Loaded) {
+			stats.Loaded = m.stats.Loaded
+		}
+	}
+	next, err := freeze(&b, entries, stats)
+	if err != nil {
+		return fmt.Errorf("feed: merging set: %w", err)
+	}
+	s.snap.Store(next)
+	s.err.Store(nil)
+	return nil
+}
+
+// Name returns "feeds".
+func (s *Set) Name() string { return s.name }
+
+// Feeds returns the member feeds.
+func (s *Set) Feeds() []*Feed { return append([]*Feed(nil), s.feeds...) }
+
+// Len returns the number of distinct prefixes in the merged table.
+func (s *Set) Len() int { return s.snap.Load().tab.Len() }
+
+// Lookup returns the signals of every member feed covering addr in one
+// table search. A miss is Record{}, nil. The record's Signals and Geo are
+// shared and must not be modified. Lookup does not allocate.
+func (s *Set) Lookup(ctx context.Context, addr netip.Addr) (source.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return source.Record{}, err
+	}
+	return s.snap.Load().lookup(addr), nil
+}
+
+// LookupBatch answers many addresses at once; records are in input order.
+func (s *Set) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	snap := s.snap.Load()
+	out := make([]source.Record, len(addrs))
+	for i, a := range addrs {
+		out[i] = snap.lookup(a)
+	}
+	return out, nil
+}
+
+// Reload reloads every member (each keeps its last good data on failure)
+// and returns their errors joined. The merged table is rebuilt as members
+// swap.
+func (s *Set) Reload(ctx context.Context) error {
+	var errs []error
+	for _, f := range s.feeds {
+		errs = append(errs, f.Reload(ctx))
+	}
+	if p := s.err.Load(); p != nil {
+		errs = append(errs, *p)
+	}
+	return errors.Join(errs...)
+}
+
+// Status returns each member's status, by feed name.
+func (s *Set) Status() map[string]Status {
+	out := make(map[string]Status, len(s.feeds))
+	for _, f := range s.feeds {
+		out[f.spec.Name] = f.Status()
+	}
+	return out
+}
+
+// Close stops every member's refresher and waits for them. Lookups keep
+// answering from the last merged table. Close is idempotent.
+func (s *Set) Close() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	for _, c := range s.cancels {
+		c()
+	}
+	var errs []error
+	for _, f := range s.feeds {
+		errs = append(errs, f.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// String lists the member names.
+func (s *Set) String() string {
+	names := make([]string, len(s.feeds))
+	for i, f := range s.feeds {
+		names[i] = f.spec.Name
+	}
+	return "feed.Set[" + strings.Join(names, ",") + "]"
+}
+
+var (
+	_ source.Source   = (*Set)(nil)
+	_ source.Batcher  = (*Set)(nil)
+	_ source.Reloader = (*Set)(nil)
+)

@@ -1,0 +1,211 @@
+package feed
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ipintel/ipintel/source"
+)
+
+// Format is a feed file format. The zero Format means: detect it from the
+// content.
+type Format uint8
+
+// The formats a feed can be in.
+const (
+	Detect Format = iota // sniff the content (the zero value)
+	// Plain is one entry a line: a bare address, a CIDR prefix or a range
+	// "a-b" / "a - b"; "#", ";" and "//" comments (also trailing), blank
+	// lines, CRLF and a UTF-8 BOM are accepted; a CSV line counts by its
+	// first field. FireHOL .netset/.ipset files and the Tor bulk exit list
+	// are Plain.
+	Plain
+	// TorExitAddresses is TorDNSEL's exit-addresses format (ExitNode,
+	// Published, LastStatus, ExitAddress records); each ExitAddress's time
+	// becomes the signal's LastSeen.
+	TorExitAddresses
+	// Geofeed is an RFC 8805 CSV geofeed: prefix,country,region,city,postal.
+	// Apple's Private Relay egress-ip-ranges.csv and the DigitalOcean and
+	// Linode geofeeds are geofeeds. Each row's location fills Record.Geo.
+	Geofeed
+	// AWS is Amazon's ip-ranges.json.
+	AWS
+	// GCP is Google Cloud's cloud.json.
+	GCP
+	// Azure is a Microsoft Azure Service Tags JSON file.
+	Azure
+	// Oracle is Oracle Cloud's public_ip_ranges.json.
+	Oracle
+	// Cloudflare is Cloudflare's /client/v4/ips API response
+	// ({"result":{"ipv4_cidrs":[…],"ipv6_cidrs":[…]}}). Its plain-text
+	// ips-v4 / ips-v6 lists are Plain.
+	Cloudflare
+	maxFormat
+)
+
+var formatNames = [...]string{
+	Detect:           "detect",
+	Plain:            "plain",
+	TorExitAddresses: "tor-exit-addresses",
+	Geofeed:          "geofeed",
+	AWS:              "aws",
+	GCP:              "gcp",
+	Azure:            "azure",
+	Oracle:           "oracle",
+	Cloudflare:       "cloudflare",
+}
+
+// String returns the format's name: "plain", "geofeed", "aws"…
+func (f Format) String() string {
+	if f < maxFormat {
+		return formatNames[f]
+	}
+	return "format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// DefaultConfidence is the confidence of a [Spec] that leaves it zero.
+const DefaultConfidence = 80
+
+// DefaultMaxBytes is the size limit of a [Spec] that leaves MaxBytes zero.
+const DefaultMaxBytes = 64 << 20
+
+// Spec says what a feed is and how its matches are reported.
+type Spec struct {
+	// Name identifies the feed: it is Signal.Source of every match and the
+	// Source name of a lone [Feed]. Required.
+	Name string
+	// Kind is what a match says about the address: source.VPN, source.Tor,
+	// source.Hosting, source.Monitoring… Required.
+	Kind source.Kind
+	// Provider is Signal.Provider of every match: "AWS", "UptimeRobot".
+	Provider string
+	// Category is Signal.Category of every match in a list format. The
+	// cloud formats set it per entry to "service/region" instead (see
+	// [AWS]), prefixed by Category when both are set.
+	Category string
+	// Format is the file format; zero detects it from the content.
+	Format Format
+	// Confidence is Signal.Confidence, 1–100; zero means
+	// [DefaultConfidence].
+	Confidence int
+	// MaxBytes limits how much of a file or response is read; a larger
+	// feed is refused with [ErrTooLarge]. Zero means [DefaultMaxBytes].
+	MaxBytes int64
+	// AllowShortPrefixes accepts IPv4 prefixes shorter than /8 and IPv6
+	// prefixes shorter than /16. Without it a feed that contains one is
+	// refused as poisoned: one 0.0.0.0/0 would flag every address.
+	AllowShortPrefixes bool
+	// MaxShrink is the largest fraction of its prefixes a reload may lose
+	// before it is refused as poisoned. Zero means [DefaultMaxShrink]; 1 or
+	// more turns the check off.
+	MaxShrink float64
+}
+
+// DefaultMaxShrink is the MaxShrink of a [Spec] that leaves it zero.
+const DefaultMaxShrink = 0.5
+
+func (s Spec) maxShrink() float64 {
+	if s.MaxShrink <= 0 {
+		return DefaultMaxShrink
+	}
+	return s.MaxShrink
+}
+
+func (s Spec) confidence() int {
+	if s.Confidence == 0 {
+		return DefaultConfidence
+	}
+	return s.Confidence
+}
+
+func (s Spec) maxBytes() int64 {
+	if s.MaxBytes <= 0 {
+		return DefaultMaxBytes
+	}
+	return s.MaxBytes
+}
+
+func (s Spec) validate() error {
+	switch {
+	case strings.TrimSpace(s.Name) == "":
+		return fmt.Errorf("%w: empty Name", ErrInvalidSpec)
+	case !s.Kind.Valid():
+		return fmt.Errorf("%w: %s: invalid Kind %v", ErrInvalidSpec, s.Name, s.Kind)
+	case s.Format >= maxFormat:
+		return fmt.Errorf("%w: %s: unknown %v", ErrInvalidSpec, s.Name, s.Format)
+	case s.Confidence < 0 || s.Confidence > 100:
+		return fmt.Errorf("%w: %s: Confidence %d outside 0–100", ErrInvalidSpec, s.Name, s.Confidence)
+	}
+	return nil
+}
+
+// Errors, checked with errors.Is. Load and refresh failures come as an
+// [*Error] that wraps one of them.
+var (
+	ErrInvalidSpec = errors.New("feed: invalid spec")
+	// ErrNoEntries: the file has nothing usable (empty, or every line
+	// malformed).
+	ErrNoEntries = errors.New("feed: no usable entries")
+	// ErrTooLarge: the file or response is bigger than Spec.MaxBytes.
+	ErrTooLarge = errors.New("feed: too large")
+	// ErrFormat: the content is not in the format the spec names (or, for
+	// JSON, not valid JSON).
+	ErrFormat = errors.New("feed: malformed file")
+	// ErrPoisoned: a (re)load was refused because it looked poisoned: a
+	// too-short prefix, or a collapse in size against the last good copy.
+	// The last good table stays in use.
+	ErrPoisoned = errors.New("feed: refused as poisoned")
+	// ErrFetch: downloading the feed failed (network error, HTTP status,
+	// deadline), after the retries.
+	ErrFetch = errors.New("feed: fetch failed")
+	// ErrClosed: the feed or set has been closed.
+	ErrClosed = errors.New("feed: closed")
+)
+
+// Error is a failed load or refresh of one feed. Stats describe what was
+// read when the content got that far.
+type Error struct {
+	Feed  string
+	Stats Stats
+	Err   error
+}
+
+func (e *Error) Error() string { return "feed " + strconv.Quote(e.Feed) + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error, one of the package's sentinels
+// possibly wrapped.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Stats describe one parse of a feed.
+type Stats struct {
+	Format   Format
+	Bytes    int64
+	Lines    int // lines, or JSON entries, read
+	Entries  int // prefixes added, counting a range as the prefixes it became
+	Prefixes int // distinct prefixes in the table
+	Skipped  int // malformed lines or entries, skipped
+	Masked   int // CIDRs with host bits set, masked to their network
+	Short    int // IPv4 prefixes shorter than /8, IPv6 shorter than /16
+	// Malformed holds the first few skipped lines with their numbers.
+	Malformed []LineError
+	// Loaded is when the data was parsed; Modified is the server's
+	// Last-Modified for a URL feed, else the file's modification time.
+	Loaded, Modified time.Time
+}
+
+// maxLineErrors is how many malformed lines Stats keep.
+const maxLineErrors = 5
+
+// LineError is one skipped line. Text is cut to 80 bytes.
+type LineError struct {
+	Line int
+	Text string
+	Err  error
+}
+
+func (e LineError) Error() string {
+	return "line " + strconv.Itoa(e.Line) + ": " + e.Err.Error()
+}
