@@ -1,0 +1,311 @@
+package mmdb_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/maxmind/mmdbwriter"
+	"github.com/maxmind/mmdbwriter/mmdbtype"
+
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/mmdb"
+	"github.com/ipintel/ipintel/source/sourcetest"
+	"github.com/ipintel/ipintel/testdata/gen/sample"
+)
+
+func TestSourceConformance(t *testing.T) {
+	hits := []netip.Addr{
+		netip.MustParseAddr("45.130.202.105"), netip.MustParseAddr("2a02:26f0::1"),
+		netip.MustParseAddr("81.2.69.142"),
+	}
+	misses := []netip.Addr{netip.MustParseAddr("9.9.9.9"), netip.MustParseAddr("2001:db8::1")}
+	for _, opts := range [][]mmdb.Option{nil, {mmdb.WithInMemory()}, {mmdb.WithCacheSize(0)}, {mmdb.WithWatch(time.Second)}} {
+		sourcetest.Run(t, func(t *testing.T) source.Source {
+			return openBundled(t, sample.CityFile, opts...)
+		}, sourcetest.Hits(hits...), sourcetest.Misses(misses...))
+	}
+}
+
+// writeCountryDB writes a one-network GeoLite2-Country style database
+// saying that 1.2.3.0/24 (and 2001:db8:1::/48) is in country cc.
+func writeCountryDB(t testing.TB, path, dbType, cc string) []byte {
+	t.Helper()
+	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: dbType, IncludeReservedNetworks: true, BuildEpoch: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cidr := range []string{"1.2.3.0/24", "2001:db8:1::/48", "5.6.0.0/16"} {
+		_, n, _ := net.ParseCIDR(cidr)
+		if err := tree.Insert(n, mmdbtype.Map{"country": mmdbtype.Map{"iso_code": mmdbtype.String(cc)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.CreateTemp(t.TempDir(), "db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tree.WriteTo(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path != "" {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+// hammer looks up an address from several goroutines until stop is
+// closed, counting answers that are neither old nor new.
+func hammer(t *testing.T, s *mmdb.Source, allowed ...string) (stop func() (lookups, failed int64)) {
+	addr := netip.MustParseAddr("1.2.3.4")
+	var n, bad atomic.Int64
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				rec, err := s.Lookup(context.Background(), addr)
+				n.Add(1)
+				ok := err == nil && rec.Geo != nil
+				if ok {
+					ok = false
+					for _, a := range allowed {
+						ok = ok || rec.Geo.CountryCode == a
+					}
+				}
+				if !ok {
+					if bad.Add(1) == 1 {
+						t.Errorf("lookup during reload: %+v, %v", rec, err)
+					}
+				}
+			}
+		}()
+	}
+	return func() (int64, int64) {
+		close(done)
+		wg.Wait()
+		return n.Load(), bad.Load()
+	}
+}
+
+func country(t *testing.T, s *mmdb.Source) string {
+	t.Helper()
+	rec, err := s.Lookup(context.Background(), netip.MustParseAddr("1.2.3.4"))
+	if err != nil || rec.Geo == nil {
+		t.Fatalf("Lookup = %+v, %v", rec, err)
+	}
+	return rec.Geo.CountryCode
+}
+
+// waitFor polls cond; the deadline only bounds a broken run, it is not a
+// timing assertion.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestReload(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		opts    []mmdb.Option
+		replace func(t *testing.T, path string) // writes the next version
+		want    string                          // country after the change; "" = old kept
+		wantErr error
+	}{
+		{"rename", nil, func(t *testing.T, path string) {
+			tmp := path + ".tmp"
+			writeCountryDB(t, tmp, "GeoLite2-Country", "FR")
+			if err := os.Rename(tmp, path); err != nil {
+				t.Fatal(err)
+			}
+		}, "FR", nil},
+		{"rename in memory", []mmdb.Option{mmdb.WithInMemory()}, func(t *testing.T, path string) {
+			tmp := path + ".tmp"
+			writeCountryDB(t, tmp, "GeoLite2-Country", "FR")
+			if err := os.Rename(tmp, path); err != nil {
+				t.Fatal(err)
+			}
+		}, "FR", nil},
+		{"in-place rewrite", []mmdb.Option{mmdb.WithInMemory()}, func(t *testing.T, path string) {
+			writeCountryDB(t, path, "GeoLite2-Country", "FR")
+		}, "FR", nil},
+		{"truncated", []mmdb.Option{mmdb.WithInMemory()}, func(t *testing.T, path string) {
+			b := writeCountryDB(t, "", "GeoLite2-Country", "FR")
+			if err := os.WriteFile(path, b[:len(b)/2], 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "", mmdb.ErrInvalidDatabase},
+		{"empty", []mmdb.Option{mmdb.WithInMemory()}, func(t *testing.T, path string) {
+			if err := os.WriteFile(path, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "", mmdb.ErrInvalidDatabase},
+		{"wrong type", []mmdb.Option{mmdb.WithInMemory()}, func(t *testing.T, path string) {
+			writeCountryDB(t, path, "GeoLite2-ASN", "FR")
+		}, "", mmdb.ErrTypeChanged},
+		{"removed", nil, func(t *testing.T, path string) {
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+		}, "", os.ErrNotExist},
+		{"too large", []mmdb.Option{mmdb.WithInMemory(), mmdb.WithMaxSize(2000)}, func(t *testing.T, path string) {
+			b := writeCountryDB(t, "", "GeoLite2-Country", "FR")
+			if err := os.WriteFile(path, append(b, make([]byte, 4000)...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "", mmdb.ErrTooLarge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "Country.mmdb")
+			writeCountryDB(t, path, "GeoLite2-Country", "DE")
+			var reports []error
+			var mu sync.Mutex
+			opts := append(tc.opts, mmdb.WithOnReload(func(err error) {
+				mu.Lock()
+				reports = append(reports, err)
+				mu.Unlock()
+			}))
+			s, err := mmdb.Open(path, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if got := country(t, s); got != "DE" {
+				t.Fatalf("before: %s", got)
+			}
+			stop := hammer(t, s, "DE", tc.want)
+			tc.replace(t, path)
+			err = s.Reload(context.Background())
+			n, failed := stop()
+			if failed != 0 {
+				t.Errorf("%d of %d lookups failed during the reload", failed, n)
+			}
+			want := tc.want
+			if tc.wantErr != nil {
+				want = "DE"
+				if !errors.Is(err, tc.wantErr) {
+					t.Errorf("Reload = %v, want %v", err, tc.wantErr)
+				}
+				if !errors.Is(s.LastReloadError(), tc.wantErr) {
+					t.Errorf("LastReloadError = %v", s.LastReloadError())
+				}
+			} else if err != nil || s.LastReloadError() != nil {
+				t.Errorf("Reload = %v, LastReloadError = %v", err, s.LastReloadError())
+			}
+			if got := country(t, s); got != want {
+				t.Errorf("after: %s, want %s", got, want)
+			}
+			mu.Lock()
+			if len(reports) != 1 || !errors.Is(reports[0], tc.wantErr) && (reports[0] != nil || tc.wantErr != nil) {
+				t.Errorf("OnReload saw %v", reports)
+			}
+			mu.Unlock()
+		})
+	}
+}
+
+// TestWatch rewrites a watched file in place, then renames a new one over
+// it, then writes a bad one, under concurrent lookups.
+func TestWatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Country.mmdb")
+	writeCountryDB(t, path, "GeoLite2-Country", "DE")
+	reports := make(chan error, 16)
+	s, err := mmdb.Open(path, mmdb.WithWatch(mmdb.MinWatchInterval), mmdb.WithOnReload(func(err error) {
+		select {
+		case reports <- err:
+		default:
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	stop := hammer(t, s, "DE", "FR", "NL")
+
+	// In place: the watcher may catch the file half-written; then it keeps
+	// the old data and tries again when the file changes or settles.
+	writeCountryDB(t, path, "GeoLite2-Country", "FR")
+	waitFor(t, "in-place rewrite", func() bool { return country(t, s) == "FR" })
+
+	tmp := path + ".tmp"
+	writeCountryDB(t, tmp, "GeoLite2-Country", "NL")
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "rename", func() bool { return country(t, s) == "NL" })
+
+	writeCountryDB(t, path, "GeoLite2-ASN", "XX")
+	waitFor(t, "refusal", func() bool { return errors.Is(s.LastReloadError(), mmdb.ErrTypeChanged) })
+	if got := country(t, s); got != "NL" {
+		t.Errorf("after a bad file: %s, want NL kept", got)
+	}
+	n, failed := stop()
+	if failed != 0 {
+		t.Errorf("%d of %d lookups failed", failed, n)
+	}
+	if len(reports) == 0 {
+		t.Error("OnReload never called")
+	}
+}
+
+func TestCloseStopsWatcher(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Country.mmdb")
+	writeCountryDB(t, path, "GeoLite2-Country", "DE")
+	s, err := mmdb.Open(path, mmdb.WithWatch(mmdb.MinWatchInterval))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := s.Lookup(context.Background(), netip.MustParseAddr("1.2.3.4")); !errors.Is(err, mmdb.ErrClosed) {
+		t.Errorf("Lookup after Close = %v", err)
+	}
+	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrClosed) {
+		t.Errorf("Reload after Close = %v", err)
+	}
+}
+
+func TestReloadBytes(t *testing.T) {
+	b := writeCountryDB(t, "", "GeoLite2-Country", "DE")
+	s, err := mmdb.OpenBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrNoFile) {
+		t.Errorf("Reload = %v", err)
+	}
+	if _, err := mmdb.OpenBytes(b, mmdb.WithWatch(time.Second)); !errors.Is(err, mmdb.ErrInvalidOption) {
+		t.Errorf("OpenBytes with WithWatch = %v", err)
+	}
+}
