@@ -358,15 +358,16 @@ func (s *Source) newDecoder(dbType string, samples []maxminddb.Result) (*decoder
 		}
 		dec.layout, dec.schema = layoutSchema, c
 	default:
+		keys := topKeys(samples)
 		l, implicit, ok := detect(dbType)
+		// The keys decide between the nested and the flat layout when they
+		// can: ip-location-db names its files after their origin
+		// ("geolite2-city") but writes them flat.
+		if sl, sok := sniff(keys); sok && (!ok || sl == layoutFlat) {
+			l, ok = sl, true
+		}
 		if !ok {
-			keys, err := topKeys(samples)
-			if err != nil {
-				return nil, err
-			}
-			if l, ok = sniff(keys); !ok {
-				return nil, &UnknownTypeError{Type: dbType, Keys: keys}
-			}
+			return nil, &UnknownTypeError{Type: dbType, Keys: keys}
 		}
 		dec.layout, dec.implicit = l, implicit
 	}
@@ -387,7 +388,7 @@ func defaultName(dbType string) string {
 }
 
 // topKeys returns the sorted top-level keys found in the sampled records.
-func topKeys(samples []maxminddb.Result) ([]string, error) {
+func topKeys(samples []maxminddb.Result) []string {
 	set := map[string]bool{}
 	for _, res := range samples {
 		var m map[string]any
@@ -406,7 +407,7 @@ func topKeys(samples []maxminddb.Result) ([]string, error) {
 	if len(keys) > 24 {
 		keys = append(keys[:24], "…")
 	}
-	return keys, nil
+	return keys
 }
 
 // logf reports a reload outcome to the callback, the logger and
