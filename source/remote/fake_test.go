@@ -1,8 +1,10 @@
 package remote
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -60,7 +62,7 @@ func newFake(t testing.TB, kind string) *fake {
 			t.Fatal(err)
 		}
 		var probe struct {
-			IP    string `json:"ip"`
+			IP    string              `json:"ip"`
 			Query struct{ IP string } `json:"query"`
 			Data  struct{ IP string } `json:"data"`
 		}
@@ -85,6 +87,15 @@ func (f *fake) sizes() []int {
 
 func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests.Add(1)
+	// Read the body up front: net/http only notices a client hanging up
+	// (and cancels r.Context()) once the request body is consumed.
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if bytes.Contains(body, []byte(testKey)) {
+		f.mu.Lock()
+		f.leaks = append(f.leaks, "body")
+		f.mu.Unlock()
+	}
 	if strings.Contains(r.URL.String(), testKey) {
 		f.mu.Lock()
 		f.leaks = append(f.leaks, "url")
@@ -247,8 +258,10 @@ func (f *fake) vpnsignal(w http.ResponseWriter, r *http.Request) {
 			Details: map[string]any{"ip": req.IP, "expected": "Valid IPv4 or IPv6 address"}})
 		return
 	}
-	w.Header().Set(wire.RateLimitLimit, "100")
-	w.Header().Set(wire.RateLimitRemaining, "99")
+	if w.Header().Get(wire.RateLimitRemaining) == "" {
+		w.Header().Set(wire.RateLimitLimit, "100")
+		w.Header().Set(wire.RateLimitRemaining, "99")
+	}
 	if b, ok := f.examples[a]; ok {
 		writeJSON(w, 200, b)
 		return
