@@ -126,3 +126,23 @@ func sameKinds(a, b []source.Kind) bool {
 	}
 	return true
 }
+
+// TestSharedRecord checks that networks sharing one data record share one
+// decoded record: Frankfurt is the place of both a DigitalOcean and an
+// Akamai range.
+func TestSharedRecord(t *testing.T) {
+	city := openBundled(t, sample.CityFile)
+	a := lookup(t, city, "159.89.100.1")
+	b := lookup(t, city, "2a02:26f0::1")
+	if a.Geo == nil || a.Geo != b.Geo {
+		t.Errorf("Geo pointers %p and %p differ", a.Geo, b.Geo)
+	}
+	if a.Prefix == b.Prefix {
+		t.Errorf("both matched %v", a.Prefix)
+	}
+	nc := openBundled(t, sample.CityFile, mmdb.WithCacheSize(0))
+	x, y := lookup(t, nc, "159.89.100.1"), lookup(t, nc, "159.89.100.1")
+	if x.Geo == y.Geo || *x.Geo != *y.Geo {
+		t.Error("without a cache, records should be equal but not shared")
+	}
+}

@@ -131,47 +131,85 @@ func sniff(keys []string) (layout, bool) {
 	return 0, false
 }
 
-// cache keeps decoded records by data-section offset: a direct-mapped
-// table of atomic pointers, so a hit is one load and a compare, with no
-// lock and no allocation. Two offsets hashing to one slot evict each other.
+// cache keeps decoded records by data-section offset. It is a lock-free,
+// insert-only hash table with linear probing: a hit is a few atomic loads
+// and compares, with no lock and no allocation. When it holds limit
+// records it is replaced by an empty one, so memory stays bounded for
+// databases with more distinct records than the limit.
 type cache struct {
+	t     atomic.Pointer[table]
+	limit int64
+}
+
+type table struct {
 	slots []atomic.Pointer[entry]
-	shift uint
+	mask  uint64
+	n     atomic.Int64
 }
 
-func newCache(size int) cache {
-	if size <= 0 {
-		return cache{}
-	}
-	bits := uint(0)
-	for 1<<bits < size {
-		bits++
-	}
-	if bits == 0 {
-		bits = 1
-	}
-	return cache{slots: make([]atomic.Pointer[entry], 1<<bits), shift: 64 - bits}
+// maxProbe bounds the slots a lookup or insert looks at; the table is at
+// most half full, so runs are short.
+const maxProbe = 8
+
+func newCache(limit int) *cache {
+	return &cache{limit: int64(limit)}
 }
 
-func (c *cache) slot(off uintptr) *atomic.Pointer[entry] {
-	// Fibonacci hashing spreads the offsets, which are not random in
-	// their low bits.
-	return &c.slots[(uint64(off)*0x9E3779B97F4A7C15)>>c.shift]
+func newTable(limit int64) *table {
+	size := uint64(2)
+	for size < uint64(2*limit) {
+		size <<= 1
+	}
+	return &table{slots: make([]atomic.Pointer[entry], size), mask: size - 1}
+}
+
+// hash spreads offsets, which are not random in their low bits
+// (Fibonacci hashing).
+func hash(off uintptr) uint64 {
+	return (uint64(off) * 0x9E3779B97F4A7C15) >> 32
 }
 
 func (c *cache) get(off uintptr) *entry {
-	if len(c.slots) == 0 {
+	t := c.t.Load()
+	if t == nil {
 		return nil
 	}
-	if e := c.slot(off).Load(); e != nil && e.off == off {
-		return e
+	h := hash(off)
+	for range maxProbe {
+		e := t.slots[h&t.mask].Load()
+		if e == nil {
+			return nil
+		}
+		if e.off == off {
+			return e
+		}
+		h++
 	}
 	return nil
 }
 
 func (c *cache) put(e *entry) {
-	if len(c.slots) == 0 {
+	if c.limit <= 0 {
 		return
 	}
-	c.slot(e.off).Store(e)
+	t := c.t.Load()
+	if t == nil || t.n.Load() >= c.limit {
+		nt := newTable(c.limit)
+		if !c.t.CompareAndSwap(t, nt) {
+			return // another goroutine replaced it; this record waits for the next miss
+		}
+		t = nt
+	}
+	h := hash(e.off)
+	for range maxProbe {
+		slot := &t.slots[h&t.mask]
+		if slot.CompareAndSwap(nil, e) {
+			t.n.Add(1)
+			return
+		}
+		if slot.Load().off == e.off {
+			return
+		}
+		h++
+	}
 }

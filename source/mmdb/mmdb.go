@@ -87,7 +87,7 @@ type errBox struct{ err error }
 type db struct {
 	r        *maxminddb.Reader
 	dec      *decoder
-	cache    cache
+	cache    *cache
 	ipv4Only bool
 }
 

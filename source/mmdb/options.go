@@ -24,8 +24,10 @@ type options struct {
 	logger    *slog.Logger
 }
 
-// DefaultCacheSize is the number of decoded records kept by default.
-const DefaultCacheSize = 1 << 14
+// DefaultCacheSize is the number of decoded records kept by default:
+// enough for every distinct record of most databases, and a few megabytes
+// at most.
+const DefaultCacheSize = 1 << 15
 
 // DefaultMaxSize is the largest file read into memory by default (with
 // [WithWatch] or [WithInMemory]); the largest commercial databases are
@@ -82,8 +84,8 @@ func WithSchema(s Schema) Option {
 
 // WithCacheSize sets how many decoded records are kept, keyed by their
 // offset in the database, so that the many networks sharing one record
-// decode it once. It is rounded up to a power of two; 0 turns the cache
-// off. The default is [DefaultCacheSize].
+// decode it once. When the cache is full it starts again empty. 0 turns
+// it off. The default is [DefaultCacheSize].
 func WithCacheSize(n int) Option {
 	return func(o *options) error {
 		if n < 0 || n > 1<<24 {
