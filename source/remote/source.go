@@ -240,7 +240,8 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 	// if earlier) but not the caller's cancellation, so one caller giving
 	// up does not fail the others; Close still cancels it.
 	flightCtx, cancel := s.callContext(context.WithoutCancel(ctx), ctx)
-	ch := s.sf.DoChan(addr.String(), func() (any, error) {
+	key := addr.String()
+	ch := s.sf.DoChan(key, func() (any, error) {
 		defer cancel()
 		// Register the flight so that Close waits for it to end.
 		if err := s.begin(); err != nil {
@@ -259,6 +260,9 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 		}
 		return res.Val.(source.Record), nil
 	case <-ctx.Done():
+		// A flight whose caller gave up is probably about to fail the same
+		// way; later callers start a fresh one rather than join it.
+		s.sf.Forget(key)
 		return source.Record{}, ctx.Err()
 	}
 }
