@@ -1,0 +1,257 @@
+// Package cli builds an ipintel Client from command-line flags for the
+// example programs: the bundled sample databases by default, real MMDB
+// files, feed files or URLs, and hosted APIs with keys from the
+// environment.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/feed"
+	"github.com/ipintel/ipintel/source/mmdb"
+	"github.com/ipintel/ipintel/source/remote"
+)
+
+// Flags are the data-source flags shared by the examples.
+type Flags struct {
+	City, ASN, Anon string
+	MMDBs           list
+	Feeds           list
+	Remote          string
+	CacheDir        string
+	Timeout         time.Duration
+}
+
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ",") }
+func (l *list) Set(s string) error { *l = append(*l, s); return nil }
+
+// Register adds the flags to fs.
+func (f *Flags) Register(fs *flag.FlagSet) {
+	fs.StringVar(&f.City, "city", "", "City or Country MMDB (default: the bundled sample)")
+	fs.StringVar(&f.ASN, "asn", "", "ASN or ISP MMDB (default: the bundled sample)")
+	fs.StringVar(&f.Anon, "anon", "", "Anonymous-IP or Anonymous-Plus MMDB (default: the bundled sample)")
+	fs.Var(&f.MMDBs, "mmdb", "another MMDB of any supported type (repeatable)")
+	fs.Var(&f.Feeds, "feed", "a feed file or http(s) URL, as [kind[:Provider]=]PATH, e.g. tor=exits.txt or\n"+
+		"monitoring:UptimeRobot=https://… (repeatable; kinds: vpn proxy tor relay hosting\n"+
+		"residential_proxy monitoring abuse bot; the default kind is abuse)")
+	fs.StringVar(&f.Remote, "remote", "", "hosted APIs to ask too, comma-separated: vectraip,vpnsignal,datpaq\n"+
+		"(keys from VECTRAIP_API_KEY, VPNSIGNAL_API_KEY, DATPAQ_API_KEY; base URLs from\n"+
+		"VECTRAIP_BASE_URL, VPNSIGNAL_BASE_URL, DATPAQ_BASE_URL)")
+	fs.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where feeds fetched from URLs are kept for offline restarts")
+	fs.DurationVar(&f.Timeout, "timeout", 30*time.Second, "deadline for fetching feeds at start-up")
+}
+
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "ipintel")
+}
+
+// Client opens the sources the flags name and builds a Client from them.
+// Notes for the user (such as "answering from the bundled sample data") go
+// to stderr.
+func (f *Flags) Client(ctx context.Context, getenv func(string) string, stderr io.Writer, opts ...ipintel.Option) (*ipintel.Client, error) {
+	srcs, err := f.Sources(ctx, getenv, stderr)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ipintel.New(append([]ipintel.Option{ipintel.WithSources(srcs...)}, opts...)...)
+	if err != nil {
+		closeAll(srcs)
+		return nil, err
+	}
+	return c, nil
+}
+
+// Sources opens the sources the flags name, in priority order.
+func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr io.Writer) (srcs []source.Source, err error) {
+	defer func() {
+		if err != nil {
+			closeAll(srcs)
+			srcs = nil
+		}
+	}()
+	usedBundled := false
+	for _, db := range []struct {
+		path       *string
+		file, name string
+	}{
+		{&f.City, "ipintel-City.mmdb", "geo"},
+		{&f.ASN, "ipintel-ASN.mmdb", "asn"},
+		{&f.Anon, "ipintel-Anonymous-IP.mmdb", "anonymous"},
+	} {
+		path := *db.path
+		name := db.name
+		if path == "" {
+			dir, err := BundledDir()
+			if err != nil {
+				return srcs, err
+			}
+			path, name, usedBundled = filepath.Join(dir, db.file), "sample-"+db.name, true
+		}
+		s, err := mmdb.Open(path, mmdb.WithName(name))
+		if err != nil {
+			return srcs, err
+		}
+		srcs = append(srcs, s)
+	}
+	if usedBundled {
+		fmt.Fprintln(stderr, "ipintel: answering from the bundled sample data (illustrative, not a real feed); pass -city, -asn, -anon for real databases")
+	}
+	for i, path := range f.MMDBs {
+		s, err := mmdb.Open(path, mmdb.WithName(fmt.Sprintf("mmdb-%d-%s", i+1, strings.TrimSuffix(filepath.Base(path), ".mmdb"))))
+		if err != nil {
+			return srcs, err
+		}
+		srcs = append(srcs, s)
+	}
+	var feeds []*feed.Feed
+	for _, arg := range f.Feeds {
+		fd, err := f.openFeed(ctx, arg)
+		if err != nil {
+			for _, fd := range feeds {
+				fd.Close()
+			}
+			return srcs, err
+		}
+		feeds = append(feeds, fd)
+	}
+	if len(feeds) > 0 {
+		set, err := feed.NewSet(feeds...)
+		if err != nil {
+			for _, fd := range feeds {
+				fd.Close()
+			}
+			return srcs, err
+		}
+		srcs = append(srcs, set)
+	}
+	remotes, err := openRemotes(f.Remote, getenv)
+	srcs = append(srcs, remotes...)
+	return srcs, err
+}
+
+// openFeed opens one -feed argument: [kind[:Provider]=]PATH-or-URL.
+func (f *Flags) openFeed(ctx context.Context, arg string) (*feed.Feed, error) {
+	spec := feed.Spec{Kind: source.Abuse}
+	target := arg
+	if k, rest, ok := strings.Cut(arg, "="); ok && !strings.Contains(k, "/") {
+		kind, provider, _ := strings.Cut(k, ":")
+		var err error
+		if spec.Kind, err = source.ParseKind(kind); err != nil {
+			return nil, fmt.Errorf("-feed %q: %w", arg, err)
+		}
+		spec.Provider, target = provider, rest
+	}
+	spec.Name = feedName(target)
+	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
+		opts := []feed.Option{feed.WithTimeout(f.Timeout)}
+		if f.CacheDir != "" {
+			opts = append(opts, feed.WithCacheDir(f.CacheDir))
+		}
+		return feed.FromURL(target, spec, opts...)
+	}
+	return feed.Open(target, spec)
+}
+
+func feedName(target string) string {
+	base := strings.TrimSuffix(filepath.Base(target), filepath.Ext(target))
+	if base == "" || base == "." || base == "/" {
+		return "feed"
+	}
+	return base
+}
+
+func openRemotes(names string, getenv func(string) string) ([]source.Source, error) {
+	var out []source.Source
+	for _, name := range strings.Split(names, ",") {
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		var ctor func(string, ...remote.Option) (*remote.Source, error)
+		var prefix string
+		switch name {
+		case "vectraip":
+			ctor, prefix = remote.VectraIP, "VECTRAIP"
+		case "vpnsignal":
+			ctor, prefix = remote.VPNSignal, "VPNSIGNAL"
+		case "datpaq":
+			ctor, prefix = remote.Datpaq, "DATPAQ"
+		default:
+			closeAll(out)
+			return nil, fmt.Errorf("-remote: unknown API %q (want vectraip, vpnsignal or datpaq)", name)
+		}
+		key := getenv(prefix + "_API_KEY")
+		if key == "" {
+			closeAll(out)
+			return nil, fmt.Errorf("-remote %s: set %s_API_KEY", name, prefix)
+		}
+		var opts []remote.Option
+		if u := getenv(prefix + "_BASE_URL"); u != "" {
+			opts = append(opts, remote.WithBaseURL(u))
+		}
+		s, err := ctor(key, opts...)
+		if err != nil {
+			closeAll(out)
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func closeAll(srcs []source.Source) {
+	for _, s := range srcs {
+		if c, ok := s.(io.Closer); ok {
+			c.Close()
+		}
+	}
+}
+
+// ErrNoBundledData means the bundled sample databases could not be found:
+// the program was built away from its source tree.
+var ErrNoBundledData = errors.New("bundled sample data not found (run from the ipintel source tree, or pass -city, -asn and -anon)")
+
+// BundledDir returns the repository's testdata directory, which holds the
+// sample databases. It is found from the working directory upwards, then
+// from this source file's location (which is where `go run` builds from).
+func BundledDir() (string, error) {
+	const probe = "ipintel-City.mmdb"
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		starts = append(starts, filepath.Dir(file))
+	}
+	for _, dir := range starts {
+		for {
+			cand := filepath.Join(dir, "testdata")
+			if _, err := os.Stat(filepath.Join(cand, probe)); err == nil {
+				return cand, nil
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	return "", ErrNoBundledData
+}

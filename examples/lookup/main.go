@@ -1,0 +1,146 @@
+// Command lookup answers for IP addresses from the command line:
+//
+//	go run ./examples/lookup 45.130.202.105 185.220.101.1 2a03:1b20::1
+//	go run ./examples/lookup -format table 45.130.202.105
+//	go run ./examples/lookup -city GeoLite2-City.mmdb -asn GeoLite2-ASN.mmdb \
+//		-feed tor=https://check.torproject.org/torbulkexitlist 185.220.101.1
+//
+// With no data flags it answers from the bundled sample databases and says
+// so on stderr. Flags are listed by -h.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/examples/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, errSomeFailed) {
+			os.Exit(1) // each failure was printed already
+		}
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "lookup:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// errSomeFailed reports that at least one address could not be looked up;
+// the others were printed.
+var errSomeFailed = errors.New("some addresses could not be looked up")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lookup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lookup [flags] IP [IP…]")
+		fs.PrintDefaults()
+	}
+	var data cli.Flags
+	data.Register(fs)
+	format := fs.String("format", "json", "output format: json (one indented object per address) or table")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errors.New("no IP addresses given")
+	}
+	if *format != "json" && *format != "table" {
+		return fmt.Errorf("-format %q: want json or table", *format)
+	}
+	client, err := data.Client(ctx, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	failed := false
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	for _, ip := range fs.Args() {
+		r, err := client.Lookup(ctx, ip)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			failed = true
+			continue
+		}
+		if *format == "table" {
+			printTable(stdout, r)
+			continue
+		}
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	if failed {
+		return errSomeFailed
+	}
+	return nil
+}
+
+// printTable writes one result for people.
+func printTable(w io.Writer, r *ipintel.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	defer tw.Flush()
+	fmt.Fprintf(tw, "%s\n", r.Query.IP)
+	if g := r.Geo; g != nil {
+		fmt.Fprintf(tw, "  location\t%s\n", join(g.City, g.Region, g.CountryName, g.CountryCode))
+	}
+	if n := r.Network; n != nil {
+		fmt.Fprintf(tw, "  network\t%s\n", join(n.ASN.String(), n.Organization, n.CIDR.String(), n.ConnectionType))
+	}
+	var flags []string
+	p := r.Privacy
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{p.IsVPN, "vpn"}, {p.IsProxy, "proxy"}, {p.IsResidentialProxy, "residential proxy"}, {p.IsTor, "tor"},
+		{p.IsRelay, "relay"}, {p.IsHosting, "hosting"}, {p.IsAbuser, "abuser"}, {p.IsBot, "bot"},
+		{r.Monitoring.Detected, "monitoring"}} {
+		if f.on {
+			flags = append(flags, f.name)
+		}
+	}
+	if len(flags) == 0 {
+		flags = []string{"none"}
+	}
+	fmt.Fprintf(tw, "  privacy\t%s\n", join(strings.Join(flags, ", "), p.Provider))
+	fmt.Fprintf(tw, "  risk\t%d/100 %s, %s (trust %d)\n", r.Risk.Score, r.Risk.Level, r.Risk.Recommendation, r.Risk.TrustScore)
+	for _, rs := range r.Risk.Reasons {
+		fmt.Fprintf(tw, "  \t%+d %s\t%s (confidence %d, from %s)\n", rs.Points, rs.Code, rs.Description, rs.Confidence, rs.Source)
+	}
+	if !r.Meta.Found {
+		fmt.Fprintf(tw, "  \tno source knows this address\n")
+	}
+	for _, e := range r.Meta.Errors {
+		fmt.Fprintf(tw, "  error\t%v\n", e)
+	}
+}
+
+func join(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return "unknown"
+	}
+	return strings.Join(out, " · ")
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ipintel/ipintel"
+)
+
+func noEnv(string) string { return "" }
+
+func TestLookupJSONOnBundledData(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"45.130.202.105", "185.220.101.1"}, noEnv, &out, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "bundled sample data") {
+		t.Errorf("stderr does not say the data is the bundled sample: %q", errOut.String())
+	}
+	dec := json.NewDecoder(&out)
+	var vpn, tor ipintel.Result
+	if err := dec.Decode(&vpn); err != nil {
+		t.Fatal(err)
+	}
+	if err := dec.Decode(&tor); err != nil {
+		t.Fatal(err)
+	}
+	if !vpn.Privacy.IsVPN || vpn.Geo.CountryCode != "NL" || vpn.Network.ASN != 9009 || vpn.Risk.Recommendation != ipintel.Verify {
+		t.Errorf("45.130.202.105: %+v", vpn)
+	}
+	if !tor.Privacy.IsTor || tor.Risk.Recommendation != ipintel.Block {
+		t.Errorf("185.220.101.1: %+v", tor.Privacy)
+	}
+}
+
+func TestLookupTable(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"-format", "table", "2a03:1b20::1", "not-an-ip"}, noEnv, &out, &errOut)
+	if !errors.Is(err, errSomeFailed) {
+		t.Fatalf("run error = %v, want errSomeFailed", err)
+	}
+	for _, want := range []string{"2a03:1b20::1", "Stockholm", "AS39351", "Mullvad VPN", "VPN exit"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errOut.String(), `invalid IP "not-an-ip"`) {
+		t.Errorf("stderr: %s", errOut.String())
+	}
+}
+
+func TestLookupFlags(t *testing.T) {
+	var out, errOut bytes.Buffer
+	for _, args := range [][]string{
+		{},
+		{"-format", "xml", "1.1.1.1"},
+		{"-city", "/nonexistent.mmdb", "1.1.1.1"},
+		{"-feed", "nonsense=list.txt", "1.1.1.1"},
+		{"-remote", "vectraip", "1.1.1.1"}, // no key in the environment
+		{"-remote", "shodan", "1.1.1.1"},
+	} {
+		if err := run(context.Background(), args, noEnv, &out, &errOut); err == nil {
+			t.Errorf("run(%q) succeeded", args)
+		}
+	}
+}
+
+func TestLookupWithFeedFile(t *testing.T) {
+	list := filepath.Join(t.TempDir(), "uptime.txt")
+	if err := os.WriteFile(list, []byte("# UptimeRobot probes\n8.8.8.0/24\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-feed", "monitoring:UptimeRobot=" + list, "8.8.8.8"}, noEnv, &out, &errOut); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	var r ipintel.Result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Monitoring.Detected || r.Monitoring.Provider != "UptimeRobot" || r.Risk.Recommendation != ipintel.Allow {
+		t.Errorf("monitoring feed not applied: %+v %+v", r.Monitoring, r.Risk)
+	}
+}
