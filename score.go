@@ -154,8 +154,17 @@ func DefaultScorer() *WeightedScorer { return defaultScorer }
 // maxP keeps −ln(1 − p) finite for a certain signal of weight 1.
 const maxP = 0.999
 
+// noRisk is the verdict on an address with no signals.
+var noRisk = Risk{TrustScore: 100, Level: LevelLow, Recommendation: Allow, ResidentialTrust: 1}
+
 // Score implements Scorer.
 func (s *WeightedScorer) Score(r *Result) Risk {
+	if len(r.Signals) == 0 {
+		risk := noRisk
+		risk.Level = s.level(0)
+		risk.Recommendation = s.recommend(0, 0)
+		return risk
+	}
 	// The strongest signal of each kind.
 	var best [kindSlots]*Signal
 	n := 0
