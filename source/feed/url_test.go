@@ -1,0 +1,349 @@
+package feed_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/feed"
+)
+
+// server serves a feed body that tests can change, with an ETag and
+// Last-Modified, counting requests and conditional hits.
+type server struct {
+	mu       sync.Mutex
+	body     string
+	etag     string
+	version  int
+	status   int // when non-zero, answer this status instead
+	failN    int // answer 503 to this many requests first
+	delay    time.Duration
+	requests atomic.Int32
+	notMod   atomic.Int32
+	srv      *httptest.Server
+}
+
+func newServer(t *testing.T, body string) *server {
+	s := &server{}
+	s.set(body)
+	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+var lastModified = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func (s *server) set(body string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	s.body = body
+	s.etag = fmt.Sprintf(`"v%d"`, s.version)
+}
+
+func (s *server) handle(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
+	s.mu.Lock()
+	body, etag, status, delay := s.body, s.etag, s.status, s.delay
+	fail := s.failN > 0
+	if fail {
+		s.failN--
+	}
+	s.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if fail {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	if status != 0 {
+		http.Error(w, "nope", status)
+		return
+	}
+	if r.Header.Get("If-None-Match") == etag {
+		s.notMod.Add(1)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Last-Modified", lastModified.Format(http.TimeFormat))
+	fmt.Fprint(w, body)
+}
+
+func list(n int, prefix string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "%s.%d.%d\n", prefix, i/256, i%256)
+	}
+	return b.String()
+}
+
+var spec = feed.Spec{Name: "remote", Kind: source.VPN, Provider: "Example"}
+
+func fast() []feed.Option {
+	return []feed.Option{feed.WithBackoff(time.Millisecond, 2*time.Millisecond), feed.WithTimeout(10 * time.Second)}
+}
+
+func TestURLConditionalGet(t *testing.T) {
+	s := newServer(t, list(100, "10.0"))
+	f, err := feed.FromURL(s.srv.URL, spec, fast()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if lookup(t, f, "10.0.0.5").IsZero() {
+		t.Fatal("no hit after first fetch")
+	}
+	if st := f.Stats(); !st.Modified.Equal(lastModified) {
+		t.Errorf("Modified = %v, want %v", st.Modified, lastModified)
+	}
+	if err := f.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.notMod.Load() != 1 {
+		t.Errorf("second fetch was not conditional (304s: %d)", s.notMod.Load())
+	}
+	s.set(list(100, "10.1"))
+	if err := f.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !lookup(t, f, "10.0.0.5").IsZero() || lookup(t, f, "10.1.0.5").IsZero() {
+		t.Error("new body not swapped in")
+	}
+	if st := f.Status(); st.LastError != nil || st.Origin != "network" || st.LastSuccess.IsZero() {
+		t.Errorf("status %+v", st)
+	}
+}
+
+func TestURLPoisoningRefused(t *testing.T) {
+	s := newServer(t, list(100, "10.0"))
+	f, err := feed.FromURL(s.srv.URL, spec, fast()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, tc := range []struct {
+		name string
+		body string
+		want error
+	}{
+		{"empty", "", feed.ErrNoEntries},
+		{"comments only", "# maintenance\n", feed.ErrNoEntries},
+		{"slash zero", list(100, "10.0") + "0.0.0.0/0\n", feed.ErrPoisoned},
+		{"slash seven", list(100, "10.0") + "10.0.0.0/7\n", feed.ErrPoisoned},
+		{"shrunk", list(40, "10.0"), feed.ErrPoisoned},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s.set(tc.body)
+			err := f.Reload(ctx)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Reload = %v, want %v", err, tc.want)
+			}
+			if st := f.Status(); !errors.Is(st.LastError, tc.want) {
+				t.Errorf("Status().LastError = %v", st.LastError)
+			}
+			if f.Stats().Prefixes != 100 || lookup(t, f, "10.0.0.99").IsZero() || !lookup(t, f, "11.0.0.1").IsZero() {
+				t.Error("last good table not kept")
+			}
+		})
+	}
+	// A refused body is refused again, not taken as "not modified".
+	s.set(list(10, "10.0"))
+	if err := f.Reload(ctx); !errors.Is(err, feed.ErrPoisoned) {
+		t.Fatal(err)
+	}
+	if err := f.Reload(ctx); !errors.Is(err, feed.ErrPoisoned) {
+		t.Fatalf("second Reload of a refused body = %v", err)
+	}
+	// A shrink within the limit is fine.
+	s.set(list(60, "10.0"))
+	if err := f.Reload(ctx); err != nil || f.Stats().Prefixes != 60 {
+		t.Fatalf("Reload = %v, %d prefixes", err, f.Stats().Prefixes)
+	}
+}
+
+func TestURLSizeLimit(t *testing.T) {
+	s := newServer(t, list(1000, "10.0"))
+	sp := spec
+	sp.MaxBytes = 100
+	_, err := feed.FromURL(s.srv.URL, sp, fast()...)
+	if !errors.Is(err, feed.ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	if n := s.requests.Load(); n != 1 {
+		t.Errorf("%d requests; a too-large body must not be retried", n)
+	}
+}
+
+func TestURLRetries(t *testing.T) {
+	s := newServer(t, list(10, "10.0"))
+	s.failN = 2
+	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRetries(2))...)
+	if err != nil {
+		t.Fatalf("two 503s then success with 2 retries: %v", err)
+	}
+	f.Close()
+	if n := s.requests.Load(); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+
+	s.failN = 5
+	s.requests.Store(0)
+	_, err = feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRetries(1))...)
+	if !errors.Is(err, feed.ErrFetch) {
+		t.Fatalf("err = %v, want ErrFetch", err)
+	}
+	if n := s.requests.Load(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+
+	// A 404 is not retried.
+	s.failN = 0
+	s.status = http.StatusNotFound
+	s.requests.Store(0)
+	if _, err := feed.FromURL(s.srv.URL, spec, fast()...); !errors.Is(err, feed.ErrFetch) || s.requests.Load() != 1 {
+		t.Errorf("404: err %v after %d requests", err, s.requests.Load())
+	}
+}
+
+func TestURLDeadline(t *testing.T) {
+	s := newServer(t, list(10, "10.0"))
+	s.delay = time.Minute
+	_, err := feed.FromURL(s.srv.URL, spec, feed.WithTimeout(50*time.Millisecond), feed.WithRetries(0))
+	if !errors.Is(err, feed.ErrFetch) {
+		t.Fatalf("err = %v, want ErrFetch on deadline", err)
+	}
+}
+
+func TestURLDiskCache(t *testing.T) {
+	dir := t.TempDir()
+	s := newServer(t, list(50, "10.0"))
+	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	// Restart with the network down: the cached copy answers.
+	s.status = http.StatusInternalServerError
+	f, err = feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir), feed.WithRetries(0))...)
+	if err != nil {
+		t.Fatalf("restart without network: %v", err)
+	}
+	if lookup(t, f, "10.0.0.7").IsZero() {
+		t.Error("cached copy not used")
+	}
+	if st := f.Status(); st.Origin != "cache" || !errors.Is(st.LastError, feed.ErrFetch) {
+		t.Errorf("status %+v; want origin cache and the fetch error", st)
+	}
+	f.Close()
+
+	// Restart with the network up: a conditional request, answered 304.
+	s.status = 0
+	before := s.notMod.Load()
+	f, err = feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if s.notMod.Load() != before+1 {
+		t.Error("restart did not revalidate the cached copy")
+	}
+	// Without a cache and without network, FromURL fails.
+	s.status = http.StatusInternalServerError
+	if _, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRetries(0))...); !errors.Is(err, feed.ErrFetch) {
+		t.Errorf("no cache, no network: %v", err)
+	}
+}
+
+// TestURLRefreshUnderLoad refreshes a set's member in the background while
+// goroutines look up; run with -race. Every lookup must see either the old
+// or the new table, whole.
+func TestURLRefreshUnderLoad(t *testing.T) {
+	s := newServer(t, list(200, "10.0"))
+	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Millisecond))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := feed.Load(strings.NewReader("10.0.0.0/16\n10.1.0.0/16\n"), feed.Spec{Name: "dc", Kind: source.Hosting})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := feed.NewSet(f, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var bad atomic.Int32
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for _, a := range []netip.Addr{addr("10.0.0.5"), addr("10.1.0.5")} {
+					r, err := set.Lookup(ctx, a)
+					// The datacenter feed always covers; the VPN feed
+					// covers exactly one of the two at any time.
+					if err != nil || len(r.Signals) < 1 || r.Signals[len(r.Signals)-1].Source != "dc" || len(r.Signals) > 2 {
+						bad.Add(1)
+					}
+				}
+			}
+		})
+	}
+	// Flip the VPN list between 10.0 and 10.1 a few times and wait until
+	// the set has seen each flip.
+	for i := range 6 {
+		p := "10.0"
+		if i%2 == 0 {
+			p = "10.1"
+		}
+		s.set(list(200, p))
+		// A failsafe, not a timing assertion: the refresh runs every
+		// millisecond.
+		deadline := time.Now().Add(time.Minute)
+		for lookup(t, set, p+".0.5").Signals[0].Source != "remote" {
+			if time.Now().After(deadline) {
+				t.Fatalf("flip %d never reached the set", i)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if n := bad.Load(); n != 0 {
+		t.Errorf("%d torn or wrong lookups", n)
+	}
+	if err := set.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Reload(ctx); !errors.Is(err, feed.ErrClosed) {
+		t.Errorf("Reload after Close = %v", err)
+	}
+}
+
+func TestFromURLInvalid(t *testing.T) {
+	if _, err := feed.FromURL("ftp://x", spec); !errors.Is(err, feed.ErrInvalidSpec) {
+		t.Errorf("ftp URL: %v", err)
+	}
+	if _, err := feed.FromURL("http://127.0.0.1:1/", spec, feed.WithTimeout(-1)); !errors.Is(err, feed.ErrInvalidSpec) {
+		t.Errorf("negative timeout: %v", err)
+	}
+}
