@@ -1,0 +1,189 @@
+package middleware
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/ipintel/ipintel"
+)
+
+// Option configures the middleware built by [New].
+type Option func(*config) error
+
+// DefaultTimeout is the default deadline for one request's lookup.
+const DefaultTimeout = 50 * time.Millisecond
+
+type config struct {
+	trusted    []netip.Prefix
+	header     string
+	policy     func(*ipintel.Result) bool
+	timeout    time.Duration
+	failClosed bool
+	onBlock    http.Handler
+	logger     *slog.Logger
+	skipExact  map[string]bool
+	skipPrefix []string
+}
+
+func defaultConfig() config {
+	return config{
+		policy:  recommendationPolicy([]ipintel.Recommendation{ipintel.Block}),
+		timeout: DefaultTimeout,
+		onBlock: http.HandlerFunc(defaultBlock),
+	}
+}
+
+// TrustedProxies names the reverse proxies and load balancers in front of
+// the service. Only a peer inside one of these prefixes may say, in a
+// header, who the client is; see [Resolver]. By default no peer is trusted
+// and headers are ignored. Calling it again adds prefixes.
+func TrustedProxies(prefixes []netip.Prefix) Option {
+	return func(c *config) error {
+		for i, p := range prefixes {
+			if !p.IsValid() {
+				return fmt.Errorf("%w: TrustedProxies: prefix %d is not valid", ErrInvalidOption, i)
+			}
+		}
+		c.trusted = append(c.trusted, prefixes...)
+		return nil
+	}
+}
+
+// ClientIPHeader names the one header trusted proxies put the client's
+// address in: "X-Forwarded-For" (the default), "Forwarded" (RFC 7239), or a
+// header holding a single address such as "X-Real-IP", "CF-Connecting-IP" or
+// "True-Client-IP". Only that header is read, and only from a trusted peer.
+func ClientIPHeader(name string) Option {
+	return func(c *config) error {
+		if name == "" || !validToken(name) {
+			return fmt.Errorf("%w: ClientIPHeader(%q): not a header name", ErrInvalidOption, name)
+		}
+		c.header = name
+		return nil
+	}
+}
+
+// BlockRecommendations blocks requests whose Risk.Recommendation is one of
+// recs. The default policy is BlockRecommendations(ipintel.Block); with no
+// arguments nothing is blocked (the middleware only annotates requests). Like
+// [BlockScore] and [BlockFunc], it replaces the policy: the last one given
+// wins.
+func BlockRecommendations(recs ...ipintel.Recommendation) Option {
+	recs = slices.Clone(recs)
+	return func(c *config) error {
+		c.policy = recommendationPolicy(recs)
+		return nil
+	}
+}
+
+func recommendationPolicy(recs []ipintel.Recommendation) func(*ipintel.Result) bool {
+	return func(r *ipintel.Result) bool { return slices.Contains(recs, r.Risk.Recommendation) }
+}
+
+// BlockScore blocks requests whose Risk.Score is min or more (1–100). It
+// replaces the policy.
+func BlockScore(min int) Option {
+	return func(c *config) error {
+		if min < 1 || min > 100 {
+			return fmt.Errorf("%w: BlockScore(%d): must be 1–100", ErrInvalidOption, min)
+		}
+		c.policy = func(r *ipintel.Result) bool { return r.Risk.Score >= min }
+		return nil
+	}
+}
+
+// BlockFunc blocks requests for which f returns true. f is called
+// concurrently and must not keep or change the Result. It replaces the
+// policy.
+func BlockFunc(f func(*ipintel.Result) bool) Option {
+	return func(c *config) error {
+		if f == nil {
+			return fmt.Errorf("%w: BlockFunc(nil)", ErrInvalidOption)
+		}
+		c.policy = f
+		return nil
+	}
+}
+
+// OnBlock replaces the response to a blocked request. The handler can read
+// [FromContext], [ClientIP] and [BlockReason] from the request's context.
+// The default writes 403 with {"error":"forbidden","reason":"…"}.
+func OnBlock(h http.Handler) Option {
+	return func(c *config) error {
+		if h == nil {
+			return fmt.Errorf("%w: OnBlock(nil)", ErrInvalidOption)
+		}
+		c.onBlock = h
+		return nil
+	}
+}
+
+// Timeout bounds each request's lookup; the default is [DefaultTimeout].
+// Local sources answer in microseconds; the deadline matters for remote
+// ones, whose late answers are then left out of the Result.
+func Timeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: Timeout(%v): must be positive", ErrInvalidOption, d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// FailClosed blocks a request when its client address cannot be determined
+// or its lookup fails (an error, or any source failing or timing out),
+// with reason "client_ip_unknown" or "lookup_failed". By default the
+// middleware fails open: such requests pass, judged on whatever evidence
+// did arrive.
+func FailClosed() Option {
+	return func(c *config) error {
+		c.failClosed = true
+		return nil
+	}
+}
+
+// Logger logs lookup failures (at Warn) and blocked requests (at Info).
+// The default discards.
+func Logger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return fmt.Errorf("%w: Logger(nil)", ErrInvalidOption)
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// SkipPaths lets requests whose URL path is exactly one of paths through
+// untouched, without a lookup: health checks, metrics.
+func SkipPaths(paths ...string) Option {
+	return func(c *config) error {
+		if c.skipExact == nil {
+			c.skipExact = make(map[string]bool, len(paths))
+		}
+		for _, p := range paths {
+			c.skipExact[p] = true
+		}
+		return nil
+	}
+}
+
+// SkipPrefixes lets requests whose URL path starts with one of prefixes
+// through untouched ("/static/"). A path with dot segments ("/static/../x")
+// is never skipped, whatever router cleans it later.
+func SkipPrefixes(prefixes ...string) Option {
+	return func(c *config) error {
+		for _, p := range prefixes {
+			if p == "" {
+				return fmt.Errorf("%w: SkipPrefixes: empty prefix would skip everything", ErrInvalidOption)
+			}
+		}
+		c.skipPrefix = append(c.skipPrefix, prefixes...)
+		return nil
+	}
+}
