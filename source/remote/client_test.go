@@ -85,8 +85,8 @@ func TestClientSurvivesRemoteFaults(t *testing.T) {
 				}
 				return false
 			}
-			remote := newTestSource(t, f, WithTimeout(200*time.Millisecond), WithRetries(1),
-				WithMaxResponseSize(1<<20), WithCircuitBreaker(0, 0))
+			remote := newTestSource(t, f, WithTimeout(500*time.Millisecond), WithRetries(1),
+				WithMaxResponseSize(64<<10), WithCircuitBreaker(0, 0))
 			c, err := ipintel.New(ipintel.WithSources(local, remote), ipintel.WithCache(100, time.Minute))
 			require.NoError(t, err)
 			defer c.Close()

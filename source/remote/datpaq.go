@@ -99,21 +99,31 @@ func decodeDatpaqBatch(name string, addrs []netip.Addr, body []byte) ([]source.R
 	if r.Data.Results == nil {
 		return nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
 	}
+	pos := make(map[netip.Addr]int, len(addrs))
+	for i, a := range addrs {
+		pos[a] = i
+	}
 	out := make([]source.Record, len(addrs))
 	for i := range r.Data.Results {
 		it := &r.Data.Results[i]
-		// Match by index, and check the address when the item carries one.
-		j := it.Index
-		if j < 0 || j >= len(addrs) {
-			continue
-		}
-		if q := strings.TrimSpace(it.IP); q != "" {
-			if qa, err := netip.ParseAddr(q); err != nil || qa.Unmap() != addrs[j] {
-				continue
-			}
-		}
 		if it.Error != "" {
 			continue // a per-item error: no answer for this address
+		}
+		// Match by the item's address when it has one, else by index.
+		j := -1
+		if q := strings.TrimSpace(it.IP); q != "" {
+			qa, err := netip.ParseAddr(q)
+			if err != nil {
+				continue
+			}
+			if k, ok := pos[qa.Unmap()]; ok {
+				j = k
+			}
+		} else if it.Index >= 0 && it.Index < len(addrs) {
+			j = it.Index
+		}
+		if j < 0 {
+			continue
 		}
 		out[j] = mapDatpaq(name, &it.DatpaqIntel)
 	}

@@ -40,22 +40,8 @@ func noLeak(t *testing.T, what, text string) {
 }
 
 func logCapture() (*slog.Logger, *bytes.Buffer) {
-	var buf bytes.Buffer
-	return slog.New(slog.NewTextHandler(&lockedWriter{w: &buf}, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
-}
-
-type lockedWriter struct {
-	mu atomicMutex
-	w  *bytes.Buffer
-}
-
-type atomicMutex struct{ ch chan struct{} }
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	if w.mu.ch == nil {
-		return w.w.Write(p) // slog handlers serialise writes themselves
-	}
-	return w.w.Write(p)
+	var buf bytes.Buffer // slog's handlers serialise their writes
+	return slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
 }
 
 func TestKeyNeverLeaks(t *testing.T) {
