@@ -1,0 +1,92 @@
+// Package ipintel is embeddable IP intelligence: is this address a VPN,
+// proxy, Tor exit, iCloud Private Relay egress, hosting range or
+// uptime-monitoring probe; where is it; which network owns it; how risky is
+// it, and why — answered in-process from local data, with hosted APIs as
+// optional extra sources.
+//
+// # Usage
+//
+// Build one [Client] at start-up from the sources you want, in priority
+// order, and share it:
+//
+//	city, err := mmdb.Open("GeoLite2-City.mmdb")
+//	...
+//	tor, err := feed.Open("tor-exits.txt", feed.Spec{Name: "tor", Kind: source.Tor, Confidence: 100})
+//	...
+//	client, err := ipintel.New(
+//		ipintel.WithSources(city, tor),
+//		ipintel.WithCache(100_000, 10*time.Minute),
+//	)
+//	...
+//	defer client.Close()
+//
+//	r, err := client.Lookup(ctx, "185.220.101.1")
+//	if err != nil { // bad input, reserved address, closed client, done ctx
+//		...
+//	}
+//	if r.Risk.Recommendation == ipintel.Block { ... }
+//	for _, reason := range r.Risk.Reasons {
+//		log.Printf("%s (%s): %d points", reason.Code, reason.Source, reason.Points)
+//	}
+//
+// [Client.LookupBatch] answers many addresses at once (validated one by one,
+// deduplicated, batching sources called per chunk, results in input order);
+// [Client.LookupSeq] streams any number of addresses in input order with
+// flat memory.
+//
+// Input is trimmed of surrounding spaces, tabs and line ends;
+// IPv4-mapped IPv6 is treated as IPv4. Malformed and zoned input fails with
+// [ErrInvalidIP]; private, loopback, link-local, multicast, CGNAT,
+// documentation, benchmarking and the other IANA special-purpose ranges
+// (and, for IPv6, everything outside 2000::/3) fail with [ErrReservedIP]
+// unless the Client is built [WithAllowReserved]. Both errors are
+// [*AddrError] values that repeat at most 64 bytes of the input.
+//
+// # Sources
+//
+// A source is anything that implements [source.Source]: package
+// source/mmdb reads MaxMind-format databases, source/feed CIDR lists, Tor
+// exit lists, geofeeds and cloud range files, source/remote the hosted
+// APIs. Local sources are asked inline; sources that describe themselves
+// as remote ([source.Traits]) are asked concurrently, each under its own
+// deadline ([WithRemoteTimeout] by default). A source that fails, times
+// out or panics never fails the lookup: its [*SourceError] is in
+// [Meta].Errors and the other sources still answer.
+//
+// Geo and network fields are merged field by field, the first source (in
+// WithSources order) that knows a field winning; a source that places the
+// address in another country than an earlier one adds no geo fields.
+// Signals from every source are kept, with their provenance, in
+// [Result].Signals.
+//
+// # Scoring
+//
+// The default [WeightedScorer] gives each kind of signal a weight
+// ([DefaultWeights]); the strongest signal of each kind contributes
+// weight × confidence, and contributions combine by noisy-OR, so two weak
+// signals raise the risk less than one certain one. Every contribution is a
+// [Reason] with a stable code (TOR_EXIT, VPN, PUBLIC_PROXY,
+// RESIDENTIAL_PROXY, HOSTING, PRIVATE_RELAY, MONITORING, ABUSE, BOT,
+// PROVIDER_RISK) whose Points add up to the score. Default bands: low
+// below 25, medium from 25, high from 50, critical from 85; allow below 50,
+// verify from 50, block from 85. A private relay (Apple users) or a
+// monitoring probe lowers trust only a little, and an identified monitoring
+// probe is recommended allow with a high synthetic-traffic probability.
+// Replace any of it with [WithScorer].
+//
+// # Thread Safety
+//
+// A Client is safe for concurrent use by any number of goroutines; build
+// one and share it. Every [Result] returned belongs to its caller alone,
+// including results served from the cache. [Client.Close] aborts remote
+// calls in flight, waits for every goroutine the Client started, and
+// closes the sources that implement io.Closer.
+//
+// # Performance
+//
+// Measure with go test -run '^$' -bench . -benchmem: BenchmarkLookup
+// (hit and miss, IPv4 and IPv6, cached, parallel), BenchmarkLookupBatch
+// (100 unique addresses) and BenchmarkLookupSeq (run with
+// -benchtime 10000000x for ten million addresses; it reports lookups/s and
+// the peak heap).
+package ipintel
