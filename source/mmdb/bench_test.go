@@ -30,8 +30,6 @@ const (
 
 var (
 	benchOnce sync.Once
-	benchPath string
-	benchErr  error
 	benchNets []netip.Prefix
 )
 
@@ -39,19 +37,65 @@ var (
 // the temporary directory and reused by later runs, and the networks in it.
 func benchCity(b *testing.B) (string, []netip.Prefix) {
 	b.Helper()
-	benchOnce.Do(func() {
-		benchNets = benchNetworks()
-		benchPath = filepath.Join(os.TempDir(), fmt.Sprintf("ipintel-bench-city-%d-%d-%d-v1.mmdb",
-			benchNetworks4, benchNetworks6, benchRecords))
-		if _, err := os.Stat(benchPath); err == nil {
-			return
-		}
-		benchErr = writeBenchCity(benchPath, benchNets)
-	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	benchOnce.Do(func() { benchNets = benchNetworks() })
+	recs := make([]mmdbtype.Map, benchRecords)
+	for i := range recs {
+		recs[i] = benchRecord(i)
 	}
-	return benchPath, benchNets
+	// Popular records (big cities) own many networks; every record owns
+	// some.
+	rng := rand.New(rand.NewPCG(3, 4))
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.1, 4, benchRecords-1)
+	owner := make([]int, len(benchNets))
+	for i := range owner {
+		owner[i] = int(zipf.Uint64())
+		if rng.IntN(4) == 0 {
+			owner[i] = rng.IntN(benchRecords)
+		}
+	}
+	path := cachedDB(b, fmt.Sprintf("city-%d", benchRecords), mmdbwriter.Options{
+		DatabaseType: "GeoLite2-City", Languages: languages,
+	}, benchNets, func(i int) mmdbtype.Map { return recs[owner[i]] })
+	return path, benchNets
+}
+
+// cachedDB writes (once, cached in the temporary directory) a database
+// holding rec(i) for the i-th network of nets, skipping nil records.
+func cachedDB(b *testing.B, name string, o mmdbwriter.Options, nets []netip.Prefix, rec func(i int) mmdbtype.Map) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("ipintel-bench-%s-%d-v2.mmdb", name, len(nets)))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	o.RecordSize, o.IncludeReservedNetworks, o.BuildEpoch = 28, true, 1
+	tree, err := mmdbwriter.New(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, p := range nets {
+		r := rec(i)
+		if r == nil {
+			continue
+		}
+		n := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+		if err := tree.Insert(n, r); err != nil {
+			b.Fatalf("%v: %v", p, err)
+		}
+	}
+	f, err := os.Create(path + ".tmp")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tree.WriteTo(f); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		b.Fatal(err)
+	}
+	return path
 }
 
 // benchNetworks spreads /24s (and some /20s and /28s) over the IPv4 space
@@ -136,47 +180,6 @@ func benchRecord(i int) mmdbtype.Map {
 	}
 }
 
-func writeBenchCity(path string, nets []netip.Prefix) error {
-	tree, err := mmdbwriter.New(mmdbwriter.Options{
-		DatabaseType: "GeoLite2-City", Languages: languages, RecordSize: 28,
-		IncludeReservedNetworks: true, BuildEpoch: 1,
-	})
-	if err != nil {
-		return err
-	}
-	recs := make([]mmdbtype.Map, benchRecords)
-	for i := range recs {
-		recs[i] = benchRecord(i)
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.1, 4, benchRecords-1)
-	for _, p := range nets {
-		// Popular records (big cities) own many networks; every record owns
-		// some.
-		idx := int(zipf.Uint64())
-		if rng.IntN(4) == 0 {
-			idx = rng.IntN(benchRecords)
-		}
-		n := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
-		if err := tree.Insert(n, recs[idx]); err != nil {
-			return fmt.Errorf("%v: %w", p, err)
-		}
-	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := tree.WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
 // benchAddrs picks n addresses inside random networks of nets.
 func benchAddrs(nets []netip.Prefix, n int) []netip.Addr {
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -217,25 +220,13 @@ func BenchmarkLookup(b *testing.B) {
 			benchSource(b, f.path, addrs, "ipintel-nocache", []mmdb.Option{mmdb.WithCacheSize(0)})
 			benchSource(b, f.path, addrs, "ipintel-lang-de", []mmdb.Option{mmdb.WithLanguage("de")})
 			benchSource(b, f.path, addrs, "ipintel-inmemory", []mmdb.Option{mmdb.WithInMemory()})
-			b.Run("geoip2-City", func(b *testing.B) {
-				r, err := geoip2.Open(f.path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer r.Close()
-				b.ReportAllocs()
-				b.ResetTimer()
-				for i := 0; b.Loop(); i++ {
-					c, err := r.City(addrs[i&(len(addrs)-1)])
-					if err != nil || !c.HasData() {
-						b.Fatal(err)
-					}
-				}
-			})
+			benchGeoIP2(b, f.path, addrs)
 		})
 	}
 }
 
+// benchSource measures Source.Lookup over addrs, after one pass over them
+// (the steady state: page cache and record cache warm).
 func benchSource(b *testing.B, path string, addrs []netip.Addr, name string, opts []mmdb.Option) {
 	b.Run(name, func(b *testing.B) {
 		s, err := mmdb.Open(path, opts...)
@@ -244,12 +235,38 @@ func benchSource(b *testing.B, path string, addrs []netip.Addr, name string, opt
 		}
 		defer s.Close()
 		ctx := context.Background()
+		for _, a := range addrs {
+			_, _ = s.Lookup(ctx, a)
+		}
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; b.Loop(); i++ {
 			rec, err := s.Lookup(ctx, addrs[i&(len(addrs)-1)])
 			if err != nil || rec.Geo == nil {
 				b.Fatal(rec, err)
+			}
+		}
+	})
+}
+
+// benchGeoIP2 measures geoip2-golang's City() over addrs, after one pass
+// over them, as benchSource does.
+func benchGeoIP2(b *testing.B, path string, addrs []netip.Addr) {
+	b.Run("geoip2-City", func(b *testing.B) {
+		r, err := geoip2.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+		for _, a := range addrs {
+			_, _ = r.City(a)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			c, err := r.City(addrs[i&(len(addrs)-1)])
+			if err != nil || !c.HasData() {
+				b.Fatal(err)
 			}
 		}
 	})

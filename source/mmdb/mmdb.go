@@ -225,6 +225,9 @@ func (s *Source) LastReloadError() error {
 // Lookups already running finish on the data they started with; the
 // memory map is released once none holds it. Close is idempotent.
 func (s *Source) Close() error {
+	if s.cancel != nil {
+		s.cancel() // abandon a reload in progress
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -234,7 +237,6 @@ func (s *Source) Close() error {
 	s.cur.Store(nil)
 	s.mu.Unlock()
 	if s.stop != nil {
-		s.cancel()
 		close(s.stop)
 		<-s.done
 	}
@@ -410,7 +412,7 @@ func topKeys(samples []maxminddb.Result) []string {
 	return keys
 }
 
-// logf reports a reload outcome to the callback, the logger and
+// report gives a reload outcome to the callback, the logger and
 // LastReloadError.
 func (s *Source) report(err error) {
 	s.lastErr.Store(&errBox{err})

@@ -145,7 +145,9 @@ func WithVerify() Option {
 
 // WithOnReload calls f after every reload attempt, from the watcher or
 // [Source.Reload], with nil on success or the reason the new file was
-// refused (the old data is kept). f must not block for long.
+// refused (the old data is kept). It is called from the reloading
+// goroutine, after the new database is in place; it must not block for
+// long.
 func WithOnReload(f func(error)) Option {
 	return func(o *options) error {
 		o.onReload = f

@@ -19,48 +19,51 @@ func (s *Source) Reload(ctx context.Context) error {
 }
 
 // reload loads the file again; when ifChanged, only if it differs from
-// what the last attempt saw.
+// what the last attempt saw. The outcome is reported after the lock is
+// released, so an OnReload callback may call back into the source.
 func (s *Source) reload(ctx context.Context, ifChanged bool) error {
 	if s.path == "" {
 		return ErrNoFile
 	}
+	tried, err := s.reloadLocked(ctx, ifChanged)
+	if tried {
+		s.report(err)
+	}
+	return err
+}
+
+func (s *Source) reloadLocked(ctx context.Context, ifChanged bool) (tried bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return ErrClosed
+		return false, ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	if ifChanged {
 		st, err := statFile(s.path)
 		if err != nil {
 			if s.attempted.fi == nil {
-				return nil // already reported
+				return false, nil // already reported
 			}
 			s.attempted = fileState{}
-			err = fmt.Errorf("mmdb: reload %s: keeping the loaded database: %w", s.path, err)
-			s.report(err)
-			return err
+			return true, fmt.Errorf("mmdb: reload %s: keeping the loaded database: %w", s.path, err)
 		}
 		if st.same(s.attempted) {
-			return nil
+			return false, nil
 		}
 	}
-	prev := s.cur.Load()
-	d, st, err := s.loadFile(ctx, prev)
+	d, st, err := s.loadFile(ctx, s.cur.Load())
 	s.attempted = st
 	if err != nil {
-		err = fmt.Errorf("mmdb: reload %s: keeping the loaded database: %w", s.path, err)
-		s.report(err)
-		return err
+		return true, fmt.Errorf("mmdb: reload %s: keeping the loaded database: %w", s.path, err)
 	}
 	// The old reader is not closed here: lookups may still be using it.
 	// It is released (unmapped, or its buffer freed) by the runtime once
 	// no lookup holds it; see Lookup's runtime.KeepAlive.
 	s.cur.Store(d)
-	s.report(nil)
-	return nil
+	return true, nil
 }
 
 // watch polls the file until Close.
