@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log"
 	"net/netip"
+	"time"
+
+	"github.com/ipintel/ipintel/source"
 
 	"github.com/ipintel/ipintel/source/mmdb"
 )
@@ -59,4 +62,58 @@ func ExampleWithLanguage() {
 	}
 	fmt.Println(rec.Geo.CountryName, rec.Geo.City)
 	// Output: Deutschland Berlin
+}
+
+// A schema reads a database whose type ipintel does not map by itself, or
+// reads a known one for more: here every network of the sample anonymous
+// database that is a Tor exit becomes a Tor signal with a category, and
+// nothing else is read.
+func ExampleWithSchema() {
+	s, err := mmdb.Open("../../testdata/ipintel-Anonymous-IP.mmdb",
+		mmdb.WithName("tor-only"),
+		mmdb.WithSchema(mmdb.Schema{
+			Signals: []mmdb.SignalRule{{
+				Kind:           source.Tor,
+				If:             "is_tor_exit_node",
+				ConfidencePath: "anonymizer_confidence",
+				Category:       "exit",
+			}},
+		}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+
+	for _, ip := range []string{"185.220.101.1", "45.130.202.105"} {
+		rec, err := s.Lookup(context.Background(), netip.MustParseAddr(ip))
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Print(ip, ":")
+		for _, sig := range rec.Signals {
+			fmt.Print(" ", sig.Kind, "/", sig.Category, " ", sig.Confidence, " from ", sig.Source)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// 185.220.101.1: tor/exit 99 from tor-only
+	// 45.130.202.105:
+}
+
+// A watched source reloads its file when it changes, keeping the loaded
+// database when the new file is refused.
+func ExampleWithWatch() {
+	city, err := mmdb.Open("../../testdata/ipintel-City.mmdb",
+		mmdb.WithWatch(time.Minute),
+		mmdb.WithOnReload(func(err error) {
+			if err != nil {
+				log.Printf("GeoIP update refused: %v", err)
+			}
+		}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer city.Close() // stops the watcher
+	fmt.Println(city.DatabaseType())
+	// Output: GeoLite2-City
 }

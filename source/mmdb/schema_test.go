@@ -291,3 +291,25 @@ func networksOf(t *testing.T, path string) map[netip.Prefix]bool {
 	}
 	return out
 }
+
+// TestIPv4Database reads one of MaxMind's IPv4-only test databases through
+// a schema: IPv6 addresses are misses, not errors.
+func TestIPv4Database(t *testing.T) {
+	path := realdata.Path(t, "maxmind-MaxMind-DB", "test-data", "MaxMind-DB-test-ipv4-24.mmdb")
+	s, err := mmdb.Open(path, mmdb.WithSchema(mmdb.Schema{City: "ip"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rec := lookup(t, s, "1.1.1.1"); rec.Geo == nil || rec.Geo.City != "1.1.1.1" || rec.Prefix.String() != "1.1.1.1/32" {
+		t.Errorf("1.1.1.1 = %+v", rec)
+	}
+	if rec := lookup(t, s, "1.1.1.3"); rec.Geo == nil || rec.Geo.City != "1.1.1.2" {
+		t.Errorf("1.1.1.3 = %+v", rec)
+	}
+	for _, ip := range []string{"2001:db8::1", "::1.1.1.1", "9.9.9.9"} {
+		if rec := lookup(t, s, ip); !rec.IsZero() {
+			t.Errorf("%s = %+v, want a miss", ip, rec)
+		}
+	}
+}
