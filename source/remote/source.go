@@ -195,7 +195,11 @@ func sendable(a netip.Addr) bool {
 	if !a.IsValid() || a.Zone() != "" || !a.IsGlobalUnicast() || a.IsPrivate() {
 		return false
 	}
-	for _, p := range reserved {
+	list := reserved6
+	if a.Is4() {
+		list = reserved4
+	}
+	for _, p := range list {
 		if p.Contains(a) {
 			return false
 		}
@@ -203,18 +207,22 @@ func sendable(a netip.Addr) bool {
 	return true
 }
 
-var reserved = func() []netip.Prefix {
-	var ps []netip.Prefix
-	for _, s := range []string{
-		"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
-		"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32",
-		"::/128", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "fc00::/7",
-		"2002::/16", "3fff::/20", "5f00::/16",
-	} {
-		ps = append(ps, netip.MustParsePrefix(s))
+// Special-purpose ranges (IANA registries) that IsGlobalUnicast and
+// IsPrivate do not already exclude.
+var (
+	reserved4 = prefixes("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+		"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4")
+	reserved6 = prefixes("64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
+		"2002::/16", "3fff::/20", "5f00::/16")
+)
+
+func prefixes(ss ...string) []netip.Prefix {
+	ps := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		ps[i] = netip.MustParsePrefix(s)
 	}
 	return ps
-}()
+}
 
 // Lookup implements [source.Source]. Reserved, private and loopback
 // addresses are a miss and are never sent. Answers come from the cache when
@@ -225,16 +233,17 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 	}
 	defer s.wg.Done()
 	addr = addr.Unmap()
+	// Only sendable addresses are ever cached, so the cache goes first.
+	if s.cache != nil {
+		if r, ok := s.cache.get(addr, s.now()); ok {
+			return r, nil
+		}
+	}
 	if !sendable(addr) {
 		return source.Record{}, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return source.Record{}, err
-	}
-	if s.cache != nil {
-		if r, ok := s.cache.get(addr, s.now()); ok {
-			return r, nil
-		}
 	}
 	// The flight runs under the source's deadline (or the first caller's,
 	// if earlier) but not the caller's cancellation, so one caller giving
