@@ -13,7 +13,8 @@ import (
 )
 
 // ErrTooLarge is returned by [Builder.Table] when the table would hold more
-// distinct value groups than it can index (2³² − 1).
+// than 2³² − 1 value lists or values, or more than 64 values per prefix on
+// average counting the values each prefix inherits from those covering it.
 var ErrTooLarge = errors.New("cidr: table too large")
 
 // maxErrors is how many invalid inputs a Builder keeps; the rest are counted.
@@ -174,14 +175,14 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 	t := &Table[V]{}
 	f := freezer[V]{
 		t:     t,
+		nodes: []node[V]{{}}, // node 0: the empty list
 		cons:  make(map[cons[V]]uint32),
 		match: make(map[matchKey]uint32),
 	}
-	t.groups = append(t.groups, span{}) // group 0: no values
 	// stack holds the open ancestors of the current prefix, outermost first.
 	type open struct {
-		e     *entry[V]
-		group uint32
+		e    *entry[V]
+		node uint32
 	}
 	var stack []open
 	var own []V
@@ -199,31 +200,42 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		p := e.prefix()
 		parent := uint32(0)
 		if len(stack) > 0 {
-			parent = stack[len(stack)-1].group
+			parent = stack[len(stack)-1].node
 		}
-		g, err := f.group(own, parent)
+		n, err := f.group(own, parent)
 		if err != nil {
 			return nil, errors.Join(err, b.err())
 		}
-		m, err := f.matchOf(g, p.Bits())
+		m, err := f.matchOf(n, p.Bits())
 		if err != nil {
 			return nil, errors.Join(err, b.err())
 		}
 		t.tab.Insert(p, m)
-		stack = append(stack, open{e, g})
+		stack = append(stack, open{e, n})
 	}
-	t.vals = slices.Clip(t.vals)
-	t.groups = slices.Clip(t.groups)
-	t.matches = slices.Clip(t.matches)
+	if err := f.materialize(); err != nil {
+		return nil, errors.Join(err, b.err())
+	}
 	return t, b.err()
 }
 
-// freezer interns value groups while a Table is built.
+// freezer interns value lists while a Table is built. A list is a node: a
+// value in front of a tail list, so that the lists of nested prefixes share
+// their common tails and identical lists are one node. Only the lists a
+// prefix ends on are written out as groups, at the end.
 type freezer[V comparable] struct {
-	t     *Table[V]
-	cons  map[cons[V]]uint32 // (value, tail group) → group
-	match map[matchKey]uint32
-	seen  map[V]struct{}
+	t       *Table[V]
+	nodes   []node[V]
+	cons    map[cons[V]]uint32 // (value, tail node) → node
+	match   map[matchKey]uint32
+	seen    map[V]struct{}
+	scratch []V
+}
+
+type node[V comparable] struct {
+	v    V
+	tail uint32
+	n    uint32 // list length
 }
 
 type cons[V comparable] struct {
@@ -232,16 +244,26 @@ type cons[V comparable] struct {
 }
 
 type matchKey struct {
-	group uint32
-	bits  uint8
+	node uint32
+	bits uint8
 }
 
-// group returns the group holding own, without duplicates and in order,
-// followed by the values of the parent group that own does not repeat. A
+// list appends the values of node n to dst.
+func (f *freezer[V]) list(dst []V, n uint32) []V {
+	for n != 0 {
+		dst = append(dst, f.nodes[n].v)
+		n = f.nodes[n].tail
+	}
+	return dst
+}
+
+// group returns the node holding own, without duplicates and in order,
+// followed by the values of the parent node that own does not repeat. A
 // value therefore sits at the position of the most specific prefix that
 // carries it.
 func (f *freezer[V]) group(own []V, parent uint32) (uint32, error) {
-	pv := f.t.Group(int(parent))
+	f.scratch = f.list(f.scratch[:0], parent)
+	pv := f.scratch
 	kept := own[:0]
 	overlap := false
 	if len(own)+len(pv) <= 32 {
@@ -269,14 +291,14 @@ func (f *freezer[V]) group(own []V, parent uint32) (uint32, error) {
 			}
 		}
 	}
-	g := parent
+	n := parent
 	if overlap {
 		// Rebuild the inherited tail without the values own moves forward.
-		g = 0
+		n = 0
 		for i := len(pv) - 1; i >= 0; i-- {
 			if !f.has(kept, pv[i]) {
 				var err error
-				if g, err = f.push(pv[i], g); err != nil {
+				if n, err = f.push(pv[i], n); err != nil {
 					return 0, err
 				}
 			}
@@ -284,11 +306,11 @@ func (f *freezer[V]) group(own []V, parent uint32) (uint32, error) {
 	}
 	for i := len(kept) - 1; i >= 0; i-- {
 		var err error
-		if g, err = f.push(kept[i], g); err != nil {
+		if n, err = f.push(kept[i], n); err != nil {
 			return 0, err
 		}
 	}
-	return g, nil
+	return n, nil
 }
 
 // has reports whether v is in kept, using the seen set when group built it.
@@ -300,24 +322,52 @@ func (f *freezer[V]) has(kept []V, v V) bool {
 	return slices.Contains(kept, v)
 }
 
-// push returns the group holding v followed by the values of group tail.
+// push returns the node holding v followed by the list of node tail.
 func (f *freezer[V]) push(v V, tail uint32) (uint32, error) {
-	t := f.t
 	k := cons[V]{v, tail}
 	if id, ok := f.cons[k]; ok {
 		return id, nil
 	}
-	ts := t.groups[tail]
-	if uint64(len(t.groups)) >= maxIndex || uint64(len(t.vals))+1+uint64(ts.n) >= maxIndex {
+	if uint64(len(f.nodes)) >= maxIndex {
 		return 0, ErrTooLarge
 	}
-	off := len(t.vals)
-	t.vals = append(t.vals, v)
-	t.vals = append(t.vals, t.vals[ts.off:ts.off+ts.n]...)
-	id := uint32(len(t.groups))
-	t.groups = append(t.groups, span{off: uint32(off), n: ts.n + 1})
+	id := uint32(len(f.nodes))
+	f.nodes = append(f.nodes, node[V]{v: v, tail: tail, n: f.nodes[tail].n + 1})
 	f.cons[k] = id
 	return id, nil
+}
+
+// materialize writes out the list of every node a match points at as a
+// group, and renumbers the matches from nodes to groups.
+func (f *freezer[V]) materialize() error {
+	t := f.t
+	groupOf := make(map[uint32]uint32)
+	t.groups = append(t.groups, span{}) // group 0: no values
+	// Nested prefixes repeat their ancestors' values, so many values on
+	// one prefix above many others would take quadratic space: refuse
+	// more than maxValsPerPrefix values per prefix on average.
+	limit := min(maxIndex, maxValsPerPrefix*uint64(t.tab.Size())+1<<16)
+	total := uint64(0)
+	for i := range t.matches {
+		n := t.matches[i].group
+		g, ok := groupOf[n]
+		if !ok {
+			total += uint64(f.nodes[n].n)
+			if total >= limit {
+				return fmt.Errorf("%w: more than %d values per prefix on average (many values on prefixes that cover many others)", ErrTooLarge, maxValsPerPrefix)
+			}
+			g = uint32(len(t.groups))
+			off := len(t.vals)
+			t.vals = f.list(t.vals, n)
+			t.groups = append(t.groups, span{off: uint32(off), n: f.nodes[n].n})
+			groupOf[n] = g
+		}
+		t.matches[i].group = g
+	}
+	t.vals = slices.Clip(t.vals)
+	t.groups = slices.Clip(t.groups)
+	t.matches = slices.Clip(t.matches)
+	return nil
 }
 
 // matchOf returns the index of the (group, prefix length) pair a bart leaf
@@ -337,6 +387,10 @@ func (f *freezer[V]) matchOf(g uint32, bits int) (uint32, error) {
 }
 
 const maxIndex uint64 = 1<<32 - 1
+
+// maxValsPerPrefix bounds the average length of the value lists a table
+// stores, covering values included.
+const maxValsPerPrefix = 64
 
 // Table is an immutable IPv4 and IPv6 prefix table. For an address it
 // answers every value of every prefix that covers the address, not only the

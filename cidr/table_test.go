@@ -309,3 +309,16 @@ func TestConcurrentLookup(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestQuadraticRefused: thousands of values on a prefix that covers
+// thousands of others would store millions of values; the build refuses.
+func TestQuadraticRefused(t *testing.T) {
+	var b cidr.Builder[int]
+	for i := range 5000 {
+		b.Add(pfx("10.0.0.0/8"), i)
+		b.Add(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32), -1-i)
+	}
+	if _, err := b.Table(); !errors.Is(err, cidr.ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"net/netip"
 	"os"
 	"slices"
@@ -36,19 +37,34 @@ func freeze(b *cidr.Builder[uint32], entries []entry, stats Stats) (*snapshot, e
 	s := &snapshot{tab: tab, entries: entries, stats: stats}
 	s.stats.Prefixes = tab.Len()
 	s.records = make([]source.Record, tab.Groups())
+	var seen map[source.Signal]bool
 	for g := 1; g < tab.Groups(); g++ {
 		ids := tab.Group(g)
 		r := &s.records[g]
 		r.Signals = make([]source.Signal, 0, len(ids))
+		if len(ids) > 16 {
+			if seen == nil {
+				seen = make(map[source.Signal]bool)
+			}
+			clear(seen)
+		}
 		for _, id := range ids {
 			e := entries[id]
 			if r.Geo == nil && e.geo != nil {
 				r.Geo = e.geo // the most specific location wins
 			}
-			if !slices.Contains(r.Signals, e.sig) {
-				r.Signals = append(r.Signals, e.sig)
+			// Entries differing only in location give equal signals.
+			if len(ids) > 16 {
+				if seen[e.sig] {
+					continue
+				}
+				seen[e.sig] = true
+			} else if slices.Contains(r.Signals, e.sig) {
+				continue
 			}
+			r.Signals = append(r.Signals, e.sig)
 		}
+		r.Signals = slices.Clip(r.Signals)
 	}
 	return s, nil
 }
@@ -217,6 +233,19 @@ func (f *Feed) Lookup(ctx context.Context, addr netip.Addr) (source.Record, erro
 		return source.Record{}, err
 	}
 	return f.snap.Load().lookup(addr), nil
+}
+
+// Prefixes yields the distinct prefixes of the data in use, IPv4 first,
+// in address order.
+func (f *Feed) Prefixes() iter.Seq[netip.Prefix] {
+	tab := f.snap.Load().tab
+	return func(yield func(netip.Prefix) bool) {
+		for p := range tab.All() {
+			if !yield(p) {
+				return
+			}
+		}
+	}
 }
 
 // Stats returns the statistics of the data in use, including the first few
