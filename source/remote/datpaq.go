@@ -44,11 +44,7 @@ func datpaqSingle(a netip.Addr) (request, error) {
 }
 
 func datpaqBatch(addrs []netip.Addr) (request, error) {
-	req := wire.DatpaqBatchRequest{IP: make([]string, len(addrs))}
-	for i, a := range addrs {
-		req.IP[i] = a.String()
-	}
-	b, err := json.Marshal(req)
+	b, err := jsonBatch(addrs, func(ips []string) wire.DatpaqBatchRequest { return wire.DatpaqBatchRequest{IP: ips} })
 	return request{method: http.MethodPost, path: wire.DatpaqBatch, body: b}, err
 }
 
@@ -83,10 +79,8 @@ func decodeDatpaq(name string, addr netip.Addr, body []byte) (source.Record, err
 	if err := json.Unmarshal(body, &r); err != nil {
 		return source.Record{}, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
 	}
-	if q := strings.TrimSpace(r.Data.IP); q != "" {
-		if qa, err := netip.ParseAddr(q); err != nil || qa.Unmap() != addr {
-			return source.Record{}, fmt.Errorf("%w: answer is for another address", ErrMalformed)
-		}
+	if err := checkAnswerFor(r.Data.IP, addr); err != nil {
+		return source.Record{}, err
 	}
 	return mapDatpaq(name, &r.Data), nil
 }

@@ -1,6 +1,8 @@
 package remote
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/netip"
 	"strings"
 	"time"
@@ -142,4 +144,27 @@ func networkOrNil(n *source.Network) *source.Network {
 		return nil
 	}
 	return n
+}
+
+// checkAnswerFor fails when a provider's answer names an address other than
+// the one asked about (a mixed-up or cached-wrong response); an answer that
+// names none is accepted.
+func checkAnswerFor(answer string, addr netip.Addr) error {
+	q := strings.TrimSpace(answer)
+	if q == "" {
+		return nil
+	}
+	if qa, err := netip.ParseAddr(q); err != nil || qa.Unmap() != addr {
+		return fmt.Errorf("%w: answer is for another address", ErrMalformed)
+	}
+	return nil
+}
+
+// jsonBatch marshals a batch request body built from the addresses' text.
+func jsonBatch[T any](addrs []netip.Addr, wrap func([]string) T) ([]byte, error) {
+	ss := make([]string, len(addrs))
+	for i, a := range addrs {
+		ss[i] = a.String()
+	}
+	return json.Marshal(wrap(ss))
 }

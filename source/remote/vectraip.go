@@ -46,11 +46,7 @@ func vectraSingle(a netip.Addr) (request, error) {
 }
 
 func vectraBatch(addrs []netip.Addr) (request, error) {
-	req := wire.VectraIPBatchRequest{IPs: make([]string, len(addrs))}
-	for i, a := range addrs {
-		req.IPs[i] = a.String()
-	}
-	b, err := json.Marshal(req)
+	b, err := jsonBatch(addrs, func(ips []string) wire.VectraIPBatchRequest { return wire.VectraIPBatchRequest{IPs: ips} })
 	return request{method: http.MethodPost, path: wire.VectraIPBatch, body: b}, err
 }
 
@@ -67,10 +63,8 @@ func decodeVectraIP(name string, addr netip.Addr, body []byte) (source.Record, e
 	if err := json.Unmarshal(body, &r); err != nil {
 		return source.Record{}, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
 	}
-	if q := strings.TrimSpace(r.Query.IP); q != "" {
-		if qa, err := netip.ParseAddr(q); err != nil || qa.Unmap() != addr {
-			return source.Record{}, fmt.Errorf("%w: answer is for another address", ErrMalformed)
-		}
+	if err := checkAnswerFor(r.Query.IP, addr); err != nil {
+		return source.Record{}, err
 	}
 	return mapVectraIP(name, addr, &r), nil
 }

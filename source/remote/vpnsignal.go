@@ -60,10 +60,8 @@ func decodeVPNSignal(name string, addr netip.Addr, body []byte) (source.Record, 
 	if err := json.Unmarshal(body, &r); err != nil {
 		return source.Record{}, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
 	}
-	if q := strings.TrimSpace(r.IP); q != "" {
-		if qa, err := netip.ParseAddr(q); err != nil || qa.Unmap() != addr {
-			return source.Record{}, fmt.Errorf("%w: answer is for another address", ErrMalformed)
-		}
+	if err := checkAnswerFor(r.IP, addr); err != nil {
+		return source.Record{}, err
 	}
 	return mapVPNSignal(name, addr, &r), nil
 }
