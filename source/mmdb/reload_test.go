@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -282,8 +284,15 @@ func TestCloseStopsWatcher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if watchers() != 1 {
+		t.Errorf("%d watcher goroutines, want 1", watchers())
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+	// Close waits for the watcher: it is gone when Close returns.
+	if n := watchers(); n != 0 {
+		t.Errorf("%d watcher goroutines after Close", n)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
@@ -308,4 +317,11 @@ func TestReloadBytes(t *testing.T) {
 	if _, err := mmdb.OpenBytes(b, mmdb.WithWatch(time.Second)); !errors.Is(err, mmdb.ErrInvalidOption) {
 		t.Errorf("OpenBytes with WithWatch = %v", err)
 	}
+}
+
+// watchers counts the goroutines running a Source's watcher.
+func watchers() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "mmdb.(*Source).watch(")
 }
