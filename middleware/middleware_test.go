@@ -143,8 +143,8 @@ func (s *countingSource) Lookup(context.Context, netip.Addr) (source.Record, err
 	return source.Record{}, nil
 }
 
-// failingSource fails every lookup, or says Tor and fails.
-type failingSource struct{ tor bool }
+// failingSource fails every lookup.
+type failingSource struct{}
 
 func (*failingSource) Name() string { return "failing" }
 func (s *failingSource) Lookup(context.Context, netip.Addr) (source.Record, error) {
