@@ -475,3 +475,43 @@ func TestScrub(t *testing.T) {
 	assert.Equal(t, "ab…", scrub("abcdef", "", 2))
 	assert.Equal(t, "…", scrub("é", "", 1))
 }
+
+// Malformed answers count against the provider: a stream of garbage opens
+// the circuit like a stream of 500s.
+func TestGarbageOpensCircuit(t *testing.T) {
+	f := newFake(t, "vectraip")
+	f.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		writeJSON(w, 200, []byte("garbage"))
+		return true
+	}
+	s := newTestSource(t, f, WithRetries(0), WithCircuitBreaker(2, time.Hour))
+	for i := range 2 {
+		_, err := s.Lookup(context.Background(), netip.AddrFrom4([4]byte{45, 1, 1, byte(i)}))
+		require.ErrorIs(t, err, ErrMalformed)
+	}
+	_, err := s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.2.1"), mustAddr("45.1.2.2")})
+	require.ErrorIs(t, err, ErrCircuitOpen)
+	assert.Equal(t, int64(2), f.requests.Load())
+}
+
+// One failing chunk does not cancel the others: their answers are cached.
+func TestBatchPartialFailureCachesTheRest(t *testing.T) {
+	f := newFake(t, "datpaq")
+	var n atomic.Int64
+	f.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		if n.Add(1) == 1 {
+			writeJSON(w, 400, wire.DatpaqError{Error: "INVALID_IP"})
+			return true
+		}
+		return false
+	}
+	s := newTestSource(t, f, WithMaxBatch(2), WithConcurrency(1))
+	addrs := []netip.Addr{mustAddr("45.7.0.1"), mustAddr("45.7.0.2"), mustAddr("45.7.0.3"), mustAddr("45.7.0.4")}
+	_, err := s.LookupBatch(context.Background(), addrs)
+	require.ErrorIs(t, err, ErrBadRequest)
+	assert.False(t, errors.Is(err, context.Canceled), "a sibling's cancellation leaked into the error: %v", err)
+	recs, err := s.LookupBatch(context.Background(), addrs)
+	require.NoError(t, err)
+	assert.Len(t, recs, 4)
+	assert.Equal(t, int64(3), f.requests.Load(), "the chunk that succeeded was cached")
+}

@@ -22,18 +22,19 @@ const (
 
 // do sends req with auth, under ctx (which carries the deadline), through
 // the provider's back-off, the circuit breaker and the rate limiter, with
-// retries. It returns the body of a 2xx answer, or miss=true for an answer
-// the API documents as "not found", or an error that never contains the
-// key.
-func (s *Source) do(ctx context.Context, req request) (body []byte, miss bool, err error) {
+// retries, and hands the body of a 2xx answer to decode. An answer the API
+// documents as "not found" is not decoded: the caller's zero value stands.
+// A decode error is not retried but counts against the provider's health.
+// The error returned never contains the key.
+func (s *Source) do(ctx context.Context, req request, decode func(body []byte) error) error {
 	if wait := s.blockedFor(); wait > 0 {
-		return nil, false, &StatusError{Source: s.name, Status: http.StatusTooManyRequests,
+		return &StatusError{Source: s.name, Status: http.StatusTooManyRequests,
 			Message: "provider asked to wait", RetryAfter: wait, NotSent: true}
 	}
 	if s.breaker != nil {
 		ok, left := s.breaker.allow(s.now())
 		if !ok {
-			return nil, false, fmt.Errorf("remote: %s: %w for another %v after repeated failures",
+			return fmt.Errorf("remote: %s: %w for another %v after repeated failures",
 				s.name, ErrCircuitOpen, left.Round(time.Second))
 		}
 	}
@@ -53,17 +54,23 @@ func (s *Source) do(ctx context.Context, req request) (body []byte, miss bool, e
 			dl, _ := ctx.Deadline()
 			wait, ok := s.limiter.reserve(s.now(), dl)
 			if !ok {
-				return nil, false, fmt.Errorf("remote: %s: %w: local limit would delay the request %v, past its deadline",
+				return fmt.Errorf("remote: %s: %w: local limit would delay the request %v, past its deadline",
 					s.name, ErrRateLimited, wait.Round(time.Millisecond))
 			}
 			if err := sleep(ctx, wait); err != nil {
-				return nil, false, s.ctxErr(ctx, err)
+				return s.ctxErr(ctx, err)
 			}
 		}
 		body, miss, retryAfter, err := s.attempt(ctx, req, attempt)
 		if err == nil {
+			if !miss {
+				if derr := decode(body); derr != nil {
+					record(false)
+					return s.safe(fmt.Errorf("remote: %s: %w", s.name, derr))
+				}
+			}
 			record(true)
-			return body, miss, nil
+			return nil
 		}
 		if ctx.Err() != nil {
 			// Our deadline or the caller's cancellation: says nothing
@@ -71,7 +78,7 @@ func (s *Source) do(ctx context.Context, req request) (body []byte, miss bool, e
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) && s.closeCtx.Err() == nil {
 				record(false)
 			}
-			return nil, false, s.ctxErr(ctx, err)
+			return s.ctxErr(ctx, err)
 		}
 		retry, countsAsFailure := classify(err)
 		if !retry || attempt >= s.retries {
@@ -80,7 +87,7 @@ func (s *Source) do(ctx context.Context, req request) (body []byte, miss bool, e
 			} else {
 				record(true) // the provider answered sanely
 			}
-			return nil, false, err
+			return err
 		}
 		delay := retryAfter
 		if delay == 0 {
@@ -90,11 +97,11 @@ func (s *Source) do(ctx context.Context, req request) (body []byte, miss bool, e
 			if countsAsFailure {
 				record(false)
 			}
-			return nil, false, err
+			return err
 		}
 		s.log.Warn("remote: retrying", "source", s.name, "attempt", attempt+1, "delay", delay, "error", err.Error())
 		if err := sleep(ctx, delay); err != nil {
-			return nil, false, s.ctxErr(ctx, err)
+			return s.ctxErr(ctx, err)
 		}
 	}
 }
@@ -172,11 +179,16 @@ func (s *Source) attempt(ctx context.Context, req request, attempt int) (body []
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		s.log.Warn("remote: rate limited", "source", s.name, "retry_after", se.RetryAfter)
+		// Hold further requests for the wait the provider asked for; with
+		// no hint at all, for a second. An explicit "Retry-After: 0"
+		// holds nothing.
 		wait := se.RetryAfter
-		if wait == 0 {
+		if wait == 0 && resp.Header.Get("Retry-After") == "" && env.retryAfter == 0 {
 			wait = time.Second
 		}
-		s.blockUntil(s.now().Add(wait))
+		if wait > 0 {
+			s.blockUntil(s.now().Add(wait))
+		}
 	}
 	return nil, false, se.RetryAfter, se
 }

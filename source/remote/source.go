@@ -296,16 +296,13 @@ func (s *Source) lookupOne(ctx context.Context, addr netip.Addr) (source.Record,
 	if err != nil {
 		return source.Record{}, s.safe(err)
 	}
-	body, miss, err := s.do(ctx, req)
+	var rec source.Record
+	err = s.do(ctx, req, func(body []byte) (err error) {
+		rec, err = s.api.decode(s.name, addr, body)
+		return err
+	})
 	if err != nil {
 		return source.Record{}, err
-	}
-	var rec source.Record
-	if !miss {
-		if rec, err = s.api.decode(s.name, addr, body); err != nil {
-			s.recordBreaker(false)
-			return source.Record{}, s.safe(fmt.Errorf("remote: %s: %w", s.name, err))
-		}
 	}
 	if s.cache != nil {
 		s.cache.put(addr, rec, s.now())
@@ -358,7 +355,9 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 		}
 		mu.Unlock()
 	}
-	g, gctx := errgroup.WithContext(ctx)
+	// Siblings are not cancelled when one request fails: the answers that
+	// do arrive are cached, and the joined error holds only real failures.
+	var g errgroup.Group
 	g.SetLimit(s.conc)
 	var errs []error
 	fail := func(err error) {
@@ -369,7 +368,7 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 	if s.api.batch == nil || len(todo) == 1 {
 		for _, a := range todo {
 			g.Go(func() error {
-				r, err := s.Lookup(gctx, a)
+				r, err := s.Lookup(ctx, a)
 				if err != nil {
 					fail(err)
 					return err
@@ -386,7 +385,7 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 		for start := 0; start < len(todo); start += size {
 			chunk := todo[start:min(start+size, len(todo))]
 			g.Go(func() error {
-				recs, err := s.lookupChunk(gctx, chunk)
+				recs, err := s.lookupChunk(ctx, chunk)
 				if err != nil {
 					fail(err)
 					return err
@@ -414,17 +413,13 @@ func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) ([]source.
 	if err != nil {
 		return nil, s.safe(err)
 	}
-	body, miss, err := s.do(ctx, req)
+	recs := make([]source.Record, len(chunk))
+	err = s.do(ctx, req, func(body []byte) (err error) {
+		recs, err = s.api.decodeBatch(s.name, chunk, body)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	recs := make([]source.Record, len(chunk))
-	if !miss {
-		recs, err = s.api.decodeBatch(s.name, chunk, body)
-		if err != nil {
-			s.recordBreaker(false)
-			return nil, s.safe(fmt.Errorf("remote: %s: %w", s.name, err))
-		}
 	}
 	if s.cache != nil {
 		now := s.now()
