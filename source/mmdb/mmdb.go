@@ -33,8 +33,8 @@ var (
 	// type of database than the one loaded.
 	ErrTypeChanged = errors.New("mmdb: database type changed")
 	// ErrSuspicious is returned by a reload whose new file looks poisoned:
-	// one record for the whole address space, or a tree a tenth of the
-	// size of the loaded one.
+	// one record for a network shorter than an IPv4 /8 or an IPv6 /16
+	// (0.0.0.0/0, say), or a tree a tenth of the size of the loaded one.
 	ErrSuspicious = errors.New("mmdb: suspicious database")
 	// ErrTooLarge is returned for a file larger than [WithMaxSize] allows.
 	ErrTooLarge = errors.New("mmdb: file too large")
@@ -305,11 +305,13 @@ func (s *Source) build(r *maxminddb.Reader, prev *db) (d *db, err error) {
 		if t, want := md.DatabaseType, prev.r.Metadata.DatabaseType; t != want {
 			return nil, fmt.Errorf("%w: %q, want %q", ErrTypeChanged, t, want)
 		}
+		for _, res := range samples {
+			if p := res.Prefix(); p.Bits() < 8 || (p.Addr().Is6() && p.Bits() < 16) {
+				return nil, fmt.Errorf("%w: one record covers %v", ErrSuspicious, p)
+			}
+		}
 		if old := prev.r.Metadata.NodeCount; md.NodeCount*10 < old {
 			return nil, fmt.Errorf("%w: %d search-tree nodes, down from %d", ErrSuspicious, md.NodeCount, old)
-		}
-		if len(samples) == 1 && samples[0].Prefix().Bits() == 0 {
-			return nil, fmt.Errorf("%w: one record covers every address", ErrSuspicious)
 		}
 		dec = prev.dec
 	} else {

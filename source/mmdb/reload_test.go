@@ -3,6 +3,7 @@ package mmdb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -324,4 +325,60 @@ func watchers() int {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	return strings.Count(string(buf), "mmdb.(*Source).watch(")
+}
+
+// TestReloadSuspicious refuses files that look poisoned: one record for
+// every address, or a tree collapsed to under a tenth of its size.
+func TestReloadSuspicious(t *testing.T) {
+	write := func(path string, o mmdbwriter.Options, cidrs []string) {
+		o.DatabaseType, o.IncludeReservedNetworks = "GeoLite2-Country", true
+		tree, err := mmdbwriter.New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cidrs {
+			_, n, _ := net.ParseCIDR(c)
+			if err := tree.Insert(n, mmdbtype.Map{"country": mmdbtype.Map{"iso_code": mmdbtype.String("DE")}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f, err := os.Create(path + ".tmp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tree.WriteTo(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		if err := os.Rename(path+".tmp", path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var many []string
+	for i := range 2000 {
+		many = append(many, fmt.Sprintf("%d.%d.%d.0/24", 1+i%200, i/200, i%256))
+	}
+	path := filepath.Join(t.TempDir(), "Country.mmdb")
+	write(path, mmdbwriter.Options{}, many)
+	s, err := mmdb.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	write(path, mmdbwriter.Options{DisableIPv4Aliasing: true}, []string{"::/0"})
+	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrSuspicious) || !strings.Contains(err.Error(), "covers ::/1") {
+		t.Errorf("one record for everything: Reload = %v", err)
+	}
+	write(path, mmdbwriter.Options{}, many[:3])
+	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrSuspicious) || !strings.Contains(err.Error(), "nodes") {
+		t.Errorf("collapsed tree: Reload = %v", err)
+	}
+	write(path, mmdbwriter.Options{}, many[:1500])
+	if err := s.Reload(context.Background()); err != nil {
+		t.Errorf("a quarter fewer networks: Reload = %v", err)
+	}
+	if rec := lookup(t, s, "1.0.0.1"); rec.Geo == nil || rec.Geo.CountryCode != "DE" {
+		t.Errorf("after reloads: %+v", rec)
+	}
 }
