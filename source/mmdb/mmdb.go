@@ -38,8 +38,6 @@ var (
 	ErrSuspicious = errors.New("mmdb: suspicious database")
 	// ErrTooLarge is returned for a file larger than [WithMaxSize] allows.
 	ErrTooLarge = errors.New("mmdb: file too large")
-	// ErrNoFile is returned by Reload on a source opened from bytes.
-	ErrNoFile = errors.New("mmdb: source has no file to reload")
 )
 
 // UnknownTypeError says which database type could not be mapped and which
@@ -115,8 +113,8 @@ func Open(path string, opts ...Option) (*Source, error) {
 }
 
 // OpenBytes opens a MaxMind DB held in b. The source keeps b: do not
-// modify it afterwards. Such a source cannot reload; [WithWatch] is
-// refused.
+// modify it afterwards. Such a source has nothing to reload: its Reload
+// does nothing, and [WithWatch] is refused.
 func OpenBytes(b []byte, opts ...Option) (*Source, error) {
 	s, err := newSource(opts)
 	if err != nil {

@@ -23,7 +23,7 @@ func (s *Source) Reload(ctx context.Context) error {
 // released, so an OnReload callback may call back into the source.
 func (s *Source) reload(ctx context.Context, ifChanged bool) error {
 	if s.path == "" {
-		return ErrNoFile
+		return nil // opened from bytes: nothing to reload
 	}
 	tried, err := s.reloadLocked(ctx, ifChanged)
 	if tried {

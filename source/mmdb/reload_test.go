@@ -312,8 +312,11 @@ func TestReloadBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrNoFile) {
-		t.Errorf("Reload = %v", err)
+	if err := s.Reload(context.Background()); err != nil {
+		t.Errorf("Reload of a source from bytes = %v, want nil (nothing to do)", err)
+	}
+	if got := country(t, s); got != "DE" {
+		t.Errorf("after Reload: %s", got)
 	}
 	if _, err := mmdb.OpenBytes(b, mmdb.WithWatch(time.Second)); !errors.Is(err, mmdb.ErrInvalidOption) {
 		t.Errorf("OpenBytes with WithWatch = %v", err)
