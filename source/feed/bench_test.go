@@ -176,3 +176,44 @@ func BenchmarkRealFeeds(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoad1M parses and builds a plain feed of one million synthetic
+// prefixes (IPv4 /16–/32, one in four IPv6) and reports heap bytes per
+// prefix of the loaded feed.
+func BenchmarkLoad1M(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	var sb strings.Builder
+	for i := range 1_000_000 {
+		var p netip.Prefix
+		if i%4 == 0 {
+			var a [16]byte
+			a[0], a[1] = 0x2a, byte(r.IntN(16))
+			for j := 2; j < 8; j++ {
+				a[j] = byte(r.Uint32())
+			}
+			p = netip.PrefixFrom(netip.AddrFrom16(a), 32+r.IntN(33)).Masked()
+		} else {
+			u := r.Uint32()
+			p = netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)}), 16+r.IntN(17)).Masked()
+		}
+		sb.WriteString(p.String())
+		sb.WriteByte('\n')
+	}
+	data := sb.String()
+	spec := feed.Spec{Name: "synthetic", Kind: source.VPN}
+	var perPfx float64
+	for b.Loop() {
+		b.StopTimer()
+		before := heapNow()
+		b.StartTimer()
+		f, err := feed.Load(strings.NewReader(data), spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		perPfx = float64(heapNow()-before) / float64(f.Stats().Prefixes)
+		runtime.KeepAlive(f)
+		b.StartTimer()
+	}
+	b.ReportMetric(perPfx, "heapB/prefix")
+}

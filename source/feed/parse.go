@@ -166,15 +166,17 @@ func isAlpha(s string) bool {
 	return true
 }
 
-// lines calls fn for each line with its 1-based number, CR removed.
+// lines calls fn for each line with its 1-based number, CR removed. The
+// content is converted to a string once, so lines cost no allocation.
 func (p *parser) lines(data []byte, fn func(n int, s string)) {
+	text := string(data)
 	n := 0
-	for len(data) > 0 {
-		var line []byte
-		line, data, _ = bytes.Cut(data, []byte("\n"))
+	for len(text) > 0 {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
 		n++
 		p.stats.Lines++
-		fn(n, string(bytes.TrimSuffix(line, []byte("\r"))))
+		fn(n, strings.TrimSuffix(line, "\r"))
 	}
 }
 
@@ -197,6 +199,7 @@ func (p *parser) plainLine(n int, s string) {
 	if s == "" {
 		return
 	}
+	raw := s
 	if i := strings.IndexByte(s, ','); i >= 0 { // CSV: the first field
 		s = strings.TrimSpace(s[:i])
 	}
@@ -205,7 +208,7 @@ func (p *parser) plainLine(n int, s string) {
 			s = s[:i]
 		}
 	}
-	p.add(n, s, p.base, nil)
+	p.add(n, raw, s, p.base, nil)
 }
 
 func (p *parser) geofeedLine(n int, s string) {
@@ -239,11 +242,18 @@ func (p *parser) geofeedLine(n int, s string) {
 	var geo *source.Geo
 	if g != (source.Geo{}) {
 		if geo = p.geos[g]; geo == nil {
-			geo = &g
-			p.geos[g] = geo
+			// Copy the strings: they point into the whole file's text.
+			kept := source.Geo{
+				CountryCode: strings.Clone(g.CountryCode),
+				RegionCode:  strings.Clone(g.RegionCode),
+				City:        strings.Clone(g.City),
+				PostalCode:  strings.Clone(g.PostalCode),
+			}
+			geo = &kept
+			p.geos[kept] = geo
 		}
 	}
-	p.add(n, f[0], p.base, geo)
+	p.add(n, s, f[0], p.base, geo)
 }
 
 // torTime is the layout of TorDNSEL timestamps, in UTC.
@@ -289,16 +299,17 @@ func (p *parser) torFlush() {
 	for _, e := range p.torOrder {
 		sig := p.base
 		sig.LastSeen = p.torSeen[e.ip]
-		p.add(e.line, e.ip, sig, nil)
+		p.add(e.line, "ExitAddress "+e.ip, e.ip, sig, nil)
 	}
 }
 
 // add parses text as an address, prefix or range and records it.
-func (p *parser) add(n int, text string, sig source.Signal, geo *source.Geo) {
+// A malformed entry is reported with raw, the line it came from.
+func (p *parser) add(n int, raw, text string, sig source.Signal, geo *source.Geo) {
 	ps, masked, err := cidr.Parse(p.buf[:0], text)
 	p.buf = ps[:0]
 	if err != nil {
-		p.skip(n, text, err)
+		p.skip(n, raw, err)
 		return
 	}
 	if masked {
@@ -337,7 +348,7 @@ func (p *parser) skip(n int, text string, err error) {
 				text = text[:len(text)-1]
 			}
 		}
-		p.stats.Malformed = append(p.stats.Malformed, LineError{Line: n, Text: text, Err: err})
+		p.stats.Malformed = append(p.stats.Malformed, LineError{Line: n, Text: strings.Clone(text), Err: err})
 	}
 }
 
@@ -391,7 +402,7 @@ func (p *parser) cloud(data []byte, f Format) error {
 			}
 			n++
 			p.stats.Lines++
-			p.add(n, strings.TrimSpace(t), sig, nil)
+			p.add(n, t, strings.TrimSpace(t), sig, nil)
 		}
 	}
 	switch f {

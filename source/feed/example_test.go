@@ -1,0 +1,66 @@
+package feed_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/feed"
+)
+
+func ExampleNewSet() {
+	hosting, err := feed.Load(strings.NewReader("203.0.113.0/24\n"),
+		feed.Spec{Name: "datacenter", Kind: source.Hosting, Provider: "ExampleCloud"})
+	if err != nil {
+		panic(err)
+	}
+	vpn, err := feed.Load(strings.NewReader("# a VPN provider's exits\n203.0.113.64/26\n"),
+		feed.Spec{Name: "vpn-list", Kind: source.VPN, Provider: "ExampleVPN", Confidence: 90})
+	if err != nil {
+		panic(err)
+	}
+	set, err := feed.NewSet(hosting, vpn)
+	if err != nil {
+		panic(err)
+	}
+	defer set.Close()
+
+	rec, _ := set.Lookup(context.Background(), netip.MustParseAddr("203.0.113.70"))
+	fmt.Println(rec.Prefix)
+	for _, s := range rec.Signals {
+		fmt.Println(s.Kind, s.Provider, s.Source, s.Confidence)
+	}
+	// Output:
+	// 203.0.113.64/26
+	// vpn ExampleVPN vpn-list 90
+	// hosting ExampleCloud datacenter 80
+}
+
+func ExampleLoad_geofeed() {
+	const csv = "# RFC 8805\n172.224.224.0/27,GB,GB-EN,London,\n"
+	f, err := feed.Load(strings.NewReader(csv), feed.Spec{Name: "apple-private-relay", Kind: source.Relay})
+	if err != nil {
+		panic(err)
+	}
+	rec, _ := f.Lookup(context.Background(), netip.MustParseAddr("172.224.224.9"))
+	fmt.Println(f.Stats().Format, rec.Prefix, rec.Geo.CountryCode, rec.Geo.RegionCode, rec.Geo.City, rec.Signals[0].Kind)
+	// Output:
+	// geofeed 172.224.224.0/27 GB EN London relay
+}
+
+func ExampleFeed_Stats() {
+	f, err := feed.Load(strings.NewReader("192.0.2.1\nnot an address\n192.0.2.9/24\n"), feed.Spec{Name: "list", Kind: source.Abuse})
+	if err != nil {
+		panic(err)
+	}
+	st := f.Stats()
+	fmt.Println(st.Prefixes, st.Skipped, st.Masked)
+	for _, m := range st.Malformed {
+		fmt.Printf("line %d: %q\n", m.Line, m.Text)
+	}
+	// Output:
+	// 2 1 1
+	// line 2: "not an address"
+}
