@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -107,21 +108,20 @@ func (s *Source) do(ctx context.Context, req request, decode func(body []byte) e
 }
 
 // attempt makes one HTTP request.
-func (s *Source) attempt(ctx context.Context, req request, attempt int) (body []byte, miss bool, retryAfter time.Duration, err error) {
+func (s *Source) attempt(ctx context.Context, req request, attempt int) (_ []byte, miss bool, retryAfter time.Duration, err error) {
 	u := s.base + req.path
 	if len(req.query) > 0 {
 		u += "?" + req.query.Encode()
 	}
-	var rd *bytes.Reader
-	hr, err := http.NewRequestWithContext(ctx, req.method, u, nil)
+	var body io.Reader
+	if req.body != nil {
+		body = bytes.NewReader(req.body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.method, u, body)
 	if err != nil {
 		return nil, false, 0, s.safe(fmt.Errorf("remote: %s: %w: cannot build request", s.name, ErrConfig))
 	}
 	if req.body != nil {
-		rd = bytes.NewReader(req.body)
-		hr.Body = nopCloser{rd}
-		hr.ContentLength = int64(len(req.body))
-		hr.GetBody = nil
 		hr.Header.Set("Content-Type", "application/json")
 	}
 	hr.Header.Set("Accept", "application/json")
@@ -192,10 +192,6 @@ func (s *Source) attempt(ctx context.Context, req request, attempt int) (body []
 	}
 	return nil, false, se.RetryAfter, se
 }
-
-type nopCloser struct{ *bytes.Reader }
-
-func (nopCloser) Close() error { return nil }
 
 // classify says whether err may succeed on retry, and whether it counts
 // against the provider's health.

@@ -245,18 +245,18 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 	if err := ctx.Err(); err != nil {
 		return source.Record{}, err
 	}
-	// The flight runs under the source's deadline (or the first caller's,
-	// if earlier) but not the caller's cancellation, so one caller giving
-	// up does not fail the others; Close still cancels it.
-	flightCtx, cancel := s.callContext(context.WithoutCancel(ctx), ctx)
 	key := addr.String()
 	ch := s.sf.DoChan(key, func() (any, error) {
-		defer cancel()
 		// Register the flight so that Close waits for it to end.
 		if err := s.begin(); err != nil {
 			return source.Record{}, err
 		}
 		defer s.wg.Done()
+		// The flight runs under the source's deadline (or the first
+		// caller's, if earlier) but not the caller's cancellation, so one
+		// caller giving up does not fail the others; Close cancels it.
+		flightCtx, cancel := s.callContext(context.WithoutCancel(ctx), ctx)
+		defer cancel()
 		return s.lookupOne(flightCtx, addr)
 	})
 	if testHookJoined != nil {
