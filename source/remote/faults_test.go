@@ -76,6 +76,7 @@ func TestKeyNeverLeaks(t *testing.T) {
 			_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
 			require.ErrorIs(t, err, tc.want)
 			noLeak(t, "error", err.Error())
+			require.True(t, strings.Contains(buf.String(), "remote: request"), "nothing was logged: %q", buf.String())
 			noLeak(t, "log", buf.String())
 			var se *StatusError
 			if errors.As(err, &se) {
