@@ -285,9 +285,7 @@ func TestCloseStopsWatcher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if watchers() != 1 {
-		t.Errorf("%d watcher goroutines, want 1", watchers())
-	}
+	waitFor(t, "the watcher to start", func() bool { return watchers() == 1 })
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
