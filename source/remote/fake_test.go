@@ -23,7 +23,6 @@ const testKey = "vip_live_s3cr3t-K3Y-do-not-leak-8d1f"
 // fake is a faithful stand-in for one hosted API on 127.0.0.1: its
 // endpoints, auth check, JSON shapes, error envelopes, batch limit and 429s.
 type fake struct {
-	t    *testing.T
 	srv  *httptest.Server
 	kind string // "vectraip", "vpnsignal", "datpaq"
 
@@ -46,9 +45,6 @@ var missingNet = netip.MustParsePrefix("9.9.0.0/16")
 
 func newFake(t testing.TB, kind string) *fake {
 	f := &fake{kind: kind, examples: map[netip.Addr][]byte{}}
-	if tt, ok := t.(*testing.T); ok {
-		f.t = tt
-	}
 	for _, name := range []string{
 		"vectraip_45.130.202.105.json", "vectraip_monitoring.json",
 		"vpnsignal_1.1.1.1.json", "vpnsignal_104.28.231.47.json",
