@@ -80,7 +80,7 @@
 // shared 2-core virtual machine ("Virtual Turin-like"), against a local fake that adds 50 ms
 // of latency to every request; figures are medians of 5 runs.
 //
-//	BenchmarkBatch100, 100 unique addresses     ns/op        requests/op  B/op     allocs/op
+//	BenchmarkBatch100, 100 unique addresses     time/op      requests/op  B/op     allocs/op
 //	  vectraip/batch   (LookupBatch)             55 ms        1            0.63 MB  3 150
 //	  vectraip/client  (Client.LookupBatch)      55 ms        1            0.91 MB  3 650
 //	  vectraip/singles (peer: 100 single calls)  676 ms       100          1.47 MB  16 300
