@@ -1,0 +1,84 @@
+// Package feed turns CIDR and IP lists — VPN and datacenter lists, Tor exit
+// lists, Apple's Private Relay ranges, cloud providers' range files,
+// monitoring services' probe lists — into ipintel sources.
+//
+// Every match becomes a [source.Signal] with its provenance: Kind,
+// Confidence and Provider from the [Spec], Source = Spec.Name, and a
+// Category (the cloud service and region for the cloud files, see the
+// README). Geofeed rows fill Record.Geo; TorDNSEL exit-addresses fill
+// Signal.LastSeen. Record.Prefix is the most specific matching prefix.
+//
+// # Usage
+//
+// Load feeds from files, readers or URLs, and merge them into one [Set] so
+// that the Client pays one table search for all of them:
+//
+//	vpn, err := feed.Open("vpn.txt", feed.Spec{Name: "vpn-list", Kind: source.VPN})
+//	aws, err := feed.FromURL("https://ip-ranges.amazonaws.com/ip-ranges.json",
+//		feed.Spec{Name: "aws", Kind: source.Hosting, Provider: "AWS"},
+//		feed.WithRefresh(6*time.Hour), feed.WithCacheDir("/var/cache/ipintel"))
+//	preset, _ := feed.CatalogPreset("tor-exits")
+//	tor, err := preset.Open()
+//	set, err := feed.NewSet(vpn, aws, tor)
+//	client, err := ipintel.New(ipintel.WithSources(set))
+//
+// The format is detected from the content when Spec.Format is zero: plain
+// lists (addresses, CIDRs, ranges "a-b", comments "#", ";", "//", CRLF, a
+// BOM; FireHOL .netset/.ipset; the Tor bulk exit list), TorDNSEL
+// exit-addresses, RFC 8805 geofeeds, and the AWS, GCP, Azure, Oracle and
+// Cloudflare JSON files. Malformed lines are skipped and counted; [Stats]
+// keeps the first few with their line numbers. A file with nothing usable
+// fails with [ErrNoEntries]; every read is bounded by Spec.MaxBytes.
+//
+// [FromURL] refreshes in the background with conditional requests, retries
+// with jittered backoff, a deadline per fetch and an optional disk cache. A
+// refresh (or a [Feed.Reload] of a file) that is empty, contains a prefix
+// shorter than /8 (IPv4) or /16 (IPv6) unless Spec.AllowShortPrefixes, or
+// loses more than Spec.MaxShrink of the prefixes is refused: the last good
+// table stays, and [Feed.Status] reports why ([ErrPoisoned]).
+//
+// [Catalog] lists presets for the public feeds users reach for, with their
+// official URLs; their licences and terms are in the package README.
+//
+// # Thread Safety
+//
+// [Feed] and [Set] are safe for concurrent use. Lookups never lock: each
+// reads an immutable snapshot through an atomic pointer. A refresh builds
+// the new table off to the side and swaps it in; a [Set] rebuilds its merged
+// table when a member swaps, also off to the side. The Signals slice and Geo
+// of a returned Record are shared by every lookup that lands in the same
+// place and must not be modified (the ipintel Client copies what it keeps).
+// [Feed.Close] and [Set.Close] stop the refreshers and wait for them: no
+// goroutine outlives Close.
+//
+// # Performance
+//
+// Lookup is one longest-prefix match (cidr.Table on gaissmai/bart) that
+// returns a record precomputed for every distinct set of covering entries:
+// no allocation and no walk over covering prefixes at query time.
+//
+// Measured on a shared, heavily loaded 2-core VM (load average 5–13), Go
+// 1.26, go test -bench . -benchmem -count 5, medians. The real feeds loaded
+// together are 47 files: X4BNet VPN and datacenter (IPv4 and IPv6), every
+// lord-alfred provider list, TorDNSEL exit-addresses, Apple relay ranges
+// (hroost), AWS, GCP, Azure, Oracle, the DigitalOcean geofeed and the
+// monitoring list: 283,174 prefixes, 204,035 distinct in the set. The peer
+// is cidranger v1.0.2 ContainingNetworks over the same prefixes, in the
+// same run; 1024 rotating addresses.
+//
+//	case                      feed.Set           cidranger            ratio
+//	hit IPv4                  121 ns, 0 allocs   2563 ns, 4 allocs    21×
+//	hit IPv6                  227 ns, 0 allocs   1834 ns, 5 allocs     8×
+//	miss IPv4                  38 ns, 0 allocs    478 ns, 1 alloc     13×
+//
+//	build all 47 feeds and the set      0.63 s
+//	heap, feeds and set together        128 bytes per feed prefix
+//	heap, the set's merged table alone   94 bytes per distinct prefix
+//	load 1M synthetic prefixes (plain)  1.05–1.7 s, 58 heap bytes per prefix
+//
+// The merged table's memory is dominated by the precomputed records: the
+// Azure file lists most prefixes under several service tags, and every
+// distinct combination holds its own []source.Signal (112 bytes a signal).
+// Members keep their own tables, so that a Set can rebuild when one of them
+// refreshes and a Feed also works alone.
+package feed
