@@ -86,19 +86,25 @@
 // A miss decodes only the fields ipintel uses, into small structs, with
 // only the English names unless [WithLanguage] is set.
 //
-// Measured by BenchmarkLookup and BenchmarkClient (go test -bench . -benchmem
-// ./source/mmdb) on a generated GeoLite2-City-like database of 270 000
-// networks sharing 12 000 records with every language's names, against
-// geoip2-golang v2.3.0's City() on the same file and addresses in the same
-// run, on a shared, noisy 2-core machine (medians of 5–8 runs):
+// Measured by BenchmarkLookup and BenchmarkClient (go test -bench .
+// -benchmem ./source/mmdb) on a generated GeoLite2-City-like database of
+// 270 000 networks sharing 12 000 records with every language's names,
+// against geoip2-golang v2.3.0's City() on the same file and addresses in
+// the same run, steady state (one warm-up pass), on a shared 2-core
+// machine; medians of 6 runs, benchstat:
 //
-//	mmdb.Source.Lookup, cache on (default)     ~0.5–1.2 µs   0 allocs/op   ~0.12× geoip2 City()
-//	mmdb.Source.Lookup, WithCacheSize(0)       ~5–7 µs      10 allocs/op   ~1.0×
-//	geoip2-golang City()                       ~4–8 µs      28 allocs/op   1
+//	                                           time/op   allocs/op   vs geoip2 City()
+//	mmdb.Source.Lookup (default, mmap)         462 ns    0           0.11×
+//	mmdb.Source.Lookup, WithInMemory           310 ns    0           0.07×
+//	mmdb.Source.Lookup, WithLanguage("de")     322 ns    0           0.07×
+//	mmdb.Source.Lookup, WithCacheSize(0)       5.2 µs   10           1.17×
+//	geoip2-golang Reader.City()                4.4 µs   28           1
 //	ipintel Client: City + ASN + Anonymous-IP
-//	  + a 22 000-entry feed set + scoring      ~3.4–6.6 µs   2 allocs/op   ~0.8× one City()
+//	  + a 22 000-entry feed set + scoring      3.3 µs    1           0.84× (City() 3.9 µs)
 //
-// Most of a cached lookup is the search-tree walk, which is memory latency
-// and the same as geoip2-golang's. Set IPINTEL_GEOLITE2_CITY to a real
-// GeoLite2-City.mmdb to add it to BenchmarkLookup.
+// The figures swing by ±20–70 % between runs on that machine; the ratios
+// hold. Most of a cached lookup is the search-tree walk, which is memory
+// latency and the same as geoip2-golang's; the decode that the cache saves
+// is the rest. Set IPINTEL_GEOLITE2_CITY to a real GeoLite2-City.mmdb to
+// add it to BenchmarkLookup.
 package mmdb
