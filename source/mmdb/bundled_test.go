@@ -146,3 +146,17 @@ func TestSharedRecord(t *testing.T) {
 		t.Error("without a cache, records should be equal but not shared")
 	}
 }
+
+// TestSignalsClipped checks that appending to a returned record's Signals
+// cannot write into the cached, shared array.
+func TestSignalsClipped(t *testing.T) {
+	anon := openBundled(t, sample.AnonymousFile)
+	a := lookup(t, anon, "45.130.202.105")
+	if len(a.Signals) == 0 || cap(a.Signals) != len(a.Signals) {
+		t.Fatalf("Signals len %d cap %d", len(a.Signals), cap(a.Signals))
+	}
+	_ = append(a.Signals, source.Signal{Kind: source.Abuse})
+	if b := lookup(t, anon, "45.130.202.105"); len(b.Signals) != len(a.Signals) {
+		t.Errorf("cached record changed: %+v", b.Signals)
+	}
+}

@@ -2,6 +2,7 @@ package mmdb
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -59,7 +60,9 @@ func (d *decoder) decode(res maxminddb.Result, off uintptr) (e *entry, err error
 	if err != nil {
 		return nil, fmt.Errorf("%w: record at offset %d: %w", ErrInvalidDatabase, off, err)
 	}
-	e.signals = s.out
+	// Clipped, so that a caller appending to a record's Signals copies
+	// them instead of writing into the shared array.
+	e.signals = slices.Clip(s.out)
 	return e, nil
 }
 
