@@ -115,8 +115,8 @@ type Feed struct {
 	status Status
 	closed bool
 
-	stop chan struct{} // closed by Close to end the refresher
-	done chan struct{} // closed when the refresher has returned
+	cancel context.CancelFunc // ends the refresher; nil without one
+	done   chan struct{}      // closed when the refresher has returned
 }
 
 // loader fetches the feed again. It returns a nil snapshot when the data
@@ -362,10 +362,10 @@ func (f *Feed) Close() error {
 		return nil
 	}
 	f.closed = true
-	stop, done := f.stop, f.done
+	cancel, done := f.cancel, f.done
 	f.mu.Unlock()
-	if stop != nil {
-		close(stop)
+	if cancel != nil {
+		cancel() // also aborts a fetch in flight
 		<-done
 	}
 	return nil

@@ -346,3 +346,43 @@ func TestRealDataExitListsAgree(t *testing.T) {
 		t.Errorf("%d of %d bulk-list exits missing from exit-addresses", missing, bulk.Stats().Prefixes)
 	}
 }
+
+func TestSetReloadFiles(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	write := func(p, body string) {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(a, "10.0.0.0/24\n10.0.1.0/24\n")
+	write(b, "10.9.0.0/16\n")
+	fa := open(t, a, feed.Spec{Name: "a", Kind: source.VPN})
+	fb := open(t, b, feed.Spec{Name: "b", Kind: source.Hosting})
+	set, err := feed.NewSet(fa, fb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(a, "10.0.0.0/24\n10.0.2.0/24\n10.0.3.0/24\n10.0.4.0/24\n")
+	write(b, "10.8.0.0/16\n")
+	if err := set.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if lookup(t, set, "10.0.2.1").IsZero() || lookup(t, set, "10.8.0.1").IsZero() || !lookup(t, set, "10.0.1.1").IsZero() || !lookup(t, set, "10.9.0.1").IsZero() {
+		t.Fatal("set did not pick up both reloaded files")
+	}
+	// A shrunk file is refused; the set keeps answering from the last good.
+	write(a, "10.0.0.0/24\n")
+	if err := set.Reload(ctx); !errors.Is(err, feed.ErrPoisoned) {
+		t.Fatalf("Reload = %v, want ErrPoisoned", err)
+	}
+	if lookup(t, set, "10.0.2.1").IsZero() || !errors.Is(set.Status()["a"].LastError, feed.ErrPoisoned) {
+		t.Fatal("last good data not kept, or reason not reported")
+	}
+	if err := set.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := fa.Reload(ctx); !errors.Is(err, feed.ErrClosed) {
+		t.Errorf("member Reload after set Close = %v", err)
+	}
+}

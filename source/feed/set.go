@@ -28,8 +28,12 @@ type Set struct {
 	mu      sync.Mutex // serializes rebuilds
 	cancels []func()
 	err     atomic.Pointer[error] // last failed rebuild, if any
-	closeMu sync.Mutex
-	closed  bool
+	// While Reload runs, member swaps only mark the set dirty and Reload
+	// rebuilds once at the end.
+	batching atomic.Int32
+	dirty    atomic.Bool
+	closeMu  sync.Mutex
+	closed   bool
 }
 
 // SetName is the Source name of a [Set].
@@ -67,8 +71,22 @@ func NewSet(feeds ...*Feed) (*Set, error) {
 	return s, nil
 }
 
-// onSwap runs after a member swapped in new data.
+// onSwap runs after a member swapped in new data. During a Set.Reload it
+// only marks the set dirty; Reload rebuilds once at the end. (dirty is set
+// before batching is read, and Reload clears batching before it reads
+// dirty, so no swap is missed.)
 func (s *Set) onSwap() {
+	s.dirty.Store(true)
+	if s.batching.Load() > 0 {
+		return
+	}
+	s.rebuildIfDirty()
+}
+
+func (s *Set) rebuildIfDirty() {
+	if !s.dirty.Swap(false) {
+		return
+	}
 	if err := s.rebuild(); err != nil {
 		s.err.Store(&err)
 	}
@@ -142,13 +160,16 @@ func (s *Set) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.Rec
 }
 
 // Reload reloads every member (each keeps its last good data on failure)
-// and returns their errors joined. The merged table is rebuilt as members
-// swap.
+// and returns their errors joined. The merged table is rebuilt once, after
+// the members that changed have swapped.
 func (s *Set) Reload(ctx context.Context) error {
 	var errs []error
+	s.batching.Add(1)
 	for _, f := range s.feeds {
 		errs = append(errs, f.Reload(ctx))
 	}
+	s.batching.Add(-1)
+	s.rebuildIfDirty()
 	if p := s.err.Load(); p != nil {
 		errs = append(errs, *p)
 	}

@@ -121,30 +121,22 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 		// Running on the cached copy; Status reports the fetch error.
 	}
 	if cfg.refresh > 0 {
-		f.stop = make(chan struct{})
+		ctx, cancel := context.WithCancel(context.Background())
+		f.cancel = cancel
 		f.done = make(chan struct{})
-		go f.refreshLoop(cfg.refresh, cfg.logger)
+		go f.refreshLoop(ctx, cfg.refresh, cfg.logger)
 	}
 	return f, nil
 }
 
-// refreshLoop reloads every interval until Close.
-func (f *Feed) refreshLoop(every time.Duration, log *slog.Logger) {
+// refreshLoop reloads every interval until Close cancels ctx.
+func (f *Feed) refreshLoop(ctx context.Context, every time.Duration, log *slog.Logger) {
 	defer close(f.done)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case <-f.stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	for {
 		wait := every + time.Duration((rand.Float64()*0.2-0.1)*float64(every))
 		t := time.NewTimer(wait)
 		select {
-		case <-f.stop:
+		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-t.C:
