@@ -1,9 +1,11 @@
 package mmdb_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -381,5 +383,29 @@ func TestReloadSuspicious(t *testing.T) {
 	}
 	if rec := lookup(t, s, "1.0.0.1"); rec.Geo == nil || rec.Geo.CountryCode != "DE" {
 		t.Errorf("after reloads: %+v", rec)
+	}
+}
+
+func TestReloadLogged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Country.mmdb")
+	writeCountryDB(t, path, "GeoLite2-Country", "DE")
+	var buf bytes.Buffer
+	s, err := mmdb.Open(path, mmdb.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	writeCountryDB(t, path, "GeoLite2-ASN", "DE")
+	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrTypeChanged) {
+		t.Fatalf("Reload = %v", err)
+	}
+	out := buf.String()
+	for _, want := range []string{"level=INFO msg=\"mmdb: reloaded\" source=geolite2-country", "level=WARN", "database type changed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
 	}
 }
