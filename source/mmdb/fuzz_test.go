@@ -29,7 +29,7 @@ func FuzzOpen(f *testing.F) {
 	}
 	for _, s := range seeds {
 		b, err := os.ReadFile(s)
-		if err == nil && len(b) < 1<<15 {
+		if err == nil && len(b) < 1<<20 {
 			f.Add(b)
 		}
 	}
