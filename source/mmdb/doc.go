@@ -10,7 +10,7 @@
 //	}
 //	defer city.Close()
 //	rec, err := city.Lookup(ctx, netip.MustParseAddr("81.2.69.142"))
-//	// rec.Geo.CountryCode == "GB", rec.Prefix == 81.2.69.142/31
+//	// rec.Geo.CountryCode == "GB"; rec.Prefix is the network that matched
 //
 // The database type in the file's metadata picks the mapping:
 //

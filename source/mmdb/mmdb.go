@@ -326,8 +326,9 @@ func (s *Source) build(r *maxminddb.Reader, prev *db) (d *db, err error) {
 	return &db{r: r, dec: dec, cache: newCache(s.opts.cacheSize), ipv4Only: md.IPVersion == 4}, nil
 }
 
-// sample returns up to 16 networks with data from the start of the tree.
-// The walk is bounded, so a corrupt tree cannot make it loop.
+// sample returns up to 16 networks with data from the start of the tree,
+// looking at no more than maxSteps networks (maxminddb ends any path that
+// runs past 128 bits with an error, so a cyclic tree ends too).
 func sample(r *maxminddb.Reader) ([]maxminddb.Result, error) {
 	const maxSamples, maxSteps = 16, 1 << 14
 	var out []maxminddb.Result
