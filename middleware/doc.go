@@ -24,7 +24,7 @@
 // [New] returns func(http.Handler) http.Handler, the shape routers accept:
 // chi's r.Use(guard), gorilla/mux's r.Use(guard) (mux.MiddlewareFunc is that
 // type), and any net/http server as guard(handler). gin takes it through an
-// adapter such as github.com/gwatts/gin-adapter (ginadapter.Wrap(guard)),
+// adapter such as github.com/gwatts/gin-adapter (adapter.Wrap(guard)),
 // echo through echo.WrapMiddleware(guard).
 //
 // By default only requests the Client recommends to block

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/remote"
+)
+
+// TestRemoteClients points ipintel's own clients of the three hosted APIs
+// (package source/remote) at the server: each must read its answers as it
+// reads the real API's, including batches and misses.
+func TestRemoteClients(t *testing.T) {
+	f := newFixture(t, 1000)
+	srv := httptest.NewServer(f.h)
+	defer srv.Close()
+	ctors := map[string]func(string, ...remote.Option) (*remote.Source, error){
+		apiVectraIP: remote.VectraIP, apiVPNSignal: remote.VPNSignal, apiDatpaq: remote.Datpaq,
+	}
+	ctx := context.Background()
+	for name, ctor := range ctors {
+		t.Run(name, func(t *testing.T) {
+			src, err := ctor(key1, remote.WithBaseURL(srv.URL))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			rec, err := src.Lookup(ctx, netip.MustParseAddr(torExit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !hasKind(rec, source.Tor) || rec.Network == nil || rec.Network.ASN != 60729 || rec.Geo == nil || rec.Geo.CountryCode != "DE" {
+				t.Errorf("Tor exit read back as %+v", rec)
+			}
+			rec, err = src.Lookup(ctx, netip.MustParseAddr(vpnV6))
+			if err != nil || !hasKind(rec, source.VPN) {
+				t.Errorf("IPv6 VPN read back as %+v, %v", rec, err)
+			}
+			if name != apiVPNSignal { // VPN Signal answers all-false for an unknown address
+				rec, err = src.Lookup(ctx, netip.MustParseAddr(miss))
+				if err != nil || len(rec.Signals) != 0 || rec.Geo != nil {
+					t.Errorf("miss read back as %+v, %v", rec, err)
+				}
+			}
+			addrs := []netip.Addr{netip.MustParseAddr(vpnAddr), netip.MustParseAddr(clean), netip.MustParseAddr(torExit)}
+			recs, err := src.LookupBatch(ctx, addrs)
+			if err != nil || len(recs) != 3 {
+				t.Fatalf("batch: %d records, %v", len(recs), err)
+			}
+			if !hasKind(recs[0], source.VPN) || hasKind(recs[1], source.VPN) || !hasKind(recs[2], source.Tor) || recs[1].Geo == nil {
+				t.Errorf("batch read back as %+v", recs)
+			}
+		})
+	}
+	t.Run("wrong key", func(t *testing.T) {
+		src, _ := remote.Datpaq("not-a-key", remote.WithBaseURL(srv.URL))
+		defer src.Close()
+		_, err := src.Lookup(ctx, netip.MustParseAddr(torExit))
+		if !errors.Is(err, remote.ErrUnauthorized) {
+			t.Errorf("got %v, want ErrUnauthorized", err)
+		}
+	})
+}
+
+func hasKind(rec source.Record, k source.Kind) bool {
+	for _, s := range rec.Signals {
+		if s.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRun starts the whole program on a free port with a key from the
+// environment and the bundled data, asks it one question, and stops it.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var stderr strings.Builder
+	env := map[string]string{keysEnv: " k-one , " + key1}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, outW, &lockedWriter{w: &stderr})
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no listening line: %v (%s)", err, <-done)
+	}
+	base := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
+	req, _ := http.NewRequest("GET", base+"/v1/ip/"+torExit, nil)
+	req.Header.Set("X-API-Key", key1)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"is_tor":true`) {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
+
+// lockedWriter serialises writes from the server's goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys")
+	os.WriteFile(keys, []byte("# keys\n\nfile-key\n"), 0o600)
+	none := func(string) string { return "" }
+	for name, c := range map[string]struct {
+		args []string
+		want string
+	}{
+		"no keys":         {nil, "no API keys"},
+		"bad flag":        {[]string{"-nope"}, "flag provided but not defined"},
+		"extra argument":  {[]string{"x"}, "unexpected arguments"},
+		"bad rate":        {[]string{"-rate-limit", "0"}, "-rate-limit"},
+		"missing keyfile": {[]string{"-keys-file", filepath.Join(dir, "none")}, "no such file"},
+		"bad mmdb":        {[]string{"-keys-file", keys, "-mmdb", keys}, "mmdb"},
+		"bad proxies":     {[]string{"-keys-file", keys, "-trusted-proxies", "10.0.0.0/33"}, "-trusted-proxies"},
+		"bad header":      {[]string{"-keys-file", keys, "-client-ip-header", "X Bad"}, "header name"},
+		"bad addr":        {[]string{"-keys-file", keys, "-addr", "256.0.0.1:99999"}, "listen"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := run(context.Background(), c.args, none, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want %q", err, c.want)
+			}
+		})
+	}
+	t.Run("help", func(t *testing.T) {
+		var out strings.Builder
+		if err := run(context.Background(), []string{"-h"}, none, io.Discard, &out); err != nil || !strings.Contains(out.String(), "-keys-file") {
+			t.Errorf("%v %s", err, out.String())
+		}
+	})
+}
+
+func TestReadKeys(t *testing.T) {
+	keys, err := readKeys(strings.NewReader("# comment\n  a  \n\nb\n#c\n"))
+	if err != nil || strings.Join(keys, ",") != "a,b" {
+		t.Errorf("%q %v", keys, err)
+	}
+	secret := strings.Repeat("s", 2000)
+	if _, err := readKeys(strings.NewReader(secret)); err == nil || strings.Contains(err.Error(), secret[:20]) {
+		t.Errorf("overlong line: %v", err)
+	}
+	if _, err := newKeyring([]string{" ", ""}); !errors.Is(err, errNoKeys) {
+		t.Errorf("blank keys: %v", err)
+	}
+}
+
+func TestBundledDir(t *testing.T) {
+	dir, err := bundledDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, bundled[0])); err != nil {
+		t.Error(err)
+	}
+}
