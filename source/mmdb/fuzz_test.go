@@ -2,12 +2,14 @@ package mmdb_test
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/ipintel/ipintel/internal/realdata"
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/mmdb"
 )
 
@@ -64,6 +66,50 @@ func FuzzOpen(f *testing.F) {
 				}
 			}
 			s.Close()
+		}
+	})
+}
+
+// FuzzSchema reads the bundled City database through schemas with
+// arbitrary paths: a bad path is ErrInvalidSchema, any other path answers
+// (perhaps nothing), and nothing panics.
+func FuzzSchema(f *testing.F) {
+	db, err := os.ReadFile(filepath.Join(bundled, "ipintel-City.mmdb"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range [][2]string{
+		{"country.iso_code", "location.latitude"},
+		{"subdivisions.0.names.en", "subdivisions.-1.iso_code"},
+		{"subdivisions.99.x", "city.names"},
+		{"a..b", "."},
+		{"location.time_zone.0", "registered_country"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	addrs := []netip.Addr{netip.MustParseAddr("81.2.69.142"), netip.MustParseAddr("2a02:26f0::1"), netip.MustParseAddr("9.9.9.9")}
+	f.Fuzz(func(t *testing.T, p1, p2 string) {
+		s, err := mmdb.OpenBytes(db, mmdb.WithSchema(mmdb.Schema{
+			CountryCode: p1, City: p2, Latitude: p1, Longitude: p2, ASN: p2, InEU: p1,
+			Signals: []mmdb.SignalRule{{Kind: source.VPN, If: p1, ConfidencePath: p2, LastSeenPath: p1, ProviderPath: p2}},
+		}))
+		if err != nil {
+			if !errors.Is(err, mmdb.ErrInvalidSchema) {
+				t.Fatalf("%q, %q: %v", p1, p2, err)
+			}
+			return
+		}
+		defer s.Close()
+		for _, a := range addrs {
+			rec, err := s.Lookup(context.Background(), a)
+			if err != nil {
+				t.Fatalf("%q, %q: %v: %v", p1, p2, a, err)
+			}
+			for _, sig := range rec.Signals {
+				if sig.Confidence < 0 || sig.Confidence > 100 {
+					t.Fatalf("confidence %d", sig.Confidence)
+				}
+			}
 		}
 	})
 }
