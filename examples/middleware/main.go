@@ -1,0 +1,237 @@
+// Command middleware is a small net/http service protected by ipintel's
+// middleware: Tor exits are refused, VPN users are asked to step up, and
+// every handler can read the lookup result from the request's context.
+// See README.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/middleware"
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/mmdb"
+)
+
+// bundled are the sample databases in the repository's testdata.
+var bundled = []string{"ipintel-City.mmdb", "ipintel-ASN.mmdb", "ipintel-Anonymous-IP.mmdb"}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "middleware:", err)
+		os.Exit(1)
+	}
+}
+
+// run is main with its dependencies passed in, so tests can call it. It
+// serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("middleware", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	mmdbs := fs.String("mmdb", "", "comma-separated MMDB files; default: the bundled sample data")
+	trusted := fs.String("trusted-proxies", "", "comma-separated CIDRs of reverse proxies in front of the service")
+	header := fs.String("client-ip-header", "X-Forwarded-For", "header the trusted proxies put the client address in")
+	score := fs.Int("block-score", 0, "block at this risk score or above (1–100) instead of on the block recommendation")
+	failClosed := fs.Bool("fail-closed", false, "block requests whose lookup fails instead of letting them through")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	client, err := newClient(*mmdbs, stderr)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	opts := []middleware.Option{middleware.Logger(logger), middleware.ClientIPHeader(*header)}
+	if *trusted != "" {
+		nets, err := parsePrefixes(*trusted)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, middleware.TrustedProxies(nets))
+	}
+	if *score != 0 {
+		opts = append(opts, middleware.BlockScore(*score))
+	}
+	if *failClosed {
+		opts = append(opts, middleware.FailClosed())
+	}
+	h, err := newHandler(client, opts...)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHandler is the service: its routes behind the middleware, with
+// /healthz exempt.
+func newHandler(client *ipintel.Client, opts ...middleware.Option) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /{$}", home)
+	mux.HandleFunc("GET /whoami", whoami)
+	guard, err := middleware.Build(client, append([]middleware.Option{middleware.SkipPaths("/healthz")}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	return guard(mux), nil
+}
+
+// home greets the visitor, asking VPN and proxy users to step up.
+func home(w http.ResponseWriter, r *http.Request) {
+	ip, _ := middleware.ClientIP(r.Context())
+	msg := map[string]any{"client_ip": ip, "message": "welcome"}
+	if res, ok := middleware.FromContext(r.Context()); ok {
+		if res.Geo != nil {
+			msg["country"] = res.Geo.CountryCode
+		}
+		msg["risk_score"] = res.Risk.Score
+		if res.Risk.Recommendation == ipintel.Verify {
+			msg["message"] = "please confirm it is you: we sent a code to your e-mail"
+			msg["step_up"] = true
+		}
+	} else {
+		msg["message"] = "welcome (internal or unchecked address)"
+	}
+	writeJSON(w, msg)
+}
+
+// whoami returns everything the lookup found.
+func whoami(w http.ResponseWriter, r *http.Request) {
+	res, ok := middleware.FromContext(r.Context())
+	if !ok {
+		ip, _ := middleware.ClientIP(r.Context())
+		writeJSON(w, map[string]any{"client_ip": ip, "result": nil})
+		return
+	}
+	writeJSON(w, res)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// newClient opens the MMDBs (the bundled sample data by default).
+func newClient(list string, stderr io.Writer) (*ipintel.Client, error) {
+	var paths []string
+	if list == "" {
+		dir, err := bundledDir()
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range bundled {
+			paths = append(paths, filepath.Join(dir, f))
+		}
+		fmt.Fprintf(stderr, "using the bundled SAMPLE data in %s (not real intelligence; pass -mmdb for real databases)\n", dir)
+	} else {
+		for p := range strings.SplitSeq(list, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				paths = append(paths, p)
+			}
+		}
+	}
+	var srcs []source.Source
+	for _, p := range paths {
+		s, err := mmdb.Open(p)
+		if err != nil {
+			for _, o := range srcs {
+				o.(*mmdb.Source).Close()
+			}
+			return nil, err
+		}
+		srcs = append(srcs, s)
+	}
+	return ipintel.New(ipintel.WithSources(srcs...), ipintel.WithCache(10000, 15*time.Minute))
+}
+
+// bundledDir finds the repository's testdata directory from the working
+// directory or a parent of it (so `go run ./examples/middleware` from the
+// repository root works), else next to this source file.
+func bundledDir() (string, error) {
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		starts = append(starts, filepath.Dir(file))
+	}
+	for _, dir := range starts {
+		for d := dir; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "testdata", bundled[0])); err == nil {
+				if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+					return filepath.Join(d, "testdata"), nil
+				}
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	return "", errors.New("cannot find the bundled testdata (run from the ipintel repository, or pass -mmdb)")
+}
