@@ -17,25 +17,19 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/examples/internal/cli"
 	"github.com/ipintel/ipintel/middleware"
-	"github.com/ipintel/ipintel/source"
-	"github.com/ipintel/ipintel/source/mmdb"
 )
-
-// bundled are the sample databases in the repository's testdata.
-var bundled = []string{"ipintel-City.mmdb", "ipintel-ASN.mmdb", "ipintel-Anonymous-IP.mmdb"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "middleware:", err)
 		os.Exit(1)
 	}
@@ -43,11 +37,12 @@ func main() {
 
 // run is main with its dependencies passed in, so tests can call it. It
 // serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("middleware", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	mmdbs := fs.String("mmdb", "", "comma-separated MMDB files; default: the bundled sample data")
+	var data cli.Flags
+	data.Register(fs)
 	trusted := fs.String("trusted-proxies", "", "comma-separated CIDRs of reverse proxies in front of the service")
 	header := fs.String("client-ip-header", "X-Forwarded-For", "header the trusted proxies put the client address in")
 	score := fs.Int("block-score", 0, "block at this risk score or above (1–100) instead of on the block recommendation")
@@ -60,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	client, err := newClient(*mmdbs, stderr)
+	client, err := data.Client(ctx, getenv, stderr, ipintel.WithCache(10000, 15*time.Minute))
 	if err != nil {
 		return err
 	}
@@ -175,63 +170,4 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-// newClient opens the MMDBs (the bundled sample data by default).
-func newClient(list string, stderr io.Writer) (*ipintel.Client, error) {
-	var paths []string
-	if list == "" {
-		dir, err := bundledDir()
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range bundled {
-			paths = append(paths, filepath.Join(dir, f))
-		}
-		fmt.Fprintf(stderr, "using the bundled SAMPLE data in %s (not real intelligence; pass -mmdb for real databases)\n", dir)
-	} else {
-		for p := range strings.SplitSeq(list, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				paths = append(paths, p)
-			}
-		}
-	}
-	var srcs []source.Source
-	for _, p := range paths {
-		s, err := mmdb.Open(p)
-		if err != nil {
-			for _, o := range srcs {
-				o.(*mmdb.Source).Close()
-			}
-			return nil, err
-		}
-		srcs = append(srcs, s)
-	}
-	return ipintel.New(ipintel.WithSources(srcs...), ipintel.WithCache(10000, 15*time.Minute))
-}
-
-// bundledDir finds the repository's testdata directory from the working
-// directory or a parent of it (so `go run ./examples/middleware` from the
-// repository root works), else next to this source file.
-func bundledDir() (string, error) {
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if _, file, _, ok := runtime.Caller(0); ok {
-		starts = append(starts, filepath.Dir(file))
-	}
-	for _, dir := range starts {
-		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "testdata", bundled[0])); err == nil {
-				if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-					return filepath.Join(d, "testdata"), nil
-				}
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	return "", errors.New("cannot find the bundled testdata (run from the ipintel repository, or pass -mmdb)")
 }

@@ -11,11 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipintel/ipintel/examples/internal/cli"
 	"github.com/ipintel/ipintel/middleware"
 )
 
 func TestService(t *testing.T) {
-	client, err := newClient("", io.Discard)
+	var data cli.Flags
+	client, err := data.Client(context.Background(), noEnv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +66,7 @@ func TestRun(t *testing.T) {
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-block-score", "60"}, outW, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-block-score", "60"}, noEnv, outW, io.Discard)
 		outW.Close()
 	}()
 	line, err := bufio.NewReader(outR).ReadString('\n')
@@ -88,16 +90,19 @@ func TestRun(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	for name, args := range map[string][]string{
-		"bad flag":    {"-nope"},
-		"bad score":   {"-block-score", "101", "-addr", "127.0.0.1:0"},
-		"bad proxies": {"-trusted-proxies", "10.0.0.0/99"},
-		"bad header":  {"-client-ip-header", "X Bad"},
-		"bad mmdb":    {"-mmdb", "/nonexistent.mmdb"},
+		"bad flag":           {"-nope"},
+		"bad score":          {"-block-score", "101", "-addr", "127.0.0.1:0"},
+		"bad proxies":        {"-trusted-proxies", "10.0.0.0/99"},
+		"bad header":         {"-client-ip-header", "X Bad"},
+		"bad mmdb":           {"-mmdb", "/nonexistent.mmdb"},
+		"remote without key": {"-remote", "vpnsignal"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
+			if err := run(context.Background(), args, noEnv, io.Discard, io.Discard); err == nil {
 				t.Error("no error")
 			}
 		})
 	}
 }
+
+func noEnv(string) string { return "" }

@@ -176,13 +176,3 @@ func TestReadKeys(t *testing.T) {
 		t.Errorf("blank keys: %v", err)
 	}
 }
-
-func TestBundledDir(t *testing.T) {
-	dir, err := bundledDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, bundled[0])); err != nil {
-		t.Error(err)
-	}
-}

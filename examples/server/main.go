@@ -15,24 +15,18 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/examples/internal/cli"
 	"github.com/ipintel/ipintel/middleware"
-	"github.com/ipintel/ipintel/source"
-	"github.com/ipintel/ipintel/source/mmdb"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // keysEnv holds API keys, comma-separated.
 const keysEnv = "IPINTEL_API_KEYS"
-
-// bundled are the sample databases in the repository's testdata.
-var bundled = []string{"ipintel-City.mmdb", "ipintel-ASN.mmdb", "ipintel-Anonymous-IP.mmdb"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -46,7 +40,7 @@ func main() {
 // options are the command line.
 type options struct {
 	addr       string
-	mmdbs      string
+	data       cli.Flags
 	keysFile   string
 	rate       int
 	trusted    string
@@ -61,7 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&o.mmdbs, "mmdb", "", "comma-separated MMDB files (City, ASN, Anonymous-IP…); default: the bundled sample data")
+	o.data.Register(fs)
 	fs.StringVar(&o.keysFile, "keys-file", "", "file of API keys, one a line (also: $"+keysEnv+", comma-separated)")
 	fs.IntVar(&o.rate, "rate-limit", 600, "requests per API key per sliding 60-second window")
 	fs.StringVar(&o.trusted, "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose client-IP header is believed")
@@ -114,7 +108,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	client, err := newClient(o, stderr)
+	opts := []ipintel.Option{ipintel.WithMaxBatch(100)}
+	if o.cacheSize > 0 {
+		opts = append(opts, ipintel.WithCache(o.cacheSize, 15*time.Minute))
+	}
+	client, err := o.data.Client(ctx, getenv, stderr, opts...)
 	if err != nil {
 		return err
 	}
@@ -211,89 +209,4 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-// newClient opens the MMDBs (the bundled sample data by default).
-func newClient(o options, stderr io.Writer) (*ipintel.Client, error) {
-	var paths []string
-	if o.mmdbs == "" {
-		dir, err := bundledDir()
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range bundled {
-			paths = append(paths, filepath.Join(dir, f))
-		}
-		fmt.Fprintf(stderr, "using the bundled SAMPLE data in %s (not real intelligence; pass -mmdb for real databases)\n", dir)
-	} else {
-		for p := range strings.SplitSeq(o.mmdbs, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				paths = append(paths, p)
-			}
-		}
-	}
-	var srcs []source.Source
-	closeAll := func() {
-		for _, s := range srcs {
-			s.(*mmdb.Source).Close()
-		}
-	}
-	for _, p := range paths {
-		s, err := mmdb.Open(p)
-		if err != nil {
-			closeAll()
-			return nil, err
-		}
-		srcs = append(srcs, s)
-	}
-	opts := []ipintel.Option{ipintel.WithSources(srcs...), ipintel.WithMaxBatch(100)}
-	if o.cacheSize > 0 {
-		opts = append(opts, ipintel.WithCache(o.cacheSize, 15*time.Minute))
-	}
-	c, err := ipintel.New(opts...)
-	if err != nil {
-		closeAll()
-		return nil, err
-	}
-	return c, nil
-}
-
-// bundledDir finds the repository's testdata directory: from the working
-// directory or any parent that holds the ipintel module (so `go run .` in
-// examples/server and `go run ./examples/server` from a checkout both
-// work), else next to this source file.
-func bundledDir() (string, error) {
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if _, file, _, ok := runtime.Caller(0); ok {
-		starts = append(starts, filepath.Dir(file))
-	}
-	for _, dir := range starts {
-		for d := dir; ; d = filepath.Dir(d) {
-			if isModuleRoot(d) {
-				return filepath.Join(d, "testdata"), nil
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	return "", errors.New("cannot find the bundled testdata (run from the ipintel repository, or pass -mmdb)")
-}
-
-// isModuleRoot reports whether dir holds the root go.mod of ipintel and
-// its bundled data.
-func isModuleRoot(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		return false
-	}
-	first, _, _ := strings.Cut(string(b), "\n")
-	if strings.TrimSpace(first) != "module github.com/ipintel/ipintel" {
-		return false
-	}
-	_, err = os.Stat(filepath.Join(dir, "testdata", bundled[0]))
-	return err == nil
 }
