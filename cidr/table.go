@@ -172,7 +172,7 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 	es := b.entries
 	slices.SortFunc(es, compareEntries[V])
 
-	t := &Table[V]{}
+	t := &Table[V]{tab: new(bart.Table[uint32])}
 	f := freezer[V]{
 		t:     t,
 		nodes: []node[V]{{}}, // node 0: the empty list
@@ -339,33 +339,55 @@ func (f *freezer[V]) push(v V, tail uint32) (uint32, error) {
 
 // materialize writes out the list of every node a match points at as a
 // group, and renumbers the matches from nodes to groups.
+//
+// A list's tails are its suffixes, so lists are written longest first and a
+// list that is a tail of one already written costs nothing: the groups of a
+// prefix and of the prefixes covering it usually share storage.
 func (f *freezer[V]) materialize() error {
 	t := f.t
 	groupOf := make(map[uint32]uint32)
-	t.groups = append(t.groups, span{}) // group 0: no values
-	// Nested prefixes repeat their ancestors' values, so many values on
-	// one prefix above many others would take quadratic space: refuse
-	// more than maxValsPerPrefix values per prefix on average.
-	limit := min(maxIndex, maxValsPerPrefix*uint64(t.tab.Size())+1<<16)
-	total := uint64(0)
+	var live []uint32 // group-1 → node
 	for i := range t.matches {
 		n := t.matches[i].group
 		g, ok := groupOf[n]
 		if !ok {
-			total += uint64(f.nodes[n].n)
-			if total >= limit {
-				return fmt.Errorf("%w: more than %d values per prefix on average (many values on prefixes that cover many others)", ErrTooLarge, maxValsPerPrefix)
-			}
-			g = uint32(len(t.groups))
-			off := len(t.vals)
-			t.vals = f.list(t.vals, n)
-			t.groups = append(t.groups, span{off: uint32(off), n: f.nodes[n].n})
+			g = uint32(len(live) + 1)
 			groupOf[n] = g
+			live = append(live, n)
 		}
 		t.matches[i].group = g
 	}
+	order := slices.Clone(live)
+	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(f.nodes[b].n, f.nodes[a].n) })
+	const unplaced = ^uint32(0)
+	placed := make([]uint32, len(f.nodes))
+	for i := range placed {
+		placed[i] = unplaced
+	}
+	// Nested prefixes repeat their ancestors' values, so many values on
+	// one prefix above many others with values of their own would take
+	// quadratic space: refuse more than maxValsPerPrefix values per prefix
+	// on average.
+	limit := min(maxIndex, maxValsPerPrefix*uint64(t.tab.Size())+1<<16)
+	for _, n := range order {
+		if placed[n] != unplaced {
+			continue
+		}
+		if uint64(len(t.vals))+uint64(f.nodes[n].n) >= limit {
+			return fmt.Errorf("%w: more than %d values per prefix on average (many values on prefixes that cover many others)", ErrTooLarge, maxValsPerPrefix)
+		}
+		for m := n; m != 0; m = f.nodes[m].tail {
+			if placed[m] == unplaced {
+				placed[m] = uint32(len(t.vals))
+			}
+			t.vals = append(t.vals, f.nodes[m].v)
+		}
+	}
+	t.groups = make([]span, len(live)+1) // group 0: no values
+	for i, n := range live {
+		t.groups[i+1] = span{off: placed[n], n: f.nodes[n].n}
+	}
 	t.vals = slices.Clip(t.vals)
-	t.groups = slices.Clip(t.groups)
 	t.matches = slices.Clip(t.matches)
 	return nil
 }
@@ -400,7 +422,7 @@ const maxValsPerPrefix = 64
 // Build one with a [Builder]. The zero Table is empty and ready to use. A
 // Table is safe for concurrent use by any number of goroutines.
 type Table[V comparable] struct {
-	tab     bart.Table[uint32] // prefix → index into matches
+	tab     *bart.Table[uint32] // prefix → index into matches; nil when empty
 	matches []match
 	groups  []span // group → its values in vals
 	vals    []V
@@ -437,6 +459,9 @@ func (t *Table[V]) Lookup(addr netip.Addr) (pfx netip.Prefix, vals []V, ok bool)
 // operation. Group 0 is the empty group and is never returned.
 func (t *Table[V]) LookupGroup(addr netip.Addr) (pfx netip.Prefix, group int, ok bool) {
 	addr = addr.Unmap()
+	if t.tab == nil {
+		return netip.Prefix{}, 0, false
+	}
 	m, ok := t.tab.Lookup(addr)
 	if !ok {
 		return netip.Prefix{}, 0, false
@@ -447,7 +472,9 @@ func (t *Table[V]) LookupGroup(addr netip.Addr) (pfx netip.Prefix, group int, ok
 }
 
 // Contains reports whether any prefix covers addr.
-func (t *Table[V]) Contains(addr netip.Addr) bool { return t.tab.Contains(addr.Unmap()) }
+func (t *Table[V]) Contains(addr netip.Addr) bool {
+	return t.tab != nil && t.tab.Contains(addr.Unmap())
+}
 
 // Groups returns the number of value groups, including the empty group 0.
 func (t *Table[V]) Groups() int {
@@ -468,7 +495,12 @@ func (t *Table[V]) Group(g int) []V {
 }
 
 // Len returns the number of distinct prefixes in the table.
-func (t *Table[V]) Len() int { return t.tab.Size() }
+func (t *Table[V]) Len() int {
+	if t.tab == nil {
+		return 0
+	}
+	return t.tab.Size()
+}
 
 // All yields every prefix in the table, IPv4 before IPv6 and in address
 // order, with the values an address inside it (and in no longer prefix) gets
@@ -476,10 +508,26 @@ func (t *Table[V]) Len() int { return t.tab.Size() }
 // equal table, which is how tables are merged.
 func (t *Table[V]) All() iter.Seq2[netip.Prefix, []V] {
 	return func(yield func(netip.Prefix, []V) bool) {
+		if t.tab == nil {
+			return
+		}
 		for p, m := range t.tab.AllSorted() {
 			if !yield(p, t.Group(int(t.matches[m].group))) {
 				return
 			}
 		}
 	}
+}
+
+// Map returns a table with the prefixes and groups of t whose values are
+// f(v): Map(t, f).Lookup(a) returns f applied to each value t.Lookup(a)
+// returns, in order, and [Table.LookupGroup] returns the same group. The
+// prefix structure is shared, not copied; f is called once per stored value.
+// Equal results are not merged: a group may hold f-equal values.
+func Map[V, W comparable](t *Table[V], f func(V) W) *Table[W] {
+	vals := make([]W, len(t.vals))
+	for i, v := range t.vals {
+		vals[i] = f(v)
+	}
+	return &Table[W]{tab: t.tab, matches: t.matches, groups: t.groups, vals: vals}
 }

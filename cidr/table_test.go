@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -320,5 +321,32 @@ func TestQuadraticRefused(t *testing.T) {
 	}
 	if _, err := b.Table(); !errors.Is(err, cidr.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+}
+
+func TestMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 11))
+	rs := randomTable(t, r, 2000, true)
+	m := cidr.Map(rs.tab, func(v int) string { return "v" + strconv.Itoa(v%7) })
+	if m.Len() != rs.tab.Len() || m.Groups() != rs.tab.Groups() {
+		t.Fatalf("Map changed the shape: %d/%d prefixes, %d/%d groups", m.Len(), rs.tab.Len(), m.Groups(), rs.tab.Groups())
+	}
+	for _, a := range rs.probes {
+		p1, g1, ok1 := rs.tab.LookupGroup(a)
+		p2, g2, ok2 := m.LookupGroup(a)
+		_, vs, _ := rs.tab.Lookup(a)
+		_, ws, _ := m.Lookup(a)
+		if p1 != p2 || g1 != g2 || ok1 != ok2 || len(vs) != len(ws) {
+			t.Fatalf("%v: %v %v %v vs %v %v %v", a, p1, g1, ok1, p2, g2, ok2)
+		}
+		for i := range vs {
+			if ws[i] != "v"+strconv.Itoa(vs[i]%7) {
+				t.Fatalf("%v: value %d = %q, want f(%d)", a, i, ws[i], vs[i])
+			}
+		}
+	}
+	var empty cidr.Table[int]
+	if e := cidr.Map(&empty, strconv.Itoa); e.Len() != 0 {
+		t.Fatal("Map of the zero table is not empty")
 	}
 }

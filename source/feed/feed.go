@@ -37,36 +37,56 @@ func freeze(b *cidr.Builder[uint32], entries []entry, stats Stats) (*snapshot, e
 	s := &snapshot{tab: tab, entries: entries, stats: stats}
 	s.stats.Prefixes = tab.Len()
 	s.records = make([]source.Record, tab.Groups())
+	// The signals of every group, laid out like the table's values so that
+	// groups share storage with the groups of the prefixes covering them.
+	sigs := cidr.Map(tab, func(id uint32) source.Signal { return entries[id].sig })
 	var seen map[source.Signal]bool
 	for g := 1; g < tab.Groups(); g++ {
-		ids := tab.Group(g)
 		r := &s.records[g]
-		r.Signals = make([]source.Signal, 0, len(ids))
-		if len(ids) > 16 {
+		for _, id := range tab.Group(g) {
+			if geo := entries[id].geo; geo != nil {
+				r.Geo = geo // the most specific location wins
+				break
+			}
+		}
+		r.Signals = sigs.Group(g)
+		// Entries that differ only in location give equal signals; such a
+		// group (nested rows of one geofeed) gets a copy without repeats.
+		if len(r.Signals) > 16 {
 			if seen == nil {
 				seen = make(map[source.Signal]bool)
 			}
 			clear(seen)
-		}
-		for _, id := range ids {
-			e := entries[id]
-			if r.Geo == nil && e.geo != nil {
-				r.Geo = e.geo // the most specific location wins
-			}
-			// Entries differing only in location give equal signals.
-			if len(ids) > 16 {
-				if seen[e.sig] {
-					continue
+			for _, sig := range r.Signals {
+				if seen[sig] {
+					r.Signals = dedup(r.Signals)
+					break
 				}
-				seen[e.sig] = true
-			} else if slices.Contains(r.Signals, e.sig) {
-				continue
+				seen[sig] = true
 			}
-			r.Signals = append(r.Signals, e.sig)
+		} else {
+			for i := 1; i < len(r.Signals); i++ {
+				if slices.Contains(r.Signals[:i], r.Signals[i]) {
+					r.Signals = dedup(r.Signals)
+					break
+				}
+			}
 		}
-		r.Signals = slices.Clip(r.Signals)
 	}
 	return s, nil
+}
+
+// dedup returns a copy of sigs without repeats, keeping first occurrences.
+func dedup(sigs []source.Signal) []source.Signal {
+	out := make([]source.Signal, 0, len(sigs))
+	seen := make(map[source.Signal]bool, len(sigs))
+	for _, sig := range sigs {
+		if !seen[sig] {
+			seen[sig] = true
+			out = append(out, sig)
+		}
+	}
+	return out
 }
 
 func (s *snapshot) lookup(addr netip.Addr) source.Record {

@@ -386,3 +386,19 @@ func TestSetReloadFiles(t *testing.T) {
 		t.Errorf("member Reload after set Close = %v", err)
 	}
 }
+
+// TestGeofeedNested: nested rows of one geofeed give one signal and the
+// most specific row's location.
+func TestGeofeedNested(t *testing.T) {
+	f, err := feed.Load(strings.NewReader("10.0.0.0/16,FR,,Paris,\n10.0.1.0/24,DE,DE-BE,Berlin,\n"), feed.Spec{Name: "geo", Kind: source.Hosting})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := lookup(t, f, "10.0.1.1")
+	if len(r.Signals) != 1 || r.Geo == nil || r.Geo.City != "Berlin" || r.Prefix.String() != "10.0.1.0/24" {
+		t.Errorf("nested: %+v %+v", r, r.Geo)
+	}
+	if r := lookup(t, f, "10.0.2.1"); len(r.Signals) != 1 || r.Geo.City != "Paris" {
+		t.Errorf("outer: %+v", r)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -356,5 +355,3 @@ func writeAtomic(path string, data []byte) error {
 	}
 	return nil
 }
-
-var _ io.Closer = (*Feed)(nil)
