@@ -187,7 +187,8 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 	var stack []open
 	var own []V
 	for i := 0; i < len(es); {
-		e := &es[i]
+		start := i
+		e := &es[start]
 		j := i
 		own = own[:0]
 		for ; j < len(es) && es[j].hi == e.hi && es[j].lo == e.lo && es[j].bits == e.bits && es[j].is6 == e.is6; j++ {
@@ -210,14 +211,38 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		if err != nil {
 			return nil, errors.Join(err, b.err())
 		}
-		t.tab.Insert(p, m)
+		f.ins = append(f.ins, insertion{uint32(start), m})
 		stack = append(stack, open{e, n})
 	}
 	if err := f.materialize(); err != nil {
 		return nil, errors.Join(err, b.err())
 	}
+	// With fewer than 2²⁴ groups the bart value holds the group and the
+	// prefix length itself, saving a dependent load per lookup; otherwise it
+	// indexes matches.
+	direct := len(t.groups) < directGroups
+	for _, in := range f.ins {
+		e := &es[in.entry]
+		v := in.match
+		if direct {
+			mt := t.matches[in.match]
+			v = mt.group<<8 | uint32(mt.bits)
+		}
+		t.tab.Insert(e.prefix(), v)
+	}
+	if direct {
+		t.matches = nil
+	}
 	return t, b.err()
 }
+
+// directGroups is how many groups fit in a bart value beside the prefix
+// length (a variable so tests can exercise the other path).
+var directGroups = 1 << 24
+
+// insertion is a prefix (by its first entry) and its match, put into the
+// bart table once groups are numbered.
+type insertion struct{ entry, match uint32 }
 
 // freezer interns value lists while a Table is built. A list is a node: a
 // value in front of a tail list, so that the lists of nested prefixes share
@@ -230,6 +255,7 @@ type freezer[V comparable] struct {
 	match   map[matchKey]uint32
 	seen    map[V]struct{}
 	scratch []V
+	ins     []insertion
 }
 
 type node[V comparable] struct {
@@ -368,7 +394,7 @@ func (f *freezer[V]) materialize() error {
 	// one prefix above many others with values of their own would take
 	// quadratic space: refuse more than maxValsPerPrefix values per prefix
 	// on average.
-	limit := min(maxIndex, maxValsPerPrefix*uint64(t.tab.Size())+1<<16)
+	limit := min(maxIndex, maxValsPerPrefix*uint64(len(f.ins))+1<<16)
 	for _, n := range order {
 		if placed[n] != unplaced {
 			continue
@@ -422,7 +448,8 @@ const maxValsPerPrefix = 64
 // Build one with a [Builder]. The zero Table is empty and ready to use. A
 // Table is safe for concurrent use by any number of goroutines.
 type Table[V comparable] struct {
-	tab     *bart.Table[uint32] // prefix → index into matches; nil when empty
+	tab *bart.Table[uint32] // prefix → group<<8 | bits, or an index into matches; nil when empty
+	// matches is nil when the bart values hold group and bits directly.
 	matches []match
 	groups  []span // group → its values in vals
 	vals    []V
@@ -466,9 +493,18 @@ func (t *Table[V]) LookupGroup(addr netip.Addr) (pfx netip.Prefix, group int, ok
 	if !ok {
 		return netip.Prefix{}, 0, false
 	}
-	mt := t.matches[m]
-	pfx, _ = addr.Prefix(int(mt.bits))
-	return pfx, int(mt.group), true
+	g, bits := t.decode(m)
+	pfx, _ = addr.Prefix(bits)
+	return pfx, int(g), true
+}
+
+// decode splits a bart value into group and prefix length.
+func (t *Table[V]) decode(v uint32) (group uint32, bits int) {
+	if t.matches == nil {
+		return v >> 8, int(v & 0xff)
+	}
+	mt := t.matches[v]
+	return mt.group, int(mt.bits)
 }
 
 // Contains reports whether any prefix covers addr.
@@ -512,7 +548,8 @@ func (t *Table[V]) All() iter.Seq2[netip.Prefix, []V] {
 			return
 		}
 		for p, m := range t.tab.AllSorted() {
-			if !yield(p, t.Group(int(t.matches[m].group))) {
+			g, _ := t.decode(m)
+			if !yield(p, t.Group(int(g))) {
 				return
 			}
 		}

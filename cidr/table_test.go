@@ -261,11 +261,18 @@ func newRanger(pairs []pair) cidranger.Ranger {
 
 func TestCrossCheck(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		v6   bool
-		n    int
-	}{{"v4", false, 3000}, {"v4v6", true, 3000}} {
+		name     string
+		v6       bool
+		n        int
+		indirect bool
+	}{{"v4", false, 3000, false}, {"v4v6", true, 3000, false}, {"v4v6/indirect", true, 1000, true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.indirect {
+				// Too many groups to pack into a bart value: go through
+				// the matches table.
+				old := cidr.SetDirectGroups(0)
+				defer cidr.SetDirectGroups(old)
+			}
 			r := rand.New(rand.NewPCG(1, uint64(tc.n)))
 			rs := randomTable(t, r, tc.n, tc.v6)
 			rg := newRanger(rs.pairs)
