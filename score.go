@@ -165,6 +165,13 @@ func (s *WeightedScorer) Score(r *Result) Risk {
 		risk.Recommendation = s.recommend(0, 0)
 		return risk
 	}
+	return s.scoreSignals(r)
+}
+
+// scoreSignals is Score for a Result with signals. It is a function of its
+// own so that the common no-signal answer above does not pay for this
+// one's large stack frame.
+func (s *WeightedScorer) scoreSignals(r *Result) Risk {
 	// The strongest signal of each kind.
 	var best [kindSlots]*Signal
 	n := 0
