@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/source"
 )
 
 // Block reasons the middleware sets itself; a policy block's reason is the
@@ -67,6 +68,11 @@ func Build(client *ipintel.Client, opts ...Option) (func(http.Handler) http.Hand
 		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	g := &guard{cfg: c, client: client, resolver: res}
+	for _, src := range client.Sources() {
+		if source.TraitsOf(src).Remote {
+			g.remote = true
+		}
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			g.serve(w, r, next)
@@ -78,6 +84,9 @@ type guard struct {
 	cfg      config
 	client   *ipintel.Client
 	resolver *Resolver
+	// remote is whether the Client has remote sources: only they can be
+	// slow, so only then does a lookup get its own deadline.
+	remote bool
 }
 
 // state is what the middleware stores in a request's context.
@@ -157,9 +166,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		return
 	}
 	st.addr = addr
-	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.timeout)
-	res, err := g.client.LookupAddr(ctx, addr)
-	cancel()
+	res, err := g.lookup(r.Context(), addr)
 	switch {
 	case errors.Is(err, ipintel.ErrReservedIP):
 		// Internal traffic: nothing to look up.
@@ -173,7 +180,12 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 	}
 	st.result = res
 	if len(res.Meta.Errors) > 0 {
-		g.cfg.logger.LogAttrs(r.Context(), slog.LevelWarn, "ipintel middleware: sources failed",
+		// The Client reports these too; they matter here when they block.
+		level := slog.LevelDebug
+		if g.cfg.failClosed {
+			level = slog.LevelWarn
+		}
+		g.cfg.logger.LogAttrs(r.Context(), level, "ipintel middleware: sources failed",
 			slog.String("client_ip", addr.String()), slog.Any("errors", res.Meta.Errors))
 		if g.cfg.failClosed {
 			g.block(w, r, st, ReasonLookupFailed)
@@ -189,6 +201,16 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		return
 	}
 	next.ServeHTTP(w, withState(r, st))
+}
+
+// lookup asks the Client, under the deadline when a source is remote.
+func (g *guard) lookup(ctx context.Context, addr netip.Addr) (*ipintel.Result, error) {
+	if !g.remote {
+		return g.client.LookupAddr(ctx, addr)
+	}
+	ctx, cancel := context.WithTimeout(ctx, g.cfg.timeout)
+	defer cancel()
+	return g.client.LookupAddr(ctx, addr)
 }
 
 // fail handles a request that could not be judged.

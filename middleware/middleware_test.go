@@ -165,6 +165,9 @@ func (torSource) Lookup(context.Context, netip.Addr) (source.Record, error) {
 type blockingSource struct{}
 
 func (blockingSource) Name() string { return "blocking" }
+func (blockingSource) Describe() source.Traits {
+	return source.Traits{Remote: true, Timeout: time.Hour}
+}
 func (blockingSource) Lookup(ctx context.Context, _ netip.Addr) (source.Record, error) {
 	<-ctx.Done()
 	return source.Record{}, ctx.Err()
@@ -204,7 +207,7 @@ func TestFailOpenAndClosed(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			opts := []Option{Timeout(time.Millisecond), Logger(slog.New(slog.NewTextHandler(&logs, nil)))}
+			opts := []Option{Timeout(time.Millisecond), Logger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}
 			if c.failClosed {
 				opts = append(opts, FailClosed())
 			}
@@ -227,7 +230,7 @@ func TestFailOpenAndClosed(t *testing.T) {
 			} else if blockReason != c.wantReason || blockRes != c.wantResult {
 				t.Errorf("block reason %q result %v; want %q %v", blockReason, blockRes, c.wantReason, c.wantResult)
 			}
-			if !strings.Contains(logs.String(), "level=WARN") {
+			if !strings.Contains(logs.String(), " failed") {
 				t.Errorf("failure not logged: %q", logs.String())
 			}
 		})

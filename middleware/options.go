@@ -122,9 +122,11 @@ func OnBlock(h http.Handler) Option {
 	}
 }
 
-// Timeout bounds each request's lookup; the default is [DefaultTimeout].
-// Local sources answer in microseconds; the deadline matters for remote
-// ones, whose late answers are then left out of the Result.
+// Timeout bounds each request's lookup when the Client has remote sources
+// (source.Traits.Remote); the default is [DefaultTimeout]. A remote answer
+// later than that is left out of the Result (and counts as a failed lookup
+// under [FailClosed]). Local sources answer inline in microseconds and get
+// no deadline.
 func Timeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
@@ -147,8 +149,9 @@ func FailClosed() Option {
 	}
 }
 
-// Logger logs lookup failures (at Warn) and blocked requests (at Info).
-// The default discards.
+// Logger logs lookup failures and unknown client addresses (at Warn),
+// sources that failed within a lookup (at Debug, or Warn when [FailClosed]
+// blocks on them) and blocked requests (at Info). The default discards.
 func Logger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
