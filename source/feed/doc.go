@@ -57,28 +57,31 @@
 // returns a record precomputed for every distinct set of covering entries:
 // no allocation and no walk over covering prefixes at query time.
 //
-// Measured on a shared, heavily loaded 2-core VM (load average 5–13), Go
-// 1.26, go test -bench . -benchmem -count 5, medians. The real feeds loaded
+// Measured on a shared 2-core VM (Go 1.26, go test -bench . -benchmem
+// -count 5, medians; other jobs were running). The real feeds loaded
 // together are 47 files: X4BNet VPN and datacenter (IPv4 and IPv6), every
 // lord-alfred provider list, TorDNSEL exit-addresses, Apple relay ranges
-// (hroost), AWS, GCP, Azure, Oracle, the DigitalOcean geofeed and the
+// (hroost), AWS, GCP, Azure, Oracle, the DigitalOcean geofeed and a
 // monitoring list: 283,174 prefixes, 204,035 distinct in the set. The peer
 // is cidranger v1.0.2 ContainingNetworks over the same prefixes, in the
 // same run; 1024 rotating addresses.
 //
-//	case                      feed.Set           cidranger            ratio
-//	hit IPv4                  121 ns, 0 allocs   2563 ns, 4 allocs    21×
-//	hit IPv6                  227 ns, 0 allocs   1834 ns, 5 allocs     8×
-//	miss IPv4                  38 ns, 0 allocs    478 ns, 1 alloc     13×
+//	case         feed.Set.Lookup    cidranger            ratio
+//	hit IPv4      79 ns, 0 allocs   1291 ns, 4 allocs    16×
+//	hit IPv6     175 ns, 0 allocs   1615 ns, 5 allocs     9×
+//	miss IPv4     35 ns, 0 allocs    215 ns, 1 alloc      6×
 //
-//	build all 47 feeds and the set      0.63 s
-//	heap, feeds and set together        128 bytes per feed prefix
-//	heap, the set's merged table alone   94 bytes per distinct prefix
-//	load 1M synthetic prefixes (plain)  1.05–1.7 s, 58 heap bytes per prefix
+//	build all 47 feeds and the set      0.48 s
+//	heap, feeds and set together        123 bytes per feed prefix
+//	heap, the set's merged table alone   89 bytes per distinct prefix
+//	load 1M synthetic prefixes (plain)  1.2 s, 58 heap bytes per prefix
 //
-// The merged table's memory is dominated by the precomputed records: the
-// Azure file lists most prefixes under several service tags, and every
-// distinct combination holds its own []source.Signal (112 bytes a signal).
-// Members keep their own tables, so that a Set can rebuild when one of them
-// refreshes and a Feed also works alone.
+// IPv6 hits walk deeper (the Apple relay and Azure IPv6 prefixes are /45 to
+// /64), and cidranger misses cheaply where the feeds are sparse. The merged
+// table's memory is about 41 bytes a prefix for bart and most of the rest
+// for the precomputed records: the Azure file lists most prefixes under
+// several service tags, and every distinct combination of covering entries
+// holds its own []source.Signal (112 bytes a signal), shared with the
+// combinations it extends. Members keep their own tables, so that a Set can
+// rebuild when one of them refreshes and a Feed also works alone.
 package feed
