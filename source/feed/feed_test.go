@@ -227,6 +227,15 @@ func TestSetEveryFeed(t *testing.T) {
 	if _, err := feed.NewSet(); !errors.Is(err, feed.ErrInvalidSpec) {
 		t.Errorf("empty set: %v", err)
 	}
+	if set.Name() != feed.SetName {
+		t.Errorf("Name = %q", set.Name())
+	}
+	if named, err := feed.NewNamedSet("blocklists", tor); err != nil || named.Name() != "blocklists" {
+		t.Errorf("NewNamedSet: %v, %v", named, err)
+	}
+	if _, err := feed.NewNamedSet(" ", tor); !errors.Is(err, feed.ErrInvalidSpec) {
+		t.Errorf("blank set name: %v", err)
+	}
 }
 
 func TestLookupAllocs(t *testing.T) {

@@ -36,13 +36,20 @@ type Set struct {
 	closed   bool
 }
 
-// SetName is the Source name of a [Set].
+// SetName is the Source name of a [Set] made by [NewSet].
 const SetName = "feeds"
 
-// NewSet merges feeds into one source. Feed names must be unique in the set.
-// The set takes ownership of its feeds: [Set.Close] closes every member, so
-// hand a feed to one set only.
-func NewSet(feeds ...*Feed) (*Set, error) {
+// NewSet merges feeds into one source named [SetName]. Feed names must be
+// unique in the set. The set takes ownership of its feeds: [Set.Close]
+// closes every member, so hand a feed to one set only.
+func NewSet(feeds ...*Feed) (*Set, error) { return NewNamedSet(SetName, feeds...) }
+
+// NewNamedSet is [NewSet] with a Source name of your choosing, for a Client
+// with more than one set.
+func NewNamedSet(name string, feeds ...*Feed) (*Set, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, fmt.Errorf("%w: empty set name", ErrInvalidSpec)
+	}
 	if len(feeds) == 0 {
 		return nil, fmt.Errorf("%w: no feeds", ErrInvalidSpec)
 	}
@@ -56,7 +63,7 @@ func NewSet(feeds ...*Feed) (*Set, error) {
 		}
 		seen[f.spec.Name] = true
 	}
-	s := &Set{name: SetName, feeds: append([]*Feed(nil), feeds...)}
+	s := &Set{name: name, feeds: append([]*Feed(nil), feeds...)}
 	// Subscribe first so that no swap between the build and the
 	// subscription is missed.
 	for _, f := range s.feeds {
@@ -127,7 +134,7 @@ func (s *Set) rebuild() error {
 	return nil
 }
 
-// Name returns "feeds".
+// Name returns the set's name, [SetName] unless made by [NewNamedSet].
 func (s *Set) Name() string { return s.name }
 
 // Feeds returns the member feeds.

@@ -96,7 +96,12 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 		userAgent:  "ipintel-feed/1",
 	}
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.client == nil {
+		cfg.client = &http.Client{}
 	}
 	if cfg.refresh < 0 || cfg.timeout <= 0 || cfg.retries < 0 || cfg.backoffMin < 0 || cfg.backoffMax < cfg.backoffMin {
 		return nil, fmt.Errorf("%w: %s: invalid refresh, timeout, retries or backoff", ErrInvalidSpec, spec.Name)
