@@ -84,12 +84,21 @@
 //
 // # Performance
 //
-// On the bundled sample databases (three local MMDB sources, no cache) a
-// request through the middleware costs about 1 µs and 7 allocations more
-// than the same handler making the lookup itself, on top of the lookup
-// (about 3 µs): the deadline's context, the request's context value and its
-// copy. Client-IP extraction alone takes 100–200 ns and does not allocate;
-// skipped paths cost a map lookup. Reproduce with
+// Measured on a shared 2-core machine with the bundled sample databases
+// (three local MMDB sources, no cache), medians of 8 runs, noisy to ±30%:
 //
-//	go test -run '^$' -bench . -benchmem ./middleware
+//	bare handler                          15 ns     1 alloc
+//	handler that looks the peer up     1.7 µs     3 allocs
+//	behind the middleware (allowed)  2.4–2.9 µs   6 allocs, ~400 B more
+//	blocked (403 JSON written)         3.7 µs    13 allocs
+//	reserved peer (no lookup)          0.8 µs     6 allocs
+//	skipped path                        25 ns     1 alloc
+//
+// So the middleware adds about 1 µs to the lookup it makes: copying the
+// request to carry its context value, and the value itself. With remote
+// sources it adds a deadline context too. Client-IP extraction alone takes
+// 60 ns (X-Real-IP), 130 ns (three X-Forwarded-For entries) or 250 ns (three
+// Forwarded elements) and does not allocate. Reproduce with
+//
+//	go test -run '^$' -bench . -benchmem -count 8 ./middleware
 package middleware
