@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -65,7 +64,7 @@ func Build(client *ipintel.Client, opts ...Option) (func(http.Handler) http.Hand
 		return nil, err
 	}
 	if c.logger == nil {
-		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.logger = slog.New(slog.DiscardHandler)
 	}
 	g := &guard{cfg: c, client: client, resolver: res}
 	for _, src := range client.Sources() {

@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if !o.allowNoKey {
 			return fmt.Errorf("no API keys: set $%s or -keys-file (or -dev to generate one)", keysEnv)
 		}
-		k := newRequestID()
+		k := newRequestID() // 122 random bits
 		keys = []string{k}
 		fmt.Fprintf(stderr, "dev mode: no keys configured; generated API key %s\n", k)
 	}
@@ -118,13 +118,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer client.Close()
 
-	resolver, err := middleware.NewResolver(nil, o.header)
-	if o.trusted != "" {
-		var nets []netip.Prefix
-		if nets, err = parsePrefixes(o.trusted); err == nil {
-			resolver, err = middleware.NewResolver(nets, o.header)
-		}
+	nets, err := parsePrefixes(o.trusted)
+	if err != nil {
+		return err
 	}
+	resolver, err := middleware.NewResolver(nets, o.header)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func (v vectraAPI) batch(w http.ResponseWriter, r *http.Request, id string) {
 	resp := wire.VectraIPBatchResponse{Results: []wire.VectraIPResponse{}, Total: len(req.IPs)}
 	seenAddr := map[string]bool{}
 	seenBad := map[string]bool{}
-	for i, it := range b.Items {
+	for _, it := range b.Items {
 		if it.Result == nil {
 			if !seenBad[it.Input] {
 				seenBad[it.Input] = true
@@ -92,7 +92,7 @@ func (v vectraAPI) batch(w http.ResponseWriter, r *http.Request, id string) {
 			continue
 		}
 		seenAddr[key] = true
-		resp.Results = append(resp.Results, vectraResponse(it.Result, fmt.Sprintf("%s-%d", id, i)))
+		resp.Results = append(resp.Results, vectraResponse(it.Result, it.Result.Query.RequestID.String()))
 	}
 	resp.Unique = len(resp.Results) + len(resp.Errors)
 	writeJSON(w, http.StatusOK, resp)
