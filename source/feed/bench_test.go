@@ -27,7 +27,7 @@ func realSpecs(b *testing.B) map[string]feed.Spec {
 	specs := map[string]feed.Spec{}
 	add := func(path string, kind source.Kind) {
 		name := strings.ReplaceAll(strings.TrimPrefix(path, realdata.Root()+"/"), "/", ":")
-		specs[path] = feed.Spec{Name: name, Kind: kind, AllowShortPrefixes: true}
+		specs[path] = feed.Spec{Name: name, Kind: kind}
 	}
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".txt") && !strings.Contains(p, "_merged") && !strings.Contains(p, "/all/") {

@@ -304,7 +304,7 @@ func TestRealData(t *testing.T) {
 		{[]string{"sefinek-known-bots-ip-whitelist", "lists", "uptimerobot", "ips.csv"}, feed.Plain, 200, "3.12.251.153", ""},
 	} {
 		t.Run(strings.Join(tc.elem, "/"), func(t *testing.T) {
-			spec := feed.Spec{Name: "real", Kind: source.Hosting, AllowShortPrefixes: true}
+			spec := feed.Spec{Name: "real", Kind: source.Hosting}
 			f := realFeed(t, spec, tc.elem...)
 			st := f.Stats()
 			if st.Format != tc.format || st.Prefixes < tc.minPfx {
