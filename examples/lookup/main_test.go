@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +88,40 @@ func TestLookupWithFeedFile(t *testing.T) {
 	}
 	if !r.Monitoring.Detected || r.Monitoring.Provider != "UptimeRobot" || r.Risk.Recommendation != ipintel.Allow {
 		t.Errorf("monitoring feed not applied: %+v %+v", r.Monitoring, r.Risk)
+	}
+}
+
+func TestLookupFeedURLFallsBackToCache(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("185.220.101.0/24\n"))
+	}))
+	cache := t.TempDir()
+	args := []string{"-cache-dir", cache, "-timeout", "2s", "-feed", "tor=" + srv.URL + "/exits.txt", "1.1.1.1"}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), args[:len(args)-1:len(args)-1], noEnv, &out, &errOut); err == nil {
+		t.Fatal("no address: want a usage error")
+	}
+	args[len(args)-1] = "185.220.101.77"
+	if err := run(context.Background(), args, noEnv, &out, &errOut); err != nil {
+		t.Fatalf("online: %v: %s", err, errOut.String())
+	}
+	srv.Close() // offline from here on: the cached copy must answer
+	out.Reset()
+	if err := run(context.Background(), args, noEnv, &out, &errOut); err != nil {
+		t.Fatalf("offline: %v: %s", err, errOut.String())
+	}
+	var r ipintel.Result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range r.Signals {
+		found = found || (s.Source == "exits" && s.Kind.String() == "tor")
+	}
+	if !found {
+		t.Fatalf("the cached feed did not answer offline: %+v", r.Signals)
+	}
+	if err := run(context.Background(), []string{"-feeds", "no-such-feed", "1.1.1.1"}, noEnv, &out, &errOut); err == nil {
+		t.Fatal("an unknown catalog feed was accepted")
 	}
 }

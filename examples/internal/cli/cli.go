@@ -28,6 +28,7 @@ type Flags struct {
 	City, ASN, Anon string
 	MMDBs           list
 	Feeds           list
+	Presets         string
 	Remote          string
 	CacheDir        string
 	Timeout         time.Duration
@@ -47,6 +48,9 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.Var(&f.Feeds, "feed", "a feed file or http(s) URL, as [kind[:Provider]=]PATH, e.g. tor=exits.txt or\n"+
 		"monitoring:UptimeRobot=https://… (repeatable; kinds: vpn proxy tor relay hosting\n"+
 		"residential_proxy monitoring abuse bot; the default kind is abuse)")
+	fs.StringVar(&f.Presets, "feeds", "", "public feeds to download (and keep in -cache-dir, refreshed when stale, used\n"+
+		"offline): catalog for all of them, or a comma-separated list of names from\n"+
+		feedNames()+"\n(see source/feed/README.md for each one's terms)")
 	fs.StringVar(&f.Remote, "remote", "", "hosted APIs to ask too, comma-separated: vectraip,vpnsignal,datpaq\n"+
 		"(keys from VECTRAIP_API_KEY, VPNSIGNAL_API_KEY, DATPAQ_API_KEY; base URLs from\n"+
 		"VECTRAIP_BASE_URL, VPNSIGNAL_BASE_URL, DATPAQ_BASE_URL)")
@@ -131,6 +135,14 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 		}
 		feeds = append(feeds, fd)
 	}
+	presets, err := f.openPresets(stderr)
+	if err != nil {
+		for _, fd := range feeds {
+			fd.Close()
+		}
+		return srcs, err
+	}
+	feeds = append(feeds, presets...)
 	if len(feeds) > 0 {
 		set, err := feed.NewSet(feeds...)
 		if err != nil {
@@ -167,6 +179,53 @@ func (f *Flags) openFeed(ctx context.Context, arg string) (*feed.Feed, error) {
 		return feed.FromURL(target, spec, opts...)
 	}
 	return feed.Open(target, spec)
+}
+
+// openPresets downloads the catalog feeds -feeds names. A feed that cannot
+// be had (offline with nothing cached) is skipped with a warning, so one
+// unreachable publisher does not stop the lookup.
+func (f *Flags) openPresets(stderr io.Writer) ([]*feed.Feed, error) {
+	if f.Presets == "" {
+		return nil, nil
+	}
+	var want []feed.Preset
+	if f.Presets == "catalog" {
+		for _, p := range feed.Catalog() {
+			if p.URL != "" {
+				want = append(want, p)
+			}
+		}
+	} else {
+		for _, name := range strings.Split(f.Presets, ",") {
+			p, ok := feed.CatalogPreset(strings.TrimSpace(name))
+			if !ok {
+				return nil, fmt.Errorf("-feeds: no catalog feed named %q (have %s)", name, feedNames())
+			}
+			want = append(want, p)
+		}
+	}
+	opts := []feed.Option{feed.WithTimeout(f.Timeout)}
+	if f.CacheDir != "" {
+		opts = append(opts, feed.WithCacheDir(f.CacheDir))
+	}
+	var out []*feed.Feed
+	for _, p := range want {
+		fd, err := p.Open(opts...)
+		if err != nil {
+			fmt.Fprintf(stderr, "ipintel: skipping feed %s: %v\n", p.Spec.Name, err)
+			continue
+		}
+		out = append(out, fd)
+	}
+	return out, nil
+}
+
+func feedNames() string {
+	var names []string
+	for _, p := range feed.Catalog() {
+		names = append(names, p.Spec.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func feedName(target string) string {
