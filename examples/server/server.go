@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -207,11 +208,8 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
-type trailingError struct{}
-
-func (trailingError) Error() string { return "trailing data after the JSON value" }
-
-var errTrailing error = trailingError{}
+// errTrailing: a body holds more than one JSON value.
+var errTrailing = errors.New("server: trailing data after the JSON value")
 
 // echo cuts an offending input to a length safe to repeat in an error.
 func echo(s string) string {

@@ -549,3 +549,33 @@ func TestRequestIDsAreUnique(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestConcurrent hits every API at once under -race.
+func TestConcurrent(t *testing.T) {
+	f := newFixture(t, 100000)
+	calls := []call{
+		{path: "/v1/ip/" + torExit, auth: "vectra"},
+		{method: "POST", path: "/v1/batch/ip", body: `{"ips":["` + torExit + `","` + vpnAddr + `","bad"]}`, auth: "vectra"},
+		{method: "POST", path: "/check", body: `{"ip":"` + vpnV6 + `"}`, auth: "bearer"},
+		{path: wire.DatpaqBatch + "?ip=" + clean + "," + miss, auth: "bearer"},
+		{path: "/metrics"},
+	}
+	errs := make(chan string, 8)
+	for g := range 8 {
+		go func() {
+			msg := ""
+			for i := range 40 {
+				c := calls[(g+i)%len(calls)]
+				if a := f.do(t, c); a.code != 200 {
+					msg = fmt.Sprintf("%s %s: %d", c.method, c.path, a.code)
+				}
+			}
+			errs <- msg
+		}()
+	}
+	for range 8 {
+		if msg := <-errs; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
