@@ -100,7 +100,7 @@
 //	mmdb.Source.Lookup, WithCacheSize(0)       5.2 µs   10           1.17×
 //	geoip2-golang Reader.City()                4.4 µs   28           1
 //	ipintel Client: City + ASN + Anonymous-IP
-//	  + a 22 000-entry feed set + scoring      3.3 µs    1           0.84× (City() 3.9 µs)
+//	  + a 22 000-entry feed set + scoring      3.3 µs    2           0.84× (City() 3.9 µs)
 //
 // The figures swing by ±20–70 % between runs on that machine; the ratios
 // hold. Most of a cached lookup is the search-tree walk, which is memory
