@@ -84,9 +84,27 @@
 //
 // # Performance
 //
-// Measure with go test -run '^$' -bench . -benchmem: BenchmarkLookup
-// (hit and miss, IPv4 and IPv6, cached, parallel), BenchmarkLookupBatch
-// (100 unique addresses) and BenchmarkLookupSeq (run with
-// -benchtime 10000000x for ten million addresses; it reports lookups/s and
-// the peak heap).
+// Measured with go test -run '^$' -bench . -benchmem on a shared 2-core VM
+// (Go 1.26, medians of 5 runs; other jobs were running, figures swing by
+// ±30 %). BenchmarkLookup asks two in-memory sources whose own cost is a few
+// nanoseconds, so it measures the Client: parse, validate, merge, score and
+// build the Result.
+//
+//	BenchmarkLookup/floor/new-result   allocating an empty Result, nothing else    626 ns    768 B  1 alloc
+//	BenchmarkLookup/miss/v4            no source knows the address                 925 ns    768 B  1 alloc
+//	BenchmarkLookup/hit/v4             geo + network + a VPN and a hosting signal  1.56 µs  1008 B  4 allocs
+//	BenchmarkLookup/hit/v6             the same for IPv6                           1.32 µs  1008 B  4 allocs
+//	BenchmarkLookup/cached/v4          a cache hit (a private copy)                 812 ns  1008 B  4 allocs
+//	BenchmarkLookup/parallel/hit/v4    hit, both cores                              908 ns  1008 B  4 allocs
+//	BenchmarkLookupBatch               100 unique addresses                         165 µs   137 KB  306 allocs
+//	BenchmarkLookupSeq                 10 million addresses: 655 000 lookups/s, peak heap 5.8 MB
+//
+// Every lookup returns a new Result of 720 bytes, most of them pointers; on
+// that machine allocating one costs about 600 ns of garbage collection
+// (the floor row), which is most of every figure above: the Client's own
+// work on a miss is about 300 ns. With real databases the sources cost
+// more than the Client: a lookup through City + ASN + Anonymous-IP MMDBs,
+// a 22 000-entry feed set and scoring takes 3.6 µs and 2 allocations
+// against 3.9 µs and 28 allocations for one geoip2-golang City() call
+// (source/mmdb's BenchmarkClient).
 package ipintel
