@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParsePrefixes(t *testing.T) {
+	got, err := ParsePrefixes(" 10.0.0.0/8, 192.168.1.7 ,,2001:db8::/32, 172.16.5.9/12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32"),
+		netip.MustParsePrefix("2001:db8::/32"), netip.MustParsePrefix("172.16.0.0/12"),
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if _, err := ParsePrefixes("10.0.0.0/8,nonsense"); err == nil || !strings.Contains(err.Error(), "-trusted-proxies") {
+		t.Fatalf("bad entry: %v", err)
+	}
+}
+
+func TestServeStopsWithContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, &http.Server{}, "127.0.0.1:0", &out, time.Second) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+	if !strings.HasPrefix(out.String(), "listening on http://127.0.0.1:") {
+		t.Fatalf("stdout: %q", out.String())
+	}
+	if err := Serve(context.Background(), &http.Server{}, "256.0.0.1:0", &out, time.Second); err == nil || errors.Is(err, http.ErrServerClosed) {
+		t.Fatalf("bad address: %v", err)
+	}
+}
+
+func TestSourcesFlagErrors(t *testing.T) {
+	env := func(k string) string {
+		if k == "DATPAQ_API_KEY" {
+			return "secret-key"
+		}
+		return ""
+	}
+	for _, remote := range []string{"datpaq", " DatPaq ,"} {
+		srcs, err := openRemotes(remote, env)
+		if err != nil || len(srcs) != 1 {
+			t.Fatalf("openRemotes(%q) = %v, %v", remote, srcs, err)
+		}
+		closeAll(srcs)
+	}
+	if _, err := openRemotes("datpaq,vectraip", env); err == nil || strings.Contains(err.Error(), "secret-key") {
+		t.Fatalf("missing key: %v", err)
+	}
+}
