@@ -49,6 +49,9 @@ type sourceEntry struct {
 // New builds a Client. With no options it has no sources: every lookup is a
 // valid, empty answer. Options are checked here; a bad one is an error
 // wrapping [ErrInvalidOption].
+//
+// A Client owns the sources it was built with: [Client.Close] closes those
+// that implement io.Closer. If New fails, the sources stay the caller's.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
