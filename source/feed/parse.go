@@ -142,7 +142,7 @@ func detect(data []byte) Format {
 		if strings.HasPrefix(s, "ExitNode ") {
 			return TorExitAddresses
 		}
-		fields := strings.Split(s, ",")
+		fields := strings.SplitN(s, ",", 3) // not every field of a hostile line
 		if len(fields) >= 2 {
 			if _, _, err := cidr.ParsePrefix(strings.TrimSpace(fields[0])); err == nil {
 				cc := strings.TrimSpace(fields[1])
@@ -218,7 +218,9 @@ func (p *parser) geofeedLine(n int, s string) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	f := strings.Split(s, ",")
+	// The five RFC 8805 fields and the rest unsplit: splitting a hostile
+	// line of commas into every field would cost 16 bytes a comma.
+	f := strings.SplitN(s, ",", 6)
 	for i := range f {
 		f[i] = strings.TrimSpace(f[i])
 	}
@@ -227,7 +229,7 @@ func (p *parser) geofeedLine(n int, s string) {
 	}
 	cc := strings.ToUpper(f[1])
 	if cc != "" && (len(cc) != 2 || !isAlpha(cc)) {
-		p.skip(n, s, fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code", ErrFormat, f[1]))
+		p.skip(n, s, fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code", ErrFormat, clip(f[1])))
 		return
 	}
 	g := source.Geo{CountryCode: cc, City: f[3], PostalCode: f[4]}
@@ -270,7 +272,7 @@ func (p *parser) torLine(n int, s string) {
 		return
 	case "ExitAddress":
 	default:
-		p.skip(n, s, fmt.Errorf("%w: unknown keyword %q", ErrFormat, key))
+		p.skip(n, s, fmt.Errorf("%w: unknown keyword %q", ErrFormat, clip(key)))
 		return
 	}
 	ip, when, _ := strings.Cut(strings.TrimSpace(rest), " ")
@@ -336,6 +338,19 @@ func isShort(p netip.Prefix) bool {
 		return p.Bits() < 8
 	}
 	return p.Bits() < 16
+}
+
+// clip cuts a field quoted in an error to 32 bytes, so that the errors
+// Stats keep never hold a whole hostile line.
+func clip(s string) string {
+	if len(s) <= 32 {
+		return s
+	}
+	s = s[:32]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
 }
 
 // skip counts a malformed line and keeps the first few.
