@@ -86,6 +86,26 @@ func BenchmarkLookup(b *testing.B) {
 			}
 		}
 	})
+	for _, tc := range []struct {
+		name, ip string
+		opts     []Option
+	}{
+		{"into/hit/v4", "45.130.202.105", nil},
+		{"into/miss/v4", "45.130.202.104", nil},
+		{"into/cached/v4", "45.130.202.105", []Option{WithCache(1024, time.Hour)}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			c := newClient(b, append(tc.opts, WithSources(benchSources(false)...))...)
+			var r Result
+			c.LookupInto(ctx, tc.ip, &r)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.LookupInto(ctx, tc.ip, &r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	b.Run("parallel/hit/v4", func(b *testing.B) {
 		c := newClient(b, WithSources(benchSources(false)...))
 		b.ReportAllocs()

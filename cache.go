@@ -33,20 +33,45 @@ func newResultCache(size int, ttl time.Duration) (*resultCache, error) {
 
 // get returns a private copy of the cached result for addr, marked as a hit.
 func (rc *resultCache) get(addr netip.Addr, now time.Time) *Result {
-	e, ok := rc.lru.Get(addr)
+	e, ok := rc.fresh(addr, now)
 	if !ok {
 		return nil
 	}
+	r := e.res.clone()
+	markHit(r, now)
+	return r
+}
+
+// getInto is get copying into r, reusing its storage; it reports whether
+// addr was cached.
+func (rc *resultCache) getInto(addr netip.Addr, now time.Time, r *Result) bool {
+	e, ok := rc.fresh(addr, now)
+	if !ok {
+		return false
+	}
+	r.copyFrom(e.res)
+	markHit(r, now)
+	return true
+}
+
+// fresh returns addr's entry unless it is missing or expired.
+func (rc *resultCache) fresh(addr netip.Addr, now time.Time) (cacheEntry, bool) {
+	e, ok := rc.lru.Get(addr)
+	if !ok {
+		return e, false
+	}
 	if rc.ttl > 0 && !now.Before(e.expires) {
 		rc.lru.Remove(addr)
-		return nil
+		return e, false
 	}
-	r := e.res.clone()
+	return e, true
+}
+
+func markHit(r *Result, now time.Time) {
 	r.Query.CacheStatus = CacheHit
 	r.Query.ProcessedAt = now
 	r.Query.RequestID = newRequestID()
 	r.Meta.ResponseTime = time.Since(now)
-	return r
 }
 
 // put keeps a private copy of r, unless a source failed in it: a transient

@@ -2,6 +2,7 @@ package ipintel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -38,6 +39,46 @@ func (c *Client) LookupAddr(ctx context.Context, addr netip.Addr) (*Result, erro
 	}
 	return c.lookup(ctx, addr, "")
 }
+
+// LookupInto is [Client.Lookup] writing the answer into r instead of a new
+// Result. It reuses the storage of r's slices, so a loop that looks up many
+// addresses into one Result — enriching a log, say — allocates nothing once
+// warm, cache hits included. Everything r held is overwritten: slices taken
+// from r before the call (r.Signals, r.Risk.Reasons…) must not be used after
+// it. r is left unchanged when LookupInto returns an error.
+func (c *Client) LookupInto(ctx context.Context, ip string, r *Result) error {
+	if r == nil {
+		return errNilResult
+	}
+	addr, err := parseAddr(ip)
+	if err != nil {
+		return err
+	}
+	if err := c.admit(addr, ip); err != nil {
+		return err
+	}
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if c.cache == nil {
+		c.resolveInto(ctx, addr, r)
+		return nil
+	}
+	if c.cache.getInto(addr, time.Now(), r) {
+		return nil
+	}
+	res, err := c.lookupCached(ctx, addr)
+	if err != nil {
+		return err
+	}
+	r.copyFrom(res)
+	return nil
+}
+
+var errNilResult = errors.New("ipintel: LookupInto needs a non-nil *Result")
 
 // admit applies the checks every lookup of a valid address passes. input is
 // the caller's text, for errors; "" means the address itself.
@@ -81,6 +122,13 @@ const inlineSources = 8
 
 // resolve asks every source about addr and builds the Result.
 func (c *Client) resolve(ctx context.Context, addr netip.Addr) *Result {
+	r := new(Result)
+	c.resolveInto(ctx, addr, r)
+	return r
+}
+
+// resolveInto is resolve writing into r.
+func (c *Client) resolveInto(ctx context.Context, addr netip.Addr, r *Result) {
 	start := time.Now()
 	var buf [inlineSources]answer
 	var ans []answer
@@ -101,7 +149,7 @@ func (c *Client) resolve(ctx context.Context, addr netip.Addr) *Result {
 	if pending != nil {
 		pending.wait(ctx, ans)
 	}
-	return c.build(addr, ans, start)
+	c.buildInto(r, addr, ans, start)
 }
 
 // callLookup asks one source, turning a panic into an error.

@@ -17,7 +17,16 @@ import (
 // Signals are kept whole, every report with its provenance, sorted by kind
 // and then by confidence, highest first.
 func (c *Client) build(addr netip.Addr, ans []answer, start time.Time) *Result {
-	r := &Result{Query: Query{IP: addr, ProcessedAt: start, CacheStatus: CacheMiss, RequestID: newRequestID()}}
+	r := new(Result)
+	c.buildInto(r, addr, ans, start)
+	return r
+}
+
+// buildInto is build writing into r, whose slices' storage it reuses.
+func (c *Client) buildInto(r *Result, addr netip.Addr, ans []answer, start time.Time) {
+	signals, reasons, sources, errs := r.Signals, r.Risk.Reasons, r.Meta.DataSources, r.Meta.Errors
+	*r = Result{Query: Query{IP: addr, ProcessedAt: start, CacheStatus: CacheMiss, RequestID: newRequestID()}}
+	r.Meta.Errors = errs[:0]
 	var hasGeo, hasNet bool
 	contributors, nSignals := 0, 0
 	for i := range ans {
@@ -48,12 +57,13 @@ func (c *Client) build(addr netip.Addr, ans []answer, start time.Time) *Result {
 	if hasNet && r.network != (Network{}) {
 		r.Network = &r.network
 	}
+	if len(r.Meta.Errors) == 0 {
+		r.Meta.Errors = nil // omitted from JSON
+	}
+	r.Meta.DataSources = reuse(sources, contributors)
+	r.Signals = reuse(signals, nSignals)
 	if contributors > 0 {
 		r.Meta.Found = true
-		r.Meta.DataSources = make([]string, 0, contributors)
-		if nSignals > 0 {
-			r.Signals = make([]Signal, 0, nSignals)
-		}
 		for i := range ans {
 			a := &ans[i]
 			if a.err != nil || a.rec.IsZero() {
@@ -75,10 +85,13 @@ func (c *Client) build(addr netip.Addr, ans []answer, start time.Time) *Result {
 		sortSignals(r.Signals)
 		summarize(r)
 	}
-	r.Risk = c.scorer.Score(r)
+	if ws, ok := c.scorer.(*WeightedScorer); ok {
+		r.Risk = ws.score(r, reasons)
+	} else {
+		r.Risk = c.scorer.Score(r)
+	}
 	r.Privacy.RiskScore = r.Risk.Score
 	r.Meta.ResponseTime = time.Since(start)
-	return r
 }
 
 // sortSignals orders signals by kind, then confidence descending, keeping

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/netip"
-	"slices"
 	"time"
 
 	"github.com/ipintel/ipintel/source"
@@ -259,18 +258,41 @@ func (e textError) Error() string { return string(e) }
 // clone returns a deep copy of r that shares nothing mutable with it.
 func (r *Result) clone() *Result {
 	c := new(Result)
-	*c = *r
-	if r.Geo != nil {
-		c.geo = *r.Geo
-		c.Geo = &c.geo
-	}
-	if r.Network != nil {
-		c.network = *r.Network
-		c.Network = &c.network
-	}
-	c.Signals = slices.Clone(r.Signals)
-	c.Risk.Reasons = slices.Clone(r.Risk.Reasons)
-	c.Meta.DataSources = slices.Clone(r.Meta.DataSources)
-	c.Meta.Errors = slices.Clone(r.Meta.Errors)
+	c.copyFrom(r)
 	return c
+}
+
+// copyFrom makes r a deep copy of src, reusing the storage of r's slices.
+func (r *Result) copyFrom(src *Result) {
+	signals, reasons, sources, errs := r.Signals, r.Risk.Reasons, r.Meta.DataSources, r.Meta.Errors
+	*r = *src
+	if src.Geo != nil {
+		r.geo = *src.Geo
+		r.Geo = &r.geo
+	}
+	if src.Network != nil {
+		r.network = *src.Network
+		r.Network = &r.network
+	}
+	r.Signals = copyInto(signals, src.Signals)
+	r.Risk.Reasons = copyInto(reasons, src.Risk.Reasons)
+	r.Meta.DataSources = copyInto(sources, src.Meta.DataSources)
+	r.Meta.Errors = copyInto(errs, src.Meta.Errors)
+}
+
+// reuse returns s emptied when it can hold n items, else a new slice with
+// room for n. It never returns nil, so empty lists are [] in JSON.
+func reuse[T any](s []T, n int) []T {
+	if s != nil && cap(s) >= n {
+		return s[:0]
+	}
+	return make([]T, 0, n)
+}
+
+// copyInto copies src into dst's storage when it fits, keeping nil as nil.
+func copyInto[T any](dst, src []T) []T {
+	if src == nil {
+		return nil
+	}
+	return append(reuse(dst, len(src)), src...)
 }

@@ -158,20 +158,25 @@ const maxP = 0.999
 var noRisk = Risk{TrustScore: 100, Level: LevelLow, Recommendation: Allow, ResidentialTrust: 1}
 
 // Score implements Scorer.
-func (s *WeightedScorer) Score(r *Result) Risk {
+func (s *WeightedScorer) Score(r *Result) Risk { return s.score(r, nil) }
+
+// score is Score writing the reasons into buf's storage when it is large
+// enough (the Client passes the storage of the Result's previous reasons).
+func (s *WeightedScorer) score(r *Result, buf []Reason) Risk {
 	if len(r.Signals) == 0 {
 		risk := noRisk
+		risk.Reasons = reuse(buf, 0)
 		risk.Level = s.level(0)
 		risk.Recommendation = s.recommend(0, 0)
 		return risk
 	}
-	return s.scoreSignals(r)
+	return s.scoreSignals(r, buf)
 }
 
 // scoreSignals is Score for a Result with signals. It is a function of its
 // own so that the common no-signal answer above does not pay for this
 // one's large stack frame.
-func (s *WeightedScorer) scoreSignals(r *Result) Risk {
+func (s *WeightedScorer) scoreSignals(r *Result, buf []Reason) Risk {
 	// The strongest signal of each kind.
 	var best [kindSlots]*Signal
 	n := 0
@@ -206,7 +211,7 @@ func (s *WeightedScorer) scoreSignals(r *Result) Risk {
 	risk.Recommendation = s.recommend(risk.Score, conf[source.Monitoring])
 
 	if n > 0 {
-		risk.Reasons = make([]Reason, 0, n)
+		risk.Reasons = reuse(buf, n)
 		for k, sig := range best {
 			if sig == nil {
 				continue
