@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,7 +86,7 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 		return nil, err
 	}
 	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return nil, fmt.Errorf("%w: %s: URL %q is not http(s)", ErrInvalidSpec, spec.Name, url)
+		return nil, fmt.Errorf("%w: %s: URL %q is not http(s)", ErrInvalidSpec, spec.Name, redactURL(url))
 	}
 	cfg := urlConfig{
 		timeout:    DefaultTimeout,
@@ -106,7 +107,7 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 	if cfg.refresh < 0 || cfg.timeout <= 0 || cfg.retries < 0 || cfg.backoffMin < 0 || cfg.backoffMax < cfg.backoffMin {
 		return nil, fmt.Errorf("%w: %s: invalid refresh, timeout, retries or backoff", ErrInvalidSpec, spec.Name)
 	}
-	l := &httpLoader{url: url, cfg: cfg}
+	l := &httpLoader{url: url, safeURL: redactURL(url), cfg: cfg}
 	f := newFeed(spec, l)
 
 	var cacheErr error
@@ -160,6 +161,7 @@ func (f *Feed) refreshLoop(ctx context.Context, every time.Duration, log *slog.L
 // data in use. Its fields are touched only under Feed.reloadMu.
 type httpLoader struct {
 	url          string
+	safeURL      string // url for errors and logs, without credentials
 	cfg          urlConfig
 	etag         string
 	lastModified string
@@ -227,7 +229,7 @@ func (l *httpLoader) load(ctx context.Context, spec Spec, prev *snapshot) (*snap
 func (l *httpLoader) fetch(ctx context.Context, spec Spec, conditional bool) ([]byte, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.url, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("invalid URL %q", l.safeURL)
 	}
 	req.Header.Set("User-Agent", l.cfg.userAgent)
 	if conditional {
@@ -240,6 +242,12 @@ func (l *httpLoader) fetch(ctx context.Context, spec Spec, conditional bool) ([]
 	}
 	resp, err := l.cfg.client.Do(req)
 	if err != nil {
+		// The client's error quotes the URL, query string included: a
+		// feed's access token would end up in Status and in logs.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = &neturl.Error{Op: ue.Op, URL: l.safeURL, Err: ue.Err}
+		}
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
@@ -269,6 +277,23 @@ func (l *httpLoader) fetch(ctx context.Context, spec Spec, conditional bool) ([]
 		body = []byte{}
 	}
 	return body, resp.Header, nil
+}
+
+// redactURL returns raw without what may hold a credential: the user
+// information and the query string are replaced by "***".
+func redactURL(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	if u.User != nil {
+		u.User = neturl.User("***")
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		u.RawQuery, u.ForceQuery = "***", false
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
 }
 
 // cacheMeta is stored beside the cached body.

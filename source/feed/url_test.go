@@ -347,3 +347,27 @@ func TestFromURLInvalid(t *testing.T) {
 		t.Errorf("negative timeout: %v", err)
 	}
 }
+
+// TestURLErrorsHideCredentials: a feed URL may carry an access token in its
+// query or user information; errors (and so Status and logs) must not.
+func TestURLErrorsHideCredentials(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	host := strings.TrimPrefix(down.URL, "http://")
+	down.Close() // connection refused from now on
+	for _, u := range []string{
+		"http://" + host + "/list?token=SECRET",
+		"http://user:SECRET@" + host + "/list",
+		"http://SECRET@" + host + "/list",
+		"http://" + host + "/list?SECRET",
+		"http://" + host + "/%zz?token=SECRET", // not a valid URL
+		"ftp://" + host + "/list?token=SECRET",
+	} {
+		_, err := feed.FromURL(u, spec, append(fast(), feed.WithRetries(0))...)
+		if err == nil {
+			t.Fatalf("FromURL(%s) succeeded", u)
+		}
+		if strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("FromURL error shows the credential: %v", err)
+		}
+	}
+}
