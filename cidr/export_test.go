@@ -7,3 +7,10 @@ func SetDirectGroups(n int) int {
 	directGroups = n
 	return old
 }
+
+// SetTestWalked installs a hook receiving how many inherited values each
+// build listed; it returns a func that removes it.
+func SetTestWalked(f func(int)) (restore func()) {
+	testWalked = f
+	return func() { testWalked = nil }
+}

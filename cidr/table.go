@@ -178,11 +178,22 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		nodes: []node[V]{{}}, // node 0: the empty list
 		cons:  make(map[cons[V]]uint32),
 		match: make(map[matchKey]uint32),
+		open:  make(map[V]int32),
+		// Rebuilding inherited lists costs their length; as materialize
+		// does for storage, refuse more than maxValsPerPrefix per prefix
+		// on average, before a hostile input burns minutes of CPU.
+		budget: maxValsPerPrefix*len(es) + 1<<16,
 	}
-	// stack holds the open ancestors of the current prefix, outermost first.
+	if testWalked != nil {
+		defer func() { testWalked(f.walked) }()
+	}
+	// stack holds the open ancestors of the current prefix, outermost first,
+	// each with its own values at f.openVals[vals:]; f.open counts them, so
+	// that it holds the values of the innermost ancestor's list.
 	type open struct {
 		e    *entry[V]
 		node uint32
+		vals int
 	}
 	var stack []open
 	var own []V
@@ -196,6 +207,11 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		}
 		i = j
 		for len(stack) > 0 && !stack[len(stack)-1].e.contains(e) {
+			top := stack[len(stack)-1]
+			for _, v := range f.openVals[top.vals:] {
+				f.open[v]--
+			}
+			f.openVals = f.openVals[:top.vals]
 			stack = stack[:len(stack)-1]
 		}
 		p := e.prefix()
@@ -203,7 +219,7 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		if len(stack) > 0 {
 			parent = stack[len(stack)-1].node
 		}
-		n, err := f.group(own, parent)
+		n, kept, err := f.group(own, parent)
 		if err != nil {
 			return nil, errors.Join(err, b.err())
 		}
@@ -212,7 +228,11 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 			return nil, errors.Join(err, b.err())
 		}
 		f.ins = append(f.ins, insertion{uint32(start), m})
-		stack = append(stack, open{e, n})
+		stack = append(stack, open{e, n, len(f.openVals)})
+		for _, v := range kept {
+			f.open[v]++
+		}
+		f.openVals = append(f.openVals, kept...)
 	}
 	if err := f.materialize(); err != nil {
 		return nil, errors.Join(err, b.err())
@@ -256,7 +276,16 @@ type freezer[V comparable] struct {
 	seen    map[V]struct{}
 	scratch []V
 	ins     []insertion
+
+	open     map[V]int32 // values of the open ancestors' lists, counted
+	openVals []V
+	walked   int // inherited values listed to rebuild a list
+	budget   int // the most walked may reach
 }
+
+// testWalked, when set by a test, receives how many inherited values a
+// build listed.
+var testWalked func(int)
 
 type node[V comparable] struct {
 	v    V
@@ -284,19 +313,21 @@ func (f *freezer[V]) list(dst []V, n uint32) []V {
 }
 
 // group returns the node holding own, without duplicates and in order,
-// followed by the values of the parent node that own does not repeat. A
-// value therefore sits at the position of the most specific prefix that
-// carries it.
-func (f *freezer[V]) group(own []V, parent uint32) (uint32, error) {
-	f.scratch = f.list(f.scratch[:0], parent)
-	pv := f.scratch
+// followed by the values of the parent node that own does not repeat, and
+// the values of own it kept. A value therefore sits at the position of the
+// most specific prefix that carries it.
+//
+// Only when own repeats an inherited value (f.open says so without walking
+// the parent's list) is the inherited list walked and rebuilt; otherwise
+// the new node extends the parent's, whatever its length.
+func (f *freezer[V]) group(own []V, parent uint32) (uint32, []V, error) {
 	kept := own[:0]
 	overlap := false
-	if len(own)+len(pv) <= 32 {
+	if len(own) <= 32 {
 		for _, v := range own {
 			if !slices.Contains(kept, v) {
 				kept = append(kept, v)
-				overlap = overlap || slices.Contains(pv, v)
+				overlap = overlap || f.open[v] > 0
 			}
 		}
 	} else {
@@ -308,24 +339,24 @@ func (f *freezer[V]) group(own []V, parent uint32) (uint32, error) {
 			if _, dup := f.seen[v]; !dup {
 				f.seen[v] = struct{}{}
 				kept = append(kept, v)
-			}
-		}
-		for _, v := range pv {
-			if _, ok := f.seen[v]; ok {
-				overlap = true
-				break
+				overlap = overlap || f.open[v] > 0
 			}
 		}
 	}
 	n := parent
 	if overlap {
 		// Rebuild the inherited tail without the values own moves forward.
+		f.scratch = f.list(f.scratch[:0], parent)
+		pv := f.scratch
+		if f.walked += len(pv); f.walked > f.budget {
+			return 0, nil, fmt.Errorf("%w: more than %d inherited values per prefix on average (many values on prefixes that cover many others)", ErrTooLarge, maxValsPerPrefix)
+		}
 		n = 0
 		for i := len(pv) - 1; i >= 0; i-- {
 			if !f.has(kept, pv[i]) {
 				var err error
 				if n, err = f.push(pv[i], n); err != nil {
-					return 0, err
+					return 0, nil, err
 				}
 			}
 		}
@@ -333,10 +364,10 @@ func (f *freezer[V]) group(own []V, parent uint32) (uint32, error) {
 	for i := len(kept) - 1; i >= 0; i-- {
 		var err error
 		if n, err = f.push(kept[i], n); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
-	return n, nil
+	return n, kept, nil
 }
 
 // has reports whether v is in kept, using the seen set when group built it.
