@@ -45,7 +45,8 @@
 // [Source.Reload] opens the file again, checks the new database off to the
 // side — sane metadata, the same database type, a probe of its first
 // records through the mapping, no record for a network shorter than /8
-// (IPv4) or /16 (IPv6), not a tenth of the old tree — and swaps it in atomically. A refused file leaves
+// (IPv4) or /16 (IPv6) that the loaded database does not have too, not a
+// tenth of the old tree — and swaps it in atomically. A refused file leaves
 // the loaded database answering; the reason is returned, passed to
 // [WithOnReload], logged to [WithLogger] and kept for
 // [Source.LastReloadError]. [WithWatch] does the same whenever the file's

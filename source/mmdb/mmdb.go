@@ -33,8 +33,9 @@ var (
 	// type of database than the one loaded.
 	ErrTypeChanged = errors.New("mmdb: database type changed")
 	// ErrSuspicious is returned by a reload whose new file looks poisoned:
-	// one record for a network shorter than an IPv4 /8 or an IPv6 /16
-	// (0.0.0.0/0, say), or a tree a tenth of the size of the loaded one.
+	// a record for a network shorter than an IPv4 /8 or an IPv6 /16
+	// (0.0.0.0/0, say) that the loaded database does not have, or a tree a
+	// tenth of the size of the loaded one.
 	ErrSuspicious = errors.New("mmdb: suspicious database")
 	// ErrTooLarge is returned for a file larger than [WithMaxSize] allows.
 	ErrTooLarge = errors.New("mmdb: file too large")
@@ -303,10 +304,8 @@ func (s *Source) build(r *maxminddb.Reader, prev *db) (d *db, err error) {
 		if t, want := md.DatabaseType, prev.r.Metadata.DatabaseType; t != want {
 			return nil, fmt.Errorf("%w: %q, want %q", ErrTypeChanged, t, want)
 		}
-		for _, res := range samples {
-			if p := res.Prefix(); p.Bits() < 8 || (p.Addr().Is6() && p.Bits() < 16) {
-				return nil, fmt.Errorf("%w: one record covers %v", ErrSuspicious, p)
-			}
+		if p, ok := newShortNetwork(r, prev.r); ok {
+			return nil, fmt.Errorf("%w: one record covers %v", ErrSuspicious, p)
 		}
 		if old := prev.r.Metadata.NodeCount; md.NodeCount*10 < old {
 			return nil, fmt.Errorf("%w: %d search-tree nodes, down from %d", ErrSuspicious, md.NodeCount, old)
@@ -324,6 +323,44 @@ func (s *Source) build(r *maxminddb.Reader, prev *db) (d *db, err error) {
 		}
 	}
 	return &db{r: r, dec: dec, cache: newCache(s.opts.cacheSize), ipv4Only: md.IPVersion == 4}, nil
+}
+
+// shortNetwork reports whether p is shorter than an IPv4 /8 or an IPv6 /16.
+func shortNetwork(p netip.Prefix) bool {
+	return p.Bits() < 8 || (p.Addr().Is6() && p.Bits() < 16)
+}
+
+// newShortNetwork returns a network with data in r that is shorter than an
+// IPv4 /8 or an IPv6 /16 and that old does not have too (a database that
+// always had one, an aggregated country range say, may keep it).
+//
+// Such a network covers one of the addresses x.0.0.0, or x:y:: in an IPv6
+// database, and is what a lookup of that address returns: 256 lookups, and
+// 65 536 more for IPv6, check every network, wherever it is in the tree.
+func newShortNetwork(r, old *maxminddb.Reader) (netip.Prefix, bool) {
+	probe := func(a netip.Addr) (netip.Prefix, bool) {
+		res := r.Lookup(a)
+		if res.Err() != nil || !res.Found() || !shortNetwork(res.Prefix()) {
+			return netip.Prefix{}, false
+		}
+		if was := old.Lookup(a); was.Err() == nil && was.Found() && was.Prefix() == res.Prefix() {
+			return netip.Prefix{}, false
+		}
+		return res.Prefix(), true
+	}
+	for x := range 256 {
+		if p, ok := probe(netip.AddrFrom4([4]byte{byte(x)})); ok {
+			return p, true
+		}
+	}
+	if r.Metadata.IPVersion == 6 {
+		for x := range 1 << 16 {
+			if p, ok := probe(netip.AddrFrom16([16]byte{byte(x >> 8), byte(x)})); ok {
+				return p, true
+			}
+		}
+	}
+	return netip.Prefix{}, false
 }
 
 // sample returns up to 16 networks with data from the start of the tree,

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -331,7 +332,8 @@ func watchers() int {
 }
 
 // TestReloadSuspicious refuses files that look poisoned: one record for
-// every address, or a tree collapsed to under a tenth of its size.
+// every address or a new network shorter than /8 anywhere, or a tree
+// collapsed to under a tenth of its size.
 func TestReloadSuspicious(t *testing.T) {
 	write := func(path string, o mmdbwriter.Options, cidrs []string) {
 		o.DatabaseType, o.IncludeReservedNetworks = "GeoLite2-Country", true
@@ -383,6 +385,26 @@ func TestReloadSuspicious(t *testing.T) {
 	}
 	if rec := lookup(t, s, "1.0.0.1"); rec.Geo == nil || rec.Geo.CountryCode != "DE" {
 		t.Errorf("after reloads: %+v", rec)
+	}
+
+	// A short network anywhere in the tree is refused, not only one among
+	// the first records...
+	for _, short := range []string{"128.0.0.0/1", "4000::/2"} {
+		write(path, mmdbwriter.Options{}, append(slices.Clone(many), short))
+		if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrSuspicious) || !strings.Contains(err.Error(), "covers "+short) {
+			t.Errorf("a new %s deep in the tree: Reload = %v", short, err)
+		}
+	}
+	// ...unless the loaded database has it too.
+	write(path, mmdbwriter.Options{}, append(slices.Clone(many), "6.0.0.0/7"))
+	s2, err := mmdb.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	write(path, mmdbwriter.Options{}, append(slices.Clone(many[:1800]), "6.0.0.0/7"))
+	if err := s2.Reload(context.Background()); err != nil {
+		t.Errorf("a short network the loaded database has too: Reload = %v", err)
 	}
 }
 
