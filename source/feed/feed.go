@@ -145,6 +145,7 @@ type Feed struct {
 type loader interface {
 	load(ctx context.Context, spec Spec, prev *snapshot) (*snapshot, func(), error)
 	origin() string
+	close() // release what load keeps between calls
 }
 
 // Status is what a feed knows about its data and its last refresh.
@@ -215,6 +216,8 @@ func readAll(r io.Reader, max int64) ([]byte, error) {
 type fileLoader struct{ path string }
 
 func (l fileLoader) origin() string { return "file" }
+
+func (l fileLoader) close() {}
 
 func (l fileLoader) load(_ context.Context, spec Spec, _ *snapshot) (*snapshot, func(), error) {
 	fh, err := os.Open(l.path)
@@ -373,7 +376,8 @@ func (f *Feed) subscribe(fn func()) (cancel func()) {
 }
 
 // Close stops the background refresher, if any, and waits for it to
-// return. Lookups keep answering from the data in use; Reload returns
+// return, and closes the idle connections of a URL feed's own HTTP
+// client. Lookups keep answering from the data in use; Reload returns
 // [ErrClosed]. Close is idempotent.
 func (f *Feed) Close() error {
 	f.mu.Lock()
@@ -387,6 +391,9 @@ func (f *Feed) Close() error {
 	if cancel != nil {
 		cancel() // also aborts a fetch in flight
 		<-done
+	}
+	if f.loader != nil {
+		f.loader.close()
 	}
 	return nil
 }

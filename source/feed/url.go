@@ -61,8 +61,9 @@ func WithBackoff(min, max time.Duration) Option {
 // ask the server "changed since?" instead of downloading again.
 func WithCacheDir(dir string) Option { return func(c *urlConfig) { c.cacheDir = dir } }
 
-// WithHTTPClient sets the HTTP client. Default: a client without a
-// timeout of its own (WithTimeout bounds each fetch).
+// WithHTTPClient sets the HTTP client. Default: a client of the feed's
+// own, without a timeout of its own (WithTimeout bounds each fetch), whose
+// idle connections [Feed.Close] closes.
 func WithHTTPClient(h *http.Client) Option { return func(c *urlConfig) { c.client = h } }
 
 // WithUserAgent sets the User-Agent header.
@@ -93,7 +94,6 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 		retries:    DefaultRetries,
 		backoffMin: time.Second,
 		backoffMax: 30 * time.Second,
-		client:     &http.Client{},
 		userAgent:  "ipintel-feed/1",
 	}
 	for _, o := range opts {
@@ -101,13 +101,20 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 			o(&cfg)
 		}
 	}
+	ownClient := false
 	if cfg.client == nil {
+		// A transport of its own, so that Close can end the goroutines of
+		// its kept-alive connections without touching anyone else's;
+		// http.DefaultTransport itself when an app has replaced it.
 		cfg.client = &http.Client{}
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			cfg.client.Transport, ownClient = t.Clone(), true
+		}
 	}
 	if cfg.refresh < 0 || cfg.timeout <= 0 || cfg.retries < 0 || cfg.backoffMin < 0 || cfg.backoffMax < cfg.backoffMin {
 		return nil, fmt.Errorf("%w: %s: invalid refresh, timeout, retries or backoff", ErrInvalidSpec, spec.Name)
 	}
-	l := &httpLoader{url: url, safeURL: redactURL(url), cfg: cfg}
+	l := &httpLoader{url: url, safeURL: redactURL(url), cfg: cfg, ownClient: ownClient}
 	f := newFeed(spec, l)
 
 	var cacheErr error
@@ -121,6 +128,7 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 	}
 	if err := f.Reload(context.Background()); err != nil {
 		if f.snap.Load() == nil {
+			l.close()
 			return nil, errors.Join(err, cacheErr)
 		}
 		// Running on the cached copy; Status reports the fetch error.
@@ -163,11 +171,20 @@ type httpLoader struct {
 	url          string
 	safeURL      string // url for errors and logs, without credentials
 	cfg          urlConfig
+	ownClient    bool // cfg.client is the feed's own: close its connections
 	etag         string
 	lastModified string
 }
 
 func (l *httpLoader) origin() string { return "network" }
+
+// close closes the idle connections of the feed's own client, ending
+// their goroutines; a client given with WithHTTPClient is the caller's.
+func (l *httpLoader) close() {
+	if l.ownClient {
+		l.cfg.client.CloseIdleConnections()
+	}
+}
 
 // errRetry marks a failure worth retrying.
 type errRetry struct{ err error }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -369,5 +370,48 @@ func TestURLErrorsHideCredentials(t *testing.T) {
 		if strings.Contains(err.Error(), "SECRET") {
 			t.Errorf("FromURL error shows the credential: %v", err)
 		}
+	}
+}
+
+// httpGoroutines counts the goroutines of kept-alive client connections.
+func httpGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "net/http.(*persistConn)")
+}
+
+// TestCloseEndsConnections: no goroutine started for a feed outlives its
+// Close, not even those of its kept-alive HTTP connection; nor those of a
+// FromURL that failed.
+func TestCloseEndsConnections(t *testing.T) {
+	s := newServer(t, list(10, "10.0"))
+	before := httpGoroutines()
+	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Hour))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if httpGoroutines() <= before {
+		t.Skip("no kept-alive connection to check")
+	}
+	f.Close()
+	// A failsafe, not a timing assertion: closing is immediate, the idle
+	// timeout that would end them otherwise is 90 s.
+	deadline := time.Now().Add(30 * time.Second)
+	for httpGoroutines() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connection goroutines outlive Close", httpGoroutines()-before)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	s.status = http.StatusNotFound
+	if _, err := feed.FromURL(s.srv.URL, spec, fast()...); err == nil {
+		t.Fatal("FromURL of a 404 succeeded")
+	}
+	for httpGoroutines() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connection goroutines outlive a failed FromURL", httpGoroutines()-before)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
