@@ -1,6 +1,7 @@
 package feed_test
 
 import (
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
@@ -74,5 +75,29 @@ func TestMalformedTextBounded(t *testing.T) {
 				t.Errorf("malformed line kept as %d bytes of text and a %d-byte error", len(le.Text), len(le.Error()))
 			}
 		})
+	}
+}
+
+// TestRangeExpansionBounded: a range line splits into up to 254 prefixes,
+// so a file of them cost ~740 times its size in allocations and 9 s of CPU
+// a megabyte (at the default MaxBytes, ~50 GB and ten minutes). Content that expands to more
+// prefixes than it has bytes is refused; a few long ranges are fine.
+func TestRangeExpansionBounded(t *testing.T) {
+	spec := feed.Spec{Name: "x", Kind: source.VPN}
+	line := "2001:db8::1-2001:db8:ffff:ffff:ffff:ffff:ffff:fffe\n" // 190 prefixes
+	in := strings.Repeat(line, (256<<10)/len(line))
+	var err error
+	n := allocated(func() { _, err = feed.Load(strings.NewReader(in), spec) })
+	if !errors.Is(err, feed.ErrTooLarge) {
+		t.Errorf("%d bytes of ranges expanding to %d prefixes: err = %v, want ErrTooLarge", len(in), 190*strings.Count(in, "\n"), err)
+	}
+	// Refused at one prefix a byte, it still allocates ~200 bytes a byte
+	// (the builder's growth); unbounded, it was ~740.
+	if limit := uint64(300 * len(in)); n > limit {
+		t.Errorf("loading %d bytes allocated %d, want at most %d", len(in), n, limit)
+	}
+	f, err := feed.Load(strings.NewReader(strings.Repeat(line, 100)+"::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe\n"), feed.Spec{Name: "x", Kind: source.VPN, AllowShortPrefixes: true})
+	if err != nil || f.Stats().Entries != 100*190+254 {
+		t.Fatalf("a few long ranges: err = %v, stats %+v", err, f.Stats())
 	}
 }

@@ -30,6 +30,10 @@ type parser struct {
 	geos    map[source.Geo]*source.Geo
 	stats   Stats
 	buf     []netip.Prefix
+	// maxEntries bounds the prefixes the content may expand to; tooMany
+	// is set when it would have gone past.
+	maxEntries int
+	tooMany    bool
 
 	// An exit listed more than once keeps its latest time.
 	torSeen  map[string]time.Time
@@ -60,6 +64,7 @@ func newParser(spec Spec) *parser {
 func parse(data []byte, spec Spec) (*parser, error) {
 	p := newParser(spec)
 	p.stats.Bytes = int64(len(data))
+	p.maxEntries = maxEntries(len(data))
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	f := spec.Format
 	if f == Detect {
@@ -84,11 +89,22 @@ func parse(data []byte, spec Spec) (*parser, error) {
 	if err != nil {
 		return p, err
 	}
+	if p.tooMany {
+		return p, fmt.Errorf("%w: its entries expand to more than %d prefixes (one a byte)", ErrTooLarge, p.maxEntries)
+	}
 	if p.stats.Entries == 0 {
 		return p, ErrNoEntries
 	}
 	return p, nil
 }
+
+// maxEntries is how many prefixes content of n bytes may expand to: one a
+// byte, beside a constant for short files of long ranges. The densest
+// real lists have one per 5 to 8 bytes (an address a line) and a file of
+// unaligned IPv4 ranges about 0.8; but a 51-byte range line can split into
+// 190 IPv6 prefixes, and a MaxBytes-sized file of them took ~50 GB of
+// allocations and minutes of CPU to build.
+func maxEntries(n int) int { return n + 1<<16 }
 
 var defaultProvider = map[Format]string{
 	AWS:        "AWS",
@@ -171,7 +187,7 @@ func isAlpha(s string) bool {
 func (p *parser) lines(data []byte, fn func(n int, s string)) {
 	text := string(data)
 	n := 0
-	for len(text) > 0 {
+	for len(text) > 0 && !p.tooMany {
 		var line string
 		line, text, _ = strings.Cut(text, "\n")
 		n++
@@ -312,6 +328,10 @@ func (p *parser) add(n int, raw, text string, sig source.Signal, geo *source.Geo
 	p.buf = ps[:0]
 	if err != nil {
 		p.skip(n, raw, err)
+		return
+	}
+	if p.stats.Entries+len(ps) > p.maxEntries {
+		p.tooMany = true
 		return
 	}
 	if masked {

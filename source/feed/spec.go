@@ -92,7 +92,8 @@ type Spec struct {
 	// [DefaultConfidence].
 	Confidence int
 	// MaxBytes limits how much of a file or response is read; a larger
-	// feed is refused with [ErrTooLarge]. Zero means [DefaultMaxBytes].
+	// feed is refused with [ErrTooLarge], as is one whose ranges expand
+	// to more prefixes than it has bytes. Zero means [DefaultMaxBytes].
 	MaxBytes int64
 	// AllowShortPrefixes accepts IPv4 prefixes shorter than /8 and IPv6
 	// prefixes shorter than /16. Without it a feed that contains one is
