@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -446,6 +447,77 @@ func TestBreakerIgnoresCallerErrors(t *testing.T) {
 		_, err := s.Lookup(context.Background(), netip.AddrFrom4([4]byte{45, 1, 1, byte(i)}))
 		require.ErrorIs(t, err, ErrBadRequest)
 	}
+}
+
+// A request let through while the circuit was closed, and ending without an
+// outcome after the circuit opened (its caller gave up), must not free the
+// half-open probe slot: while the probe is out, nothing else is sent.
+func TestBreakerOneProbeAtATime(t *testing.T) {
+	f := newFake(t, "vectraip")
+	slowStarted, probeStarted, releaseProbe := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var others atomic.Int64
+	f.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.Method == http.MethodPost: // the slow batch, cancelled by its caller
+			close(slowStarted)
+			<-r.Context().Done()
+		case strings.HasSuffix(r.URL.Path, "/45.1.1.2"): // opens the circuit
+			writeJSON(w, 500, wire.VectraIPError{Detail: "boom"})
+		case strings.HasSuffix(r.URL.Path, "/45.1.1.3"): // the probe
+			close(probeStarted)
+			select {
+			case <-releaseProbe:
+			case <-r.Context().Done():
+			}
+			return false
+		default:
+			others.Add(1)
+			return false
+		}
+		return true
+	}
+	now := time.Now()
+	var mu sync.Mutex
+	s := newTestSource(t, f, WithRetries(0), WithCircuitBreaker(1, time.Minute), WithCache(0, 0))
+	defer func() {
+		select {
+		case <-releaseProbe:
+		default:
+			close(releaseProbe) // on failure, let the probe end so Close returns
+		}
+	}()
+	s.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+
+	ctx, cancel := context.WithCancel(context.Background())
+	slowDone := make(chan error, 1)
+	go func() {
+		_, err := s.LookupBatch(ctx, []netip.Addr{mustAddr("45.1.1.10"), mustAddr("45.1.1.11")})
+		slowDone <- err
+	}()
+	<-slowStarted
+	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.2"))
+	require.ErrorIs(t, err, ErrServer)
+
+	mu.Lock()
+	now = now.Add(61 * time.Second)
+	mu.Unlock()
+	probeDone := make(chan error, 1)
+	go func() {
+		_, err := s.Lookup(context.Background(), mustAddr("45.1.1.3"))
+		probeDone <- err
+	}()
+	<-probeStarted
+	cancel()
+	require.ErrorIs(t, <-slowDone, context.Canceled)
+
+	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.4"))
+	require.ErrorIs(t, err, ErrCircuitOpen, "a second probe went out while the first was in flight")
+	assert.Zero(t, others.Load())
+
+	close(releaseProbe)
+	require.NoError(t, <-probeDone)
+	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.4"))
+	require.NoError(t, err, "the probe's success closes the circuit")
 }
 
 func TestParseRetryAfter(t *testing.T) {

@@ -81,31 +81,35 @@ type breaker struct {
 }
 
 // allow reports whether a request may go out now, and if not, how long the
-// cool-down still runs.
-func (b *breaker) allow(now time.Time) (bool, time.Duration) {
+// cool-down still runs. probe is true for the one half-open probe: only its
+// outcome (record or release with probe true) frees the probe slot, so a
+// request let through before the circuit opened cannot, by ending late,
+// let a second probe out.
+func (b *breaker) allow(now time.Time) (ok, probe bool, left time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.failures < b.threshold {
-		return true, 0
+		return true, false, 0
 	}
 	if now.Before(b.openUntil) {
-		return false, b.openUntil.Sub(now)
+		return false, false, b.openUntil.Sub(now)
 	}
 	if b.probing {
-		return false, b.coolDown
+		return false, false, b.coolDown
 	}
 	b.probing = true
-	return true, 0
+	return true, true, 0
 }
 
-// record reports a request's outcome. Outcomes that say nothing about the
-// provider's health (a caller's cancellation, a bad request) are not
-// recorded.
-func (b *breaker) record(ok bool, now time.Time) (opened bool) {
+// record reports a request's outcome; probe is what allow said of it.
+// Outcomes that say nothing about the provider's health (a caller's
+// cancellation, a bad request) are not recorded.
+func (b *breaker) record(ok, probe bool, now time.Time) (opened bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	wasProbe := b.probing
-	b.probing = false
+	if probe {
+		b.probing = false
+	}
 	if ok {
 		b.failures = 0
 		return false
@@ -115,11 +119,15 @@ func (b *breaker) record(ok bool, now time.Time) (opened bool) {
 		return false
 	}
 	b.openUntil = now.Add(b.coolDown)
-	return wasProbe || b.failures == b.threshold
+	return probe || b.failures == b.threshold
 }
 
-// release ends a probe whose outcome was not recorded.
-func (b *breaker) release() {
+// release ends a request whose outcome was not recorded; if it was the
+// probe, the next request may probe.
+func (b *breaker) release(probe bool) {
+	if !probe {
+		return
+	}
 	b.mu.Lock()
 	b.probing = false
 	b.mu.Unlock()

@@ -32,8 +32,10 @@ func (s *Source) do(ctx context.Context, req request, decode func(body []byte) e
 		return &StatusError{Source: s.name, Status: http.StatusTooManyRequests,
 			Message: "provider asked to wait", RetryAfter: wait, NotSent: true}
 	}
+	probe := false
 	if s.breaker != nil {
-		ok, left := s.breaker.allow(s.now())
+		ok, p, left := s.breaker.allow(s.now())
+		probe = p
 		if !ok {
 			return fmt.Errorf("remote: %s: %w for another %v after repeated failures",
 				s.name, ErrCircuitOpen, left.Round(time.Second))
@@ -42,12 +44,12 @@ func (s *Source) do(ctx context.Context, req request, decode func(body []byte) e
 	recorded := false
 	defer func() {
 		if !recorded && s.breaker != nil {
-			s.breaker.release()
+			s.breaker.release(probe)
 		}
 	}()
 	record := func(ok bool) {
 		recorded = true
-		s.recordBreaker(ok)
+		s.recordBreaker(ok, probe)
 	}
 
 	for attempt := 0; ; attempt++ {

@@ -442,11 +442,11 @@ func (s *Source) safe(err error) error {
 	return &safeError{msg: scrub(err.Error(), s.key, 0), err: err}
 }
 
-func (s *Source) recordBreaker(ok bool) {
+func (s *Source) recordBreaker(ok, probe bool) {
 	if s.breaker == nil {
 		return
 	}
-	if s.breaker.record(ok, s.now()) {
+	if s.breaker.record(ok, probe, s.now()) {
 		s.log.Warn("remote: circuit opened", "source", s.name, "cool_down", s.breaker.coolDown)
 	}
 }
