@@ -310,6 +310,25 @@ func Test429ThenSuccess(t *testing.T) {
 	}
 }
 
+// A 429 with no Retry-After holds the source for a second; the request's own
+// retry waits that second too rather than going out after the short
+// back-off, so with a shorter deadline it is not retried at all.
+func Test429WithoutHintRetryWaitsTheHold(t *testing.T) {
+	f := newFake(t, "vectraip")
+	var n atomic.Int64
+	f.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		if n.Add(1) == 1 {
+			writeJSON(w, 429, wire.VectraIPError{Detail: "Rate limit exceeded"})
+			return true
+		}
+		return false
+	}
+	s := newTestSource(t, f, WithRetries(3), WithTimeout(500*time.Millisecond))
+	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
+	require.ErrorIs(t, err, ErrRateLimited)
+	assert.Equal(t, int64(1), f.requests.Load(), "retried inside the source's own one-second hold")
+}
+
 func Test429RetryAfterHonoured(t *testing.T) {
 	for name, hdr := range map[string]func(now time.Time) string{
 		"seconds":   func(time.Time) string { return "120" },

@@ -191,6 +191,9 @@ func (s *Source) attempt(ctx context.Context, req request, attempt int) (_ []byt
 		if wait > 0 {
 			s.blockUntil(s.now().Add(wait))
 		}
+		// A retry of this request waits out the same hold as every
+		// other request.
+		return nil, false, wait, se
 	}
 	return nil, false, se.RetryAfter, se
 }
