@@ -209,7 +209,9 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		for len(stack) > 0 && !stack[len(stack)-1].e.contains(e) {
 			top := stack[len(stack)-1]
 			for _, v := range f.openVals[top.vals:] {
-				f.open[v]--
+				if f.open[v]--; f.open[v] == 0 {
+					delete(f.open, v) // the map holds the open values only
+				}
 			}
 			f.openVals = f.openVals[:top.vals]
 			stack = stack[:len(stack)-1]
