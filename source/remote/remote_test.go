@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"sync"
 	"testing"
@@ -406,6 +408,36 @@ func TestClose(t *testing.T) {
 	_, err = s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.1.2")})
 	require.ErrorIs(t, err, ErrClosed)
 	require.NoError(t, s.Close())
+}
+
+// Close drops the keep-alive connection the source opened (and with it the
+// transport's reader and writer goroutines) instead of leaving it idle in a
+// shared pool for another 90 seconds.
+func TestCloseDropsIdleConnections(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, synthVectra(mustAddr("45.1.1.1")))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateClosed {
+			select {
+			case closed <- struct{}{}:
+			default:
+			}
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	s, err := VectraIP(testKey, WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.1"))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the source's idle connection is still open after Close")
+	}
 }
 
 func TestCancelledContext(t *testing.T) {

@@ -45,6 +45,10 @@ type Source struct {
 	// on a 429, or X-RateLimit-Remaining: 0 with a reset), as Unix nanos.
 	blockedUntil atomic.Int64
 
+	// ownTransport: the source built its HTTP transport (no
+	// WithHTTPClient), so Close closes its idle connections.
+	ownTransport bool
+
 	closeCtx context.Context
 	closeFn  context.CancelFunc
 	mu       sync.RWMutex // guards closed and wg.Add against Close
@@ -138,6 +142,11 @@ func newSource(a api, key string, opts []Option) (*Source, error) {
 	c := &http.Client{}
 	if st.client != nil {
 		*c = *st.client
+	} else if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		// A transport of its own, whose idle connections Close can drop
+		// without touching the process's shared pool.
+		c.Transport = t.Clone()
+		s.ownTransport = true
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	s.client = c
@@ -166,13 +175,18 @@ func (s *Source) Describe() source.Traits {
 }
 
 // Close cancels requests in flight, waits for them to end, and makes later
-// lookups fail with [ErrClosed]. It is safe to call more than once.
+// lookups fail with [ErrClosed]. Unless the HTTP client came from
+// [WithHTTPClient], it also closes the source's idle keep-alive
+// connections. It is safe to call more than once.
 func (s *Source) Close() error {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
 	s.closeFn()
 	s.wg.Wait()
+	if s.ownTransport {
+		s.client.CloseIdleConnections()
+	}
 	return nil
 }
 
