@@ -194,6 +194,48 @@ func TestSlowPastDeadline(t *testing.T) {
 	}
 }
 
+// Only the source's own timeout counts against the provider: a caller's
+// shorter deadline (the middleware's 50 ms, say) running out says nothing
+// about the provider's health, and must not open the circuit for every
+// other caller.
+func TestBreakerIgnoresCallerDeadline(t *testing.T) {
+	f := newFake(t, "vectraip")
+	var slow atomic.Bool
+	slow.Store(true)
+	f.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		if !slow.Load() {
+			return false
+		}
+		<-r.Context().Done()
+		return true
+	}
+	s := newTestSource(t, f, WithRetries(0), WithCircuitBreaker(1, time.Hour), WithTimeout(time.Hour), WithCache(0, 0))
+	for _, a := range []string{"45.1.1.1", "45.1.1.2"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		_, err := s.Lookup(ctx, mustAddr(a))
+		cancel()
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		_, err = s.LookupBatch(func() context.Context {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			t.Cleanup(cancel)
+			return ctx
+		}(), []netip.Addr{mustAddr("45.1.2.1"), mustAddr("45.1.2.2")})
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	}
+	slow.Store(false)
+	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.3"))
+	require.NoError(t, err, "a caller's deadline opened the circuit")
+
+	// The source's own timeout does count.
+	slow.Store(true)
+	s2 := newTestSource(t, f, WithRetries(0), WithCircuitBreaker(1, time.Hour), WithTimeout(20*time.Millisecond), WithCache(0, 0))
+	_, err = s2.Lookup(context.Background(), mustAddr("45.1.1.4"))
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	slow.Store(false)
+	_, err = s2.Lookup(context.Background(), mustAddr("45.1.1.5"))
+	require.ErrorIs(t, err, ErrCircuitOpen)
+}
+
 func TestGarbageAndTruncatedBodies(t *testing.T) {
 	cases := map[string]func(w http.ResponseWriter, r *http.Request) bool{
 		"garbage": func(w http.ResponseWriter, r *http.Request) bool {

@@ -78,7 +78,7 @@ func (s *Source) do(ctx context.Context, req request, decode func(body []byte) e
 		if ctx.Err() != nil {
 			// Our deadline or the caller's cancellation: says nothing
 			// reliable about the provider unless the deadline was ours.
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) && s.closeCtx.Err() == nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) && s.closeCtx.Err() == nil && ownDeadline(ctx) {
 				record(false)
 			}
 			return s.ctxErr(ctx, err)

@@ -297,12 +297,27 @@ var testHookJoined func()
 // timeout and deadlineFrom's deadline, cancelled by Close.
 func (s *Source) callContext(parent, deadlineFrom context.Context) (context.Context, context.CancelFunc) {
 	d := s.now().Add(s.timeout)
+	own := true
 	if cd, ok := deadlineFrom.Deadline(); ok && cd.Before(d) {
-		d = cd
+		d, own = cd, false
+	}
+	if own {
+		parent = context.WithValue(parent, ownDeadlineKey{}, true)
 	}
 	ctx, cancel := context.WithDeadline(parent, d)
 	stop := context.AfterFunc(s.closeCtx, cancel)
 	return ctx, func() { stop(); cancel() }
+}
+
+// ownDeadlineKey marks a call context whose deadline is the source's own
+// timeout rather than an earlier one of the caller's.
+type ownDeadlineKey struct{}
+
+// ownDeadline reports whether ctx's deadline is the source's own timeout:
+// only then does running out of time say something about the provider.
+func ownDeadline(ctx context.Context) bool {
+	own, _ := ctx.Value(ownDeadlineKey{}).(bool)
+	return own
 }
 
 func (s *Source) lookupOne(ctx context.Context, addr netip.Addr) (source.Record, error) {
