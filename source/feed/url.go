@@ -155,6 +155,9 @@ func (f *Feed) refreshLoop(ctx context.Context, every time.Duration, log *slog.L
 		case <-t.C:
 		}
 		err := f.Reload(ctx)
+		if ctx.Err() != nil {
+			return // Close interrupted the fetch: not a refresh failure
+		}
 		if log != nil {
 			if err != nil && !errors.Is(err, ErrClosed) {
 				log.Warn("feed refresh failed; keeping the data in use", "feed", f.spec.Name, "err", err)

@@ -3,6 +3,7 @@ package feed_test
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -415,3 +416,41 @@ func TestCloseEndsConnections(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestCloseDuringFetchNotLogged: Close aborting a refresh in flight is a
+// shutdown, not a failed refresh to warn about.
+func TestCloseDuringFetchNotLogged(t *testing.T) {
+	s := newServer(t, list(10, "10.0"))
+	var logs strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Millisecond), feed.WithLogger(logger))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	s.delay = time.Minute // every refresh from now on hangs until cancelled
+	s.mu.Unlock()
+	before := s.requests.Load()
+	deadline := time.Now().Add(30 * time.Second) // a failsafe
+	for s.requests.Load() == before {
+		if time.Now().After(deadline) {
+			t.Fatal("no refresh started")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	f.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "refresh failed") {
+		t.Errorf("Close during a fetch logged a failure:\n%s", logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
