@@ -25,8 +25,8 @@ type options struct {
 }
 
 // DefaultCacheSize is the number of decoded records kept by default:
-// enough for every distinct record of most databases, and a few megabytes
-// at most.
+// every distinct record of a Country or Anonymous-IP database, fewer than
+// a City or ASN database has; about 10 MB of City records.
 const DefaultCacheSize = 1 << 15
 
 // DefaultMaxSize is the largest file read into memory by default (with
