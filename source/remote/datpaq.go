@@ -85,19 +85,20 @@ func decodeDatpaq(name string, addr netip.Addr, body []byte) (source.Record, err
 	return mapDatpaq(name, &r.Data), nil
 }
 
-func decodeDatpaqBatch(name string, addrs []netip.Addr, body []byte) ([]source.Record, error) {
+func decodeDatpaqBatch(name string, addrs []netip.Addr, body []byte) ([]source.Record, []bool, error) {
 	var r wire.DatpaqBatchResponse
 	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
 	}
 	if r.Data.Results == nil {
-		return nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
 	}
 	pos := make(map[netip.Addr]int, len(addrs))
 	for i, a := range addrs {
 		pos[a] = i
 	}
 	out := make([]source.Record, len(addrs))
+	answered := make([]bool, len(addrs)) // items with an error are not
 	for i := range r.Data.Results {
 		it := &r.Data.Results[i]
 		if it.Error != "" {
@@ -120,8 +121,9 @@ func decodeDatpaqBatch(name string, addrs []netip.Addr, body []byte) ([]source.R
 			continue
 		}
 		out[j] = mapDatpaq(name, &it.DatpaqIntel)
+		answered[j] = true
 	}
-	return out, nil
+	return out, answered, nil
 }
 
 func mapDatpaq(name string, d *wire.DatpaqIntel) source.Record {

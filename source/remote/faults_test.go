@@ -236,6 +236,63 @@ func TestBreakerIgnoresCallerDeadline(t *testing.T) {
 	require.ErrorIs(t, err, ErrCircuitOpen)
 }
 
+// A batch answer that reports an address as failed, or leaves it out, is
+// a miss for that call but is not cached: errors are never cached, and the
+// next lookup asks again.
+func TestBatchItemFailuresNotCached(t *testing.T) {
+	a, b := mustAddr("45.1.3.1"), mustAddr("45.1.3.2")
+	faults := map[string]func(w http.ResponseWriter, r *http.Request) bool{
+		"vectraip": func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			writeJSON(w, 200, wire.VectraIPBatchResponse{
+				Results: []wire.VectraIPResponse{synthVectra(a)},
+				Errors:  []wire.VectraIPBatchError{{IP: b.String(), Detail: "lookup did not finish"}},
+			})
+			return true
+		},
+		"vectraip, left out": func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			writeJSON(w, 200, wire.VectraIPBatchResponse{Results: []wire.VectraIPResponse{synthVectra(a)}})
+			return true
+		},
+		"datpaq": func(w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			ts := 40
+			var resp wire.DatpaqBatchResponse
+			resp.Data.Results = []wire.DatpaqBatchItem{
+				{Index: 0, DatpaqIntel: wire.DatpaqIntel{IP: a.String(), TrustScore: &ts, IsVPN: true, Found: true}},
+				{Index: 1, DatpaqIntel: wire.DatpaqIntel{IP: b.String()}, Error: "LOOKUP_FAILED", Reason: "lookup did not finish"},
+			}
+			writeJSON(w, 200, resp)
+			return true
+		},
+	}
+	for name, fault := range faults {
+		t.Run(name, func(t *testing.T) {
+			kind, _, _ := strings.Cut(name, ",")
+			f := newFake(t, kind)
+			f.fault = fault
+			s := newTestSource(t, f, WithRetries(0))
+			recs, err := s.LookupBatch(context.Background(), []netip.Addr{a, b})
+			require.NoError(t, err)
+			require.False(t, recs[0].IsZero())
+			require.True(t, recs[1].IsZero())
+
+			f.fault = nil
+			recs, err = s.LookupBatch(context.Background(), []netip.Addr{a, b})
+			require.NoError(t, err)
+			assert.False(t, recs[1].IsZero(), "the failed address was answered from the cache")
+			assert.Equal(t, int64(2), f.requests.Load())
+		})
+	}
+}
+
 func TestGarbageAndTruncatedBodies(t *testing.T) {
 	cases := map[string]func(w http.ResponseWriter, r *http.Request) bool{
 		"garbage": func(w http.ResponseWriter, r *http.Request) bool {

@@ -57,10 +57,10 @@ func FuzzDecodeVectraIP(f *testing.F) {
 			checkRecord(t, "vectraip", fuzzAddr, r)
 		}
 		addrs := []netip.Addr{fuzzAddr, netip.MustParseAddr("45.1.1.1"), netip.MustParseAddr("2a01:4f8::1")}
-		rs, err := decodeVectraIPBatch("vectraip", addrs, b)
+		rs, answered, err := decodeVectraIPBatch("vectraip", addrs, b)
 		if err == nil {
-			if len(rs) != len(addrs) {
-				t.Fatalf("%d records for %d addresses", len(rs), len(addrs))
+			if len(rs) != len(addrs) || len(answered) != len(addrs) {
+				t.Fatalf("%d records, %d answered flags for %d addresses", len(rs), len(answered), len(addrs))
 			}
 			for i := range rs {
 				checkRecord(t, "vectraip", addrs[i], rs[i])
@@ -94,10 +94,10 @@ func FuzzDecodeDatpaq(f *testing.F) {
 			checkRecord(t, "datpaq", a, r)
 		}
 		addrs := []netip.Addr{a, netip.MustParseAddr("45.1.1.1")}
-		rs, err := decodeDatpaqBatch("datpaq", addrs, b)
+		rs, answered, err := decodeDatpaqBatch("datpaq", addrs, b)
 		if err == nil {
-			if len(rs) != len(addrs) {
-				t.Fatalf("%d records for %d addresses", len(rs), len(addrs))
+			if len(rs) != len(addrs) || len(answered) != len(addrs) {
+				t.Fatalf("%d records, %d answered flags for %d addresses", len(rs), len(answered), len(addrs))
 			}
 			for i := range rs {
 				checkRecord(t, "datpaq", addrs[i], rs[i])

@@ -84,8 +84,10 @@ type api struct {
 	single func(addr netip.Addr) (request, error)
 	decode func(name string, addr netip.Addr, body []byte) (source.Record, error)
 	// batch and decodeBatch are nil for an API without a batch endpoint.
+	// decodeBatch also says which addresses the answer settled (found or
+	// definitely not found): only those are cached.
 	batch       func(addrs []netip.Addr) (request, error)
-	decodeBatch func(name string, addrs []netip.Addr, body []byte) ([]source.Record, error)
+	decodeBatch func(name string, addrs []netip.Addr, body []byte) (recs []source.Record, answered []bool, err error)
 	envelope    func(body []byte) envelope
 	// miss reports whether a non-2xx answer means "not in our data".
 	miss func(status int, env envelope) bool
@@ -443,17 +445,22 @@ func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) ([]source.
 		return nil, s.safe(err)
 	}
 	recs := make([]source.Record, len(chunk))
+	var answered []bool // nil when no body was decoded: nothing is cached
 	err = s.do(ctx, req, func(body []byte) (err error) {
-		recs, err = s.api.decodeBatch(s.name, chunk, body)
+		recs, answered, err = s.api.decodeBatch(s.name, chunk, body)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if s.cache != nil {
+	if s.cache != nil && answered != nil {
 		now := s.now()
 		for i, a := range chunk {
-			s.cache.put(a, recs[i], now)
+			// An address the answer reported as failed, or left out, is
+			// a miss for now but not cached: errors never are.
+			if answered[i] {
+				s.cache.put(a, recs[i], now)
+			}
 		}
 	}
 	return recs, nil

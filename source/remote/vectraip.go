@@ -69,19 +69,20 @@ func decodeVectraIP(name string, addr netip.Addr, body []byte) (source.Record, e
 	return mapVectraIP(name, addr, &r), nil
 }
 
-func decodeVectraIPBatch(name string, addrs []netip.Addr, body []byte) ([]source.Record, error) {
+func decodeVectraIPBatch(name string, addrs []netip.Addr, body []byte) ([]source.Record, []bool, error) {
 	var r wire.VectraIPBatchResponse
 	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
 	}
 	if r.Results == nil {
-		return nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
 	}
 	want := make(map[netip.Addr]int, len(addrs))
 	for i, a := range addrs {
 		want[a] = i
 	}
 	out := make([]source.Record, len(addrs))
+	answered := make([]bool, len(addrs))
 	for i := range r.Results {
 		qa, err := netip.ParseAddr(strings.TrimSpace(r.Results[i].Query.IP))
 		if err != nil {
@@ -89,11 +90,24 @@ func decodeVectraIPBatch(name string, addrs []netip.Addr, body []byte) ([]source
 		}
 		if j, ok := want[qa.Unmap()]; ok {
 			out[j] = mapVectraIP(name, addrs[j], &r.Results[i])
+			answered[j] = true
 		}
 	}
 	// Addresses with no result, or in r.Errors, are misses: VectraIP
-	// reports per-address problems without failing the batch.
-	return out, nil
+	// reports per-address problems without failing the batch. Only an
+	// error saying the address is not in VectraIP's data (as a single
+	// lookup's 404 "IP not found") settles it; other errors and addresses
+	// left out do not.
+	for _, e := range r.Errors {
+		qa, err := netip.ParseAddr(strings.TrimSpace(e.IP))
+		if err != nil {
+			continue
+		}
+		if j, ok := want[qa.Unmap()]; ok && strings.Contains(strings.ToLower(e.Detail), "not found") {
+			answered[j] = true
+		}
+	}
+	return out, answered, nil
 }
 
 func mapVectraIP(name string, addr netip.Addr, r *wire.VectraIPResponse) source.Record {
