@@ -45,7 +45,7 @@ func datpaqSingle(a netip.Addr) (request, error) {
 
 func datpaqBatch(addrs []netip.Addr) (request, error) {
 	b, err := jsonBatch(addrs, func(ips []string) wire.DatpaqBatchRequest { return wire.DatpaqBatchRequest{IP: ips} })
-	return request{method: http.MethodPost, path: wire.DatpaqBatch, body: b}, err
+	return request{method: http.MethodPost, path: wire.DatpaqBatch, body: b, batch: true}, err
 }
 
 func datpaqEnvelope(b []byte) envelope {

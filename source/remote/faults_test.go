@@ -293,6 +293,31 @@ func TestBatchItemFailuresNotCached(t *testing.T) {
 	}
 }
 
+// A 404 means "not in our data" for one address, never for a batch, whose
+// answer lists addresses one by one: a 404 there (a wrong base path, an
+// endpoint the deployment lacks) is an error, not a batch of misses.
+func TestBatch404IsAnError(t *testing.T) {
+	for _, kind := range []string{"vectraip", "datpaq"} {
+		t.Run(kind, func(t *testing.T) {
+			f := newFake(t, kind)
+			f.fault = func(w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost {
+					return false
+				}
+				if kind == "vectraip" {
+					writeJSON(w, 404, wire.VectraIPError{Detail: "Not Found"})
+				} else {
+					writeJSON(w, 404, wire.DatpaqError{Error: "NOT_FOUND"})
+				}
+				return true
+			}
+			s := newTestSource(t, f, WithRetries(0))
+			_, err := s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.4.1"), mustAddr("45.1.4.2")})
+			require.ErrorIs(t, err, ErrUnexpectedStatus)
+		})
+	}
+}
+
 func TestGarbageAndTruncatedBodies(t *testing.T) {
 	cases := map[string]func(w http.ResponseWriter, r *http.Request) bool{
 		"garbage": func(w http.ResponseWriter, r *http.Request) bool {

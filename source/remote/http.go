@@ -24,7 +24,8 @@ const (
 // do sends req with auth, under ctx (which carries the deadline), through
 // the provider's back-off, the circuit breaker and the rate limiter, with
 // retries, and hands the body of a 2xx answer to decode. An answer the API
-// documents as "not found" is not decoded: the caller's zero value stands.
+// documents as "not found" is not decoded: the caller's zero value stands
+// (single lookups only: for a batch request it is an error).
 // A decode error is not retried but counts against the provider's health.
 // The error returned never contains the key.
 func (s *Source) do(ctx context.Context, req request, decode func(body []byte) error) error {
@@ -157,7 +158,7 @@ func (s *Source) attempt(ctx context.Context, req request, attempt int) (_ []byt
 	if s.api.envelope != nil {
 		env = s.api.envelope(b)
 	}
-	if s.api.miss != nil && s.api.miss(resp.StatusCode, env) {
+	if s.api.miss != nil && !req.batch && s.api.miss(resp.StatusCode, env) {
 		return nil, true, 0, nil
 	}
 	se := &StatusError{

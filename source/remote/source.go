@@ -63,6 +63,9 @@ type request struct {
 	path   string
 	query  url.Values
 	body   []byte
+	// batch marks a batch request: api.miss does not apply to it, since
+	// a batch answer reports addresses one by one.
+	batch bool
 }
 
 // envelope is a provider's error body, parsed.

@@ -47,7 +47,7 @@ func vectraSingle(a netip.Addr) (request, error) {
 
 func vectraBatch(addrs []netip.Addr) (request, error) {
 	b, err := jsonBatch(addrs, func(ips []string) wire.VectraIPBatchRequest { return wire.VectraIPBatchRequest{IPs: ips} })
-	return request{method: http.MethodPost, path: wire.VectraIPBatch, body: b}, err
+	return request{method: http.MethodPost, path: wire.VectraIPBatch, body: b, batch: true}, err
 }
 
 func vectraEnvelope(b []byte) envelope {
