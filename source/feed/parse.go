@@ -219,12 +219,37 @@ func (p *parser) plainLine(n int, s string) {
 	if i := strings.IndexByte(s, ','); i >= 0 { // CSV: the first field
 		s = strings.TrimSpace(s[:i])
 	}
-	if strings.IndexByte(s, '-') < 0 { // "addr extra words": the first word
-		if i := strings.IndexAny(s, " \t"); i >= 0 {
-			s = s[:i]
-		}
+	p.add(n, raw, entryText(s), p.base, nil)
+}
+
+// entryText returns the entry at the start of a list line: a range written
+// with spaces ("a - b", "a- b", "a -b") joined as "a-b", or else the first
+// word, so that a description after the address ("1.2.3.4 some-host") is
+// dropped rather than read as a range.
+func entryText(s string) string {
+	first, rest := cutWord(s)
+	if rest == "" {
+		return first
 	}
-	p.add(n, raw, s, p.base, nil)
+	if strings.HasSuffix(first, "-") { // "a- b"
+		second, _ := cutWord(rest)
+		return first + second
+	}
+	if after, ok := strings.CutPrefix(rest, "-"); ok { // "a - b", "a -b"
+		second, _ := cutWord(strings.TrimLeft(after, " \t"))
+		return first + "-" + second
+	}
+	return first
+}
+
+// cutWord splits s at its first blank: the word, and the rest without
+// leading blanks.
+func cutWord(s string) (word, rest string) {
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeft(s[i:], " \t")
 }
 
 func (p *parser) geofeedLine(n int, s string) {
