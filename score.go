@@ -3,6 +3,7 @@ package ipintel
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -52,12 +53,12 @@ const (
 	DefaultBlockAt    = 85 // Score ≥ 85: block
 )
 
-// DefaultWeights are the WeightedScorer's weight per kind of signal: the
+// defaultWeights are the WeightedScorer's weight per kind of signal: the
 // risk a certain (confidence 100) signal of that kind carries on its own.
 // With the default bands a certain Tor exit alone is critical and blocked,
 // a VPN or public proxy is high and verified, a hosting range is medium
 // and allowed, and a private relay or a monitoring probe is low.
-var DefaultWeights = map[Kind]float64{
+var defaultWeights = map[Kind]float64{
 	source.Tor:              0.90,
 	source.Abuse:            0.85,
 	source.ResidentialProxy: 0.80,
@@ -69,6 +70,10 @@ var DefaultWeights = map[Kind]float64{
 	source.Relay:            0.10,
 	source.Monitoring:       0.05,
 }
+
+// DefaultWeights returns a copy of the default weight of each kind of
+// signal; change them for a scorer with [WithKindWeight].
+func DefaultWeights() map[Kind]float64 { return maps.Clone(defaultWeights) }
 
 // reasonInfo is the stable code and the description of each kind.
 var reasonInfo = [kindSlots]struct{ code, description string }{
@@ -134,7 +139,7 @@ func NewWeightedScorer(opts ...ScorerOption) (*WeightedScorer, error) {
 		medium: DefaultMediumAt, high: DefaultHighAt, critical: DefaultCriticalAt,
 		verify: DefaultVerifyAt, block: DefaultBlockAt,
 	}
-	for k, w := range DefaultWeights {
+	for k, w := range defaultWeights {
 		s.weights[k] = w
 	}
 	for _, o := range opts {

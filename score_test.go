@@ -16,9 +16,17 @@ func TestKindSlots(t *testing.T) {
 		if reasonInfo[k].code == "" {
 			t.Errorf("kind %v has no reason code", k)
 		}
-		if _, ok := DefaultWeights[k]; !ok {
+		if _, ok := DefaultWeights()[k]; !ok {
 			t.Errorf("kind %v has no default weight", k)
 		}
+	}
+}
+
+func TestDefaultWeightsIsACopy(t *testing.T) {
+	w := DefaultWeights()
+	w[source.Tor] = 0
+	if DefaultWeights()[source.Tor] != 0.90 {
+		t.Fatal("changing the returned map changed the defaults")
 	}
 }
 
