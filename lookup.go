@@ -43,7 +43,8 @@ func (c *Client) LookupAddr(ctx context.Context, addr netip.Addr) (*Result, erro
 // LookupInto is [Client.Lookup] writing the answer into r instead of a new
 // Result. It reuses the storage of r's slices, so a loop that looks up many
 // addresses into one Result — enriching a log, say — allocates nothing once
-// warm, cache hits included. Everything r held is overwritten: slices taken
+// warm when its sources are local, and on cache hits. A cache miss still
+// allocates the copy the cache keeps; remote sources allocate their calls. Everything r held is overwritten: slices taken
 // from r before the call (r.Signals, r.Risk.Reasons…) must not be used after
 // it. r is left unchanged when LookupInto returns an error.
 func (c *Client) LookupInto(ctx context.Context, ip string, r *Result) error {
