@@ -16,6 +16,8 @@
 //   - [Describer]: say that lookups leave the process ([Traits.Remote]), the
 //     deadline the Client should give each call, and how many addresses one
 //     [Batcher] call takes.
+//   - [DatasetReporter]: say what data the source answers from, how old it
+//     is and whether refreshing it works (for metrics and alerts).
 //   - io.Closer: release files, stop refreshers; called by Client.Close.
 //
 // A Record handed to the Client is read-only to both sides: the Client copies

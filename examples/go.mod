@@ -1,4 +1,4 @@
-module github.com/ipintel/ipintel/examples/server
+module github.com/ipintel/ipintel/examples
 
 go 1.25.0
 
@@ -22,4 +22,4 @@ require (
 	google.golang.org/protobuf v1.36.11 // indirect
 )
 
-replace github.com/ipintel/ipintel => ../..
+replace github.com/ipintel/ipintel => ../
