@@ -53,9 +53,13 @@ func TestResultJSON(t *testing.T) {
 		"risk.level":             "high",
 		"risk.trust_score":       float64(100 - r.Risk.Score),
 		"risk.recommendation":    "verify",
-		"risk.vpn_confidence":    0.95,
-		"risk.datacenter_risk":   0.9,
-		"risk.residential_trust": 0.01,
+		"risk.vpn_confidence":    float64(95),
+		"risk.datacenter_risk":   float64(90),
+		"risk.residential_trust": float64(1),
+		"monitoring.provider":    nil,
+		"monitoring.confidence":  nil,
+		"geo.continent":          "Europe",
+		"network.traffic_class":  "vpn_exit",
 		"meta.found":             true,
 	} {
 		sec, key, _ := strings.Cut(path, ".")
@@ -68,7 +72,7 @@ func TestResultJSON(t *testing.T) {
 			t.Errorf("query.%s missing", key)
 		}
 	}
-	if _, ok := m["meta"]["response_time_ms"].(float64); !ok {
+	if ms, ok := m["meta"]["response_time_ms"].(float64); !ok || ms != float64(int(ms)) {
 		t.Errorf("meta.response_time_ms missing: %s", b)
 	}
 	if !strings.Contains(string(b), `"errors":[{"source":"broken","error":"timeout talking to upstream"}]`) {
@@ -87,8 +91,8 @@ func TestResultJSON(t *testing.T) {
 		len(back.Meta.Errors) != 1 || back.Meta.Errors[0].Source != "broken" || back.Signals[0].Kind != source.VPN {
 		t.Errorf("round trip lost data: %+v", back)
 	}
-	if len(r.Query.RequestID.String()) != 36 || r.Query.RequestID.String()[14] != '4' {
-		t.Errorf("request id %s is not a v4 UUID", r.Query.RequestID)
+	if id := r.Query.RequestID.String(); len(id) != 20 || !strings.HasPrefix(id, "req_") {
+		t.Errorf("request id %s is not req_ and 16 hex digits", id)
 	}
 }
 
