@@ -50,7 +50,7 @@ type (
 	}
 	monitoringJSON struct {
 		wire.VectraIPMonitoring
-		ConfidenceScore int `json:"confidence_score,omitempty"`
+		ConfidenceScore *int `json:"confidence_score,omitempty"` // written when detected
 	}
 	riskJSON struct {
 		wire.VectraIPRisk
@@ -196,7 +196,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		out.Network.ISP, out.Network.Domain = n.ISP, n.Domain
 	}
 	if r.Monitoring.Detected {
-		out.Monitoring.ConfidenceScore = r.Monitoring.Confidence
+		out.Monitoring.ConfidenceScore = &r.Monitoring.Confidence
 	}
 	if out.Signals == nil {
 		out.Signals = []Signal{}
@@ -308,9 +308,10 @@ func (r *Result) readNetwork(n *networkJSON) error {
 }
 
 func (r *Result) readMonitoring(m *monitoringJSON) error {
-	r.Monitoring = Monitoring{Detected: m.Detected, Provider: string(m.Provider), Category: string(m.Category),
-		Confidence: m.ConfidenceScore}
-	if r.Monitoring.Confidence == 0 {
+	r.Monitoring = Monitoring{Detected: m.Detected, Provider: string(m.Provider), Category: string(m.Category)}
+	if m.ConfidenceScore != nil {
+		r.Monitoring.Confidence = *m.ConfidenceScore
+	} else {
 		r.Monitoring.Confidence = wire.LevelConfidence(string(m.Confidence))
 	}
 	for _, f := range []struct {
