@@ -170,6 +170,17 @@ func TestVPNSignalRateLimit(t *testing.T) {
 	f.do(t, req).expect(t, 200)
 }
 
+// A plan without a daily limit shows its per-second window.
+func TestVPNSignalRateLimitUnlimitedDaily(t *testing.T) {
+	f := newFixture(t, roomy) // enterprise: 100 a second, no daily limit
+	f.clock.advance(500 * time.Millisecond)
+	a := f.do(t, call{method: "POST", path: vpnCheck, body: `{"ip":"` + clean + `"}`, auth: "bearer"}).expect(t, 200)
+	reset, _ := strconv.ParseInt(a.header.Get(compat.RateLimitReset), 10, 64)
+	if a.header.Get(compat.RateLimitLimit) != "100" || a.header.Get(compat.RateLimitRemaining) != "99" || reset != f.clock.now().Unix()+1 {
+		t.Errorf("headers %v", a.header)
+	}
+}
+
 // Datpaq: per client IP, whatever the key; health and batch info count too.
 func TestDatpaqRateLimit(t *testing.T) {
 	f := newFixture(t, limits{"enterprise", "enterprise", 3})

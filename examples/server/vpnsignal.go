@@ -46,7 +46,7 @@ func (v vpnSignalAPI) admit(w http.ResponseWriter, _ *http.Request, acct *accoun
 	plan := acct.vpnSig
 	sec := v.s.vpnSecond.allow(acct.id, plan.PerSecond)
 	if plan.Daily == 0 {
-		set(plan.PerSecond, sec.remaining, sec.reset.Unix())
+		set(plan.PerSecond, sec.remaining, ceilUnix(sec.reset))
 		if !sec.allowed {
 			return v.limited(w, sec.reset.Sub(now), "Per-second limit exceeded")
 		}
@@ -63,6 +63,15 @@ func (v vpnSignalAPI) admit(w http.ResponseWriter, _ *http.Request, acct *accoun
 		return v.limited(w, day.reset.Sub(now), "Daily limit exceeded")
 	}
 	return nil
+}
+
+// ceilUnix is t as a Unix time, rounded up: a reset never names a second
+// that has already begun.
+func ceilUnix(t time.Time) int64 {
+	if t.Nanosecond() > 0 {
+		return t.Unix() + 1
+	}
+	return t.Unix()
 }
 
 // limited is the 429 failure, with Retry-After.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The lenient scalar types below read what a provider plausibly sends for a
@@ -81,6 +82,11 @@ func readText(b []byte) (string, error) {
 	case len(b) == 0:
 		return "", ErrType
 	case b[0] == '"':
+		// encoding/json has checked the syntax before calling us: a
+		// literal without escapes is its own text.
+		if len(b) >= 2 && bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+			return string(b[1 : len(b)-1]), nil
+		}
 		var s string
 		err := json.Unmarshal(b, &s)
 		return s, err

@@ -125,14 +125,20 @@ type VectraIPRisk struct {
 	SyntheticTrafficProbability Int  `json:"synthetic_traffic_probability"`
 }
 
-// Percentages returns the risk figures documented as int (0–100), by JSON
-// name, for range checks.
-func (r *VectraIPRisk) Percentages() map[string]Int {
-	return map[string]Int{
-		"score": r.Score, "fraud_probability": r.FraudProbability, "bot_probability": r.BotProbability,
-		"abuse_probability": r.AbuseProbability, "datacenter_risk": r.DatacenterRisk,
-		"vpn_confidence": r.VPNConfidence, "residential_trust": r.ResidentialTrust,
-		"synthetic_traffic_probability": r.SyntheticTrafficProbability,
+// Percentage is one figure documented as int (0–100), by JSON name.
+type Percentage struct {
+	Name  string
+	Value Int
+}
+
+// Percentages returns the risk figures documented as int (0–100), for
+// range checks.
+func (r *VectraIPRisk) Percentages() [8]Percentage {
+	return [8]Percentage{
+		{"score", r.Score}, {"fraud_probability", r.FraudProbability}, {"bot_probability", r.BotProbability},
+		{"abuse_probability", r.AbuseProbability}, {"datacenter_risk", r.DatacenterRisk},
+		{"vpn_confidence", r.VPNConfidence}, {"residential_trust", r.ResidentialTrust},
+		{"synthetic_traffic_probability", r.SyntheticTrafficProbability},
 	}
 }
 

@@ -80,8 +80,8 @@ func checkVectraIP(r *wire.VectraIPResponse) error {
 	if err := percentInRange("privacy.risk_score", r.Privacy.RiskScore); err != nil {
 		return err
 	}
-	for field, v := range r.Risk.Percentages() {
-		if err := percentInRange("risk."+field, v); err != nil {
+	for _, p := range r.Risk.Percentages() {
+		if err := percentInRange("risk."+p.Name, p.Value); err != nil {
 			return err
 		}
 	}
