@@ -1,5 +1,7 @@
 package conformance
 
+import "slices"
+
 // The documented paths of each API, typed in from ../shared/api/. Doc
 // gives file:line of the example or field-table row each comes from.
 
@@ -109,9 +111,8 @@ var VPNSignalHealth = []Path{
 	{Path: "status", Type: String, Enum: []string{"healthy"}, Doc: "vpnsignal.txt:107"},
 }
 
-// Datpaq is GET /api/v1/ip-intelligence's response: the field table's
-// fields, correlationId beside the others.
-var Datpaq = []Path{
+// datpaqRecord is Datpaq's per-address record, its field table.
+var datpaqRecord = []Path{
 	{Path: "ip", Type: String, Doc: "datpaq.txt:32"},
 	{Path: "trust_score", Type: Int, Min: pct.min, Max: pct.max, Doc: "datpaq.txt:33"},
 	{Path: "is_vpn", Type: Bool, Doc: "datpaq.txt:34"},
@@ -119,11 +120,16 @@ var Datpaq = []Path{
 	{Path: "asn", Type: String, Doc: "datpaq.txt:36"},
 	{Path: "country", Type: String, Doc: "datpaq.txt:37"},
 	{Path: "org", Type: String, Doc: "datpaq.txt:38"},
-	{Path: "correlationId", Type: String, Doc: "datpaq.txt:39"},
 }
 
-// DatpaqBatch is the batch response (POST, or GET with a comma list).
-var DatpaqBatch = []Path{
+// Datpaq is GET /api/v1/ip-intelligence's response: the field table's
+// fields, correlationId beside the others.
+var Datpaq = append(slices.Clone(datpaqRecord),
+	Path{Path: "correlationId", Type: String, Doc: "datpaq.txt:39"})
+
+// DatpaqBatch is the batch response (POST, or GET with a comma list). A
+// result's trust_score is null when the address was not found (inferred).
+var DatpaqBatch = append([]Path{
 	{Path: "success", Type: Bool, Doc: "datpaq.txt:61"},
 	{Path: "data", Type: Object, Doc: "datpaq.txt:62"},
 	{Path: "data.summary", Type: Object, Doc: "datpaq.txt:63"},
@@ -137,16 +143,20 @@ var DatpaqBatch = []Path{
 	{Path: "data.invalid_ips[].ip", Type: String, Doc: "datpaq.txt:65"},
 	{Path: "data.invalid_ips[].reason", Type: String, Doc: "datpaq.txt:65"},
 	{Path: "data.results", Type: Array, Prose: true, Doc: "datpaq.txt:23"},
-	{Path: "data.results[].ip", Type: String, Doc: "datpaq.txt:32"},
-	{Path: "data.results[].trust_score", Type: Int, Null: true, Min: pct.min, Max: pct.max, Doc: "datpaq.txt:33"},
-	{Path: "data.results[].is_vpn", Type: Bool, Doc: "datpaq.txt:34"},
-	{Path: "data.results[].is_tor", Type: Bool, Doc: "datpaq.txt:35"},
-	{Path: "data.results[].asn", Type: String, Doc: "datpaq.txt:36"},
-	{Path: "data.results[].country", Type: String, Doc: "datpaq.txt:37"},
-	{Path: "data.results[].org", Type: String, Doc: "datpaq.txt:38"},
 	{Path: "data.results[].found", Type: Bool, Prose: true, Doc: "datpaq.txt:23"},
 	{Path: "data.results[].error", Type: Bool, Prose: true, Doc: "datpaq.txt:23"},
 	{Path: "correlationId", Type: String, Doc: "datpaq.txt:68"},
+}, Under("data.results[].", nullable(datpaqRecord, "trust_score"))...)
+
+// nullable returns paths with the named one allowed to be null.
+func nullable(paths []Path, name string) []Path {
+	out := slices.Clone(paths)
+	for i := range out {
+		if out[i].Path == name {
+			out[i].Null = true
+		}
+	}
+	return out
 }
 
 // DatpaqError is every Datpaq error: a plain-English error and the
