@@ -63,9 +63,10 @@ const (
 	CacheMiss CacheStatus = "miss"
 )
 
-// CacheDBHit: VectraIP's documented "db_hit" (answered from its database
-// rather than its response cache). ipintel reports it for an answer a
-// shared store (another instance's lookup) gave.
+// CacheDBHit is VectraIP's documented "db_hit" (answered from its database
+// rather than its response cache). A Client reports hit or miss; the value
+// is here so VectraIP's answers read back and for a shared store to name
+// an answer another instance fetched.
 const CacheDBHit CacheStatus = "db_hit"
 
 // maxRequestID bounds a request id read from JSON.

@@ -76,14 +76,15 @@ func isCode(s string) bool {
 	return true
 }
 
-// decodeDatpaq reads the documented envelope {"success", "data",
-// "correlationId"} or, leniently, a bare record. "data": null is a miss;
-// success false, or an answer with neither data nor ip, is malformed.
+// decodeDatpaq reads the documented answer, the field table's record with
+// correlationId beside its fields, or, leniently, that record inside the
+// batch answers' {"success", "data", "correlationId"} envelope. "data":
+// null is a miss; success false, or an answer with neither data nor ip, is
+// malformed.
 func decodeDatpaq(name string, addr netip.Addr, body []byte) (source.Record, error) {
 	var r struct {
 		Success *bool           `json:"success"`
 		Data    json.RawMessage `json:"data"`
-		Error   wire.Text       `json:"error"`
 		wire.DatpaqIntel
 	}
 	if err := unmarshal(body, &r); err != nil {
