@@ -1,9 +1,14 @@
 package remote
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"net/netip"
+	"strings"
 	"testing"
+
+	"github.com/ipintel/ipintel/internal/wire"
 )
 
 // The bad input: documented-shape answers with null sections,
@@ -120,5 +125,22 @@ func TestMalformedAnswers(t *testing.T) {
 				t.Errorf("got %v, want ErrMalformed", err)
 			}
 		})
+	}
+}
+
+// VectraIP documents its request id in the X-Request-Id header: an error
+// answer without an id in its body is named by the header.
+func TestRequestIDHeaderNamesErrors(t *testing.T) {
+	f := newFake(t, "vectraip")
+	f.fault = func(w http.ResponseWriter, r *http.Request) bool {
+		w.Header().Set("X-Request-Id", "req_a1b2c3d4")
+		writeJSON(w, 500, wire.VectraIPError{Detail: "Internal server error"})
+		return true
+	}
+	s := newTestSource(t, f, WithRetries(0))
+	_, err := s.Lookup(context.Background(), mustAddr("45.130.202.105"))
+	var se *StatusError
+	if !errors.As(err, &se) || se.RequestID != "req_a1b2c3d4" || !strings.Contains(err.Error(), "req_a1b2c3d4") {
+		t.Errorf("got %v (%+v)", err, se)
 	}
 }
