@@ -86,14 +86,7 @@ func (r *Result) vectraIP() wire.VectraIPResponse {
 			IsVPN: r.Privacy.IsVPN, IsProxy: r.Privacy.IsProxy, IsTor: r.Privacy.IsTor, IsRelay: r.Privacy.IsRelay,
 			RiskScore: wire.Int(r.Privacy.RiskScore),
 		},
-		Monitoring: wire.VectraIPMonitoring{
-			Detected:   r.Monitoring.Detected,
-			Provider:   wire.NullText(r.Monitoring.Provider),
-			Category:   wire.NullText(r.Monitoring.Category),
-			Confidence: wire.NullText(r.Monitoring.ConfidenceLevel()),
-			FirstSeen:  wire.NullText(isoTime(r.Monitoring.FirstSeen)),
-			LastSeen:   wire.NullText(isoTime(r.Monitoring.LastSeen)),
-		},
+		Monitoring: r.Monitoring.json().VectraIPMonitoring,
 		Risk: wire.VectraIPRisk{
 			Score:                       wire.Int(r.Risk.Score),
 			Level:                       wire.Text(r.Risk.Level),
@@ -173,7 +166,10 @@ func (r *Result) TrafficClass() string {
 // is_bot, provider; geo continent_code, region_code, postal_code, in_eu,
 // accuracy_radius_km; network isp, domain; monitoring confidence_score;
 // risk trust_score, recommendation, reasons; signals; meta found, errors.
-func (r *Result) MarshalJSON() ([]byte, error) {
+//
+// It has a value receiver so that a Result inside another value encodes
+// the same way.
+func (r Result) MarshalJSON() ([]byte, error) {
 	v := r.vectraIP()
 	out := resultJSON{
 		Query: v.Query,
@@ -182,7 +178,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			Provider: r.Privacy.Provider},
 		Geo:        geoJSON{VectraIPGeo: v.Geo},
 		Network:    networkJSON{VectraIPNetwork: v.Network},
-		Monitoring: monitoringJSON{VectraIPMonitoring: v.Monitoring},
+		Monitoring: r.Monitoring.json(),
 		Risk: riskJSON{VectraIPRisk: v.Risk, TrustScore: r.Risk.TrustScore, Recommendation: r.Risk.Recommendation,
 			Reasons: r.Risk.Reasons},
 		Signals: r.Signals,
@@ -194,9 +190,6 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	}
 	if n := r.Network; n != nil {
 		out.Network.ISP, out.Network.Domain = n.ISP, n.Domain
-	}
-	if r.Monitoring.Detected {
-		out.Monitoring.ConfidenceScore = &r.Monitoring.Confidence
 	}
 	if out.Signals == nil {
 		out.Signals = []Signal{}
@@ -327,6 +320,40 @@ func (r *Result) readMonitoring(m *monitoringJSON) error {
 		}
 		*f.t = t
 	}
+	return nil
+}
+
+// json is m's JSON form: VectraIP's documented section plus
+// confidence_score.
+func (m Monitoring) json() monitoringJSON {
+	out := monitoringJSON{VectraIPMonitoring: wire.VectraIPMonitoring{
+		Detected:   m.Detected,
+		Provider:   wire.NullText(m.Provider),
+		Category:   wire.NullText(m.Category),
+		Confidence: wire.NullText(m.ConfidenceLevel()),
+		FirstSeen:  wire.NullText(isoTime(m.FirstSeen)),
+		LastSeen:   wire.NullText(isoTime(m.LastSeen)),
+	}}
+	if m.Detected {
+		out.ConfidenceScore = &m.Confidence
+	}
+	return out
+}
+
+// MarshalJSON writes the monitoring section as in a Result's JSON.
+func (m Monitoring) MarshalJSON() ([]byte, error) { return json.Marshal(m.json()) }
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (m *Monitoring) UnmarshalJSON(b []byte) error {
+	var v monitoringJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("%w: %w", ErrResultJSON, err)
+	}
+	var r Result
+	if err := r.readMonitoring(&v); err != nil {
+		return err
+	}
+	*m = r.Monitoring
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipintel/ipintel/source"
 )
@@ -148,4 +149,34 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("score %d", r.Risk.Score)
 		}
 	})
+}
+
+// A Result encodes the same by value and by pointer, and its sections
+// alone as inside it.
+func TestResultJSONByValue(t *testing.T) {
+	geo, feed := fixtureSources()
+	c := newClient(t, WithSources(geo, feed))
+	r, err := c.Lookup(context.Background(), "216.144.250.150")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC)
+	r.Monitoring = Monitoring{Detected: true, Provider: "UptimeRobot", Category: "synthetic_monitoring", Confidence: 95,
+		FirstSeen: seen, LastSeen: seen.AddDate(2, 0, 0)}
+	byPtr, _ := json.Marshal(r)
+	byVal, _ := json.Marshal(*r)
+	inside, _ := json.Marshal(struct{ R Result }{*r})
+	if string(byPtr) != string(byVal) || string(inside) != `{"R":`+string(byPtr)+`}` {
+		t.Errorf("by pointer %s\nby value %s\ninside %s", byPtr, byVal, inside)
+	}
+	var sections map[string]json.RawMessage
+	json.Unmarshal(byPtr, &sections)
+	mon, _ := json.Marshal(r.Monitoring)
+	if string(mon) != string(sections["monitoring"]) {
+		t.Errorf("monitoring alone %s, inside %s", mon, sections["monitoring"])
+	}
+	var back Monitoring
+	if err := json.Unmarshal(mon, &back); err != nil || back != r.Monitoring {
+		t.Errorf("monitoring read back as %+v, %v", back, err)
+	}
 }
