@@ -47,13 +47,15 @@
 // # Performance
 //
 // Measured with go test -bench Render -benchmem -count 3 on a shared 2-core
-// VM (Go 1.26), a monitoring probe's result (every section filled), each
-// rendering with its encoding, beside the same Result's own JSON (which
-// also carries signals and reasons, 4.9 KB against 1.9 KB, and is encoded
-// twice over by encoding/json's check of a MarshalJSON method's output):
+// VM (Go 1.26) under a load average of 14–18 from other jobs, so the times
+// are the fastest of six runs and only their ratios mean much: a
+// monitoring probe's result (every section filled), each rendering with
+// its encoding, beside the same Result's own JSON (which also carries
+// signals and reasons, 5.2 KB against 2.0 KB, and which encoding/json
+// checks a second time as a MarshalJSON method's output):
 //
-//	BenchmarkRender/VectraIP    json.Marshal(compat.VectraIP(r))    5.1–6.1 µs, 22 allocs
-//	BenchmarkRender/Result      json.Marshal(r)                     23–26 µs, 33 allocs
-//	BenchmarkRender/VPNSignal   json.Marshal(compat.VPNSignal(r))   1.6–2.1 µs, 8 allocs
-//	BenchmarkRender/Datpaq      json.Marshal(compat.Datpaq(r))      0.7–1.3 µs, 7 allocs
+//	BenchmarkRender/VectraIP    json.Marshal(compat.VectraIP(r))    5.1 µs, 23 allocs
+//	BenchmarkRender/Result      json.Marshal(r)                     23 µs, 37 allocs
+//	BenchmarkRender/VPNSignal   json.Marshal(compat.VPNSignal(r))   1.6 µs, 8 allocs
+//	BenchmarkRender/Datpaq      json.Marshal(compat.Datpaq(r))      0.7 µs, 7 allocs
 package compat
