@@ -50,7 +50,8 @@
 // exit lists, geofeeds and cloud range files, source/remote the hosted
 // APIs. Local sources are asked inline; sources that describe themselves
 // as remote ([source.Traits]) are asked concurrently, each under its own
-// deadline ([WithRemoteTimeout] by default). A source that fails, times
+// deadline: its own Traits.Timeout, capped by [WithRemoteTimeout] (the
+// smaller wins; [DefaultRemoteTimeout] when neither is set). A source that fails, times
 // out or panics never fails the lookup: its [*SourceError] is in
 // [Meta].Errors and the other sources still answer.
 //

@@ -88,10 +88,7 @@ func New(opts ...Option) (*Client, error) {
 		t := source.TraitsOf(s)
 		e := sourceEntry{src: s, name: name, remote: t.Remote, maxBatch: max(t.MaxBatch, 0)}
 		if e.remote {
-			e.timeout = t.Timeout
-			if e.timeout <= 0 {
-				e.timeout = cfg.remoteTimeout
-			}
+			e.timeout = cfg.remoteDeadline(t.Timeout)
 			c.hasRemote = true
 		}
 		e.batcher, _ = s.(source.Batcher)
