@@ -184,3 +184,51 @@ func BenchmarkLookupSeq(b *testing.B) {
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "lookups/s")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 }
+
+// BenchmarkStatsCost measures what counting adds to one lookup of the two
+// local sources of BenchmarkLookup, both answering ("hit") or both missing
+// ("miss"), and to a cache hit. Beside them: the empty loop ("none") and
+// one bare atomic add ("atomic-add"), the floor of any exact shared
+// counter.
+func BenchmarkStatsCost(b *testing.B) {
+	c := newClient(b, WithSources(benchSources(false)...))
+	hit := []answer{{rec: source.Record{Prefix: netip.MustParsePrefix("1.1.1.0/24")}}, {rec: source.Record{Prefix: netip.MustParsePrefix("1.1.1.0/24")}}}
+	miss := []answer{{}, {}}
+	count := func(ans []answer) {
+		var missed uint
+		for i := range c.sources {
+			missed |= c.recordLocal(&c.sources[i], &ans[i])
+		}
+		c.stats.missPatterns[missed].Add(1)
+	}
+	b.Run("none", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+		}
+	})
+	var bare atomic.Uint64
+	b.Run("atomic-add", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			bare.Add(1)
+		}
+	})
+	b.Run("hit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			count(hit)
+		}
+	})
+	b.Run("miss", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			count(miss)
+		}
+	})
+	b.Run("cache-hit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.stats.cacheHits.Add(1)
+		}
+	})
+}
