@@ -179,7 +179,9 @@ func (w *window) result(i int, inputErr error) (*Result, error) {
 		w.given = append(w.given, make([]bool, len(w.jobs)-len(w.given))...)
 	}
 	if w.given[j] {
-		return jb.res.clone(), nil
+		r := jb.res.clone()
+		r.Query.RequestID = newRequestID() // every item is its own request
+		return r, nil
 	}
 	w.given[j] = true
 	return jb.res, nil

@@ -289,3 +289,23 @@ func TestLookupSeqStops(t *testing.T) {
 		t.Errorf("%d goroutines before, %d after", before, g)
 	}
 }
+
+func TestBatchItemsHaveTheirOwnRequestID(t *testing.T) {
+	geo, feed := fixtureSources()
+	c := newClient(t, WithSources(geo, feed))
+	b, err := c.LookupBatch(context.Background(), []string{"1.1.1.1", "1.1.1.1", "1.1.1.1", "8.8.8.8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[RequestID]int{}
+	for i, it := range b.Items {
+		if it.Result == nil {
+			t.Fatalf("item %d: %v", i, it.Err)
+		}
+		id := it.Result.Query.RequestID
+		if j, dup := seen[id]; dup {
+			t.Errorf("items %d and %d share request id %v", j, i, id)
+		}
+		seen[id] = i
+	}
+}

@@ -144,7 +144,8 @@ func (c *Client) lookupCached(ctx context.Context, addr netip.Addr) (*Result, er
 // shared with other callers.
 func own(r *Result, shared bool) *Result {
 	if shared {
-		return r.clone()
+		r = r.clone()
+		r.Query.RequestID = newRequestID() // every caller is its own request
 	}
 	return r
 }
