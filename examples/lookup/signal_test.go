@@ -93,4 +93,3 @@ func TestSignalWhileWaitingOnStdin(t *testing.T) {
 		})
 	}
 }
-
