@@ -67,6 +67,7 @@ func TestLookupSeqInterruptsBlockedInput(t *testing.T) {
 		<-release // the terminal never sends another line
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	n := 0
 	var last error
 	for r, err := range c.LookupSeq(ctx, blocked) {
