@@ -76,6 +76,23 @@
 // probe is recommended allow with a high synthetic-traffic probability.
 // Replace any of it with [WithScorer].
 //
+// # Operations
+//
+// [Client.Stats] returns a snapshot of the Client's counters: lookups,
+// cache hits and misses, and per source its calls, misses, errors by kind
+// (timeouts, rate limited, circuit open, panics, other), last error,
+// whether it is failing, a latency [Histogram] of remote and batch calls,
+// and the data it answers from (through [source.DatasetReporter]). The
+// nested module ipintelprom exports it to Prometheus.
+//
+// With [WithLogger], a source that starts failing is logged once at Warn
+// (at most once a minute per source), its recovery at Info, and a data
+// reload failure at Warn once, noticed by [Client.Reload] and by Stats;
+// each single failure stays at Debug.
+//
+// [WithRemoteTimeout] caps every remote source's deadline: the smaller of
+// it and the source's own Traits.Timeout wins.
+//
 // # Thread Safety
 //
 // A Client is safe for concurrent use by any number of goroutines; build

@@ -78,7 +78,7 @@ type Bucket struct {
 	Count      uint64 // observations ≤ UpperBound
 }
 
-// LatencyBuckets are the upper bounds of [SourceStats].Latency: from a
+// latencyBuckets are the upper bounds of [SourceStats].Latency: from a
 // millisecond (a fast API on the same network) to ten seconds.
 var latencyBuckets = [...]time.Duration{
 	time.Millisecond, 2500 * time.Microsecond, 5 * time.Millisecond,
@@ -256,7 +256,7 @@ func (c *Client) recordFailure(e *sourceEntry, err error) {
 
 // Stats returns a snapshot of the Client's counters and of each source's
 // data (through [source.DatasetReporter]). It is safe to call at any time,
-// even after Close, and costs a few hundred nanoseconds plus the sources'
+// even after Close, and costs a few microseconds plus the sources'
 // Datasets calls; a metrics scrape may call it every few seconds.
 //
 // Stats also notices data reload failures that happened in the background
