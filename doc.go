@@ -120,6 +120,23 @@
 //	BenchmarkLookupBatch               100 unique addresses                         165 µs   137 KB  306 allocs
 //	BenchmarkLookupSeq                 10 million addresses: 655 000 lookups/s, peak heap 5.8 MB
 //
+// LookupSeq streams: in TestLookupSeqStreams, the first answer to an input
+// that then waits came 11–194 µs after its address was yielded. The
+// streaming version was measured beside the batch-at-a-time one it
+// replaced, on the same VM while it was heavily loaded (load average
+// 13–16 on 2 cores, so absolute figures are a quarter of the above): 10
+// million addresses at 188 000/s against 230 000/s, and three alternating
+// runs of 2 million at 130–195 000/s against 147–195 000/s (means 166 000
+// and 171 000); peak heap 5.0 MB against 6.0 MB.
+//
+// Counting for [Client.Stats] is one atomic add per lookup of local
+// sources (a counter per pattern of which sources missed) and no
+// allocation; failures and remote calls count more, off the fast path.
+// BenchmarkStatsCost, beside a bare atomic add in the same run, on the
+// same VM: one add alone 10–18 ns; a lookup of two sources that both
+// answer 13–25 ns, both miss 20–28 ns; a cache hit 14–19 ns. Lookups
+// through LookupInto stay at 0 allocations.
+//
 // Every Lookup returns a new Result of 720 bytes, most of them pointers; on
 // that machine allocating one costs 500–600 ns of allocation and garbage
 // collection (the floor row), which is most of every Lookup figure. A loop
