@@ -305,7 +305,7 @@ func (c *Client) askLocal(ctx context.Context, addr netip.Addr, row []answer) {
 			missed |= c.recordLocal(e, &row[si])
 		}
 	}
-	c.stats.missPatterns[missed].Add(1)
+	c.countResolve(addr, missed)
 }
 
 // askBatch asks one batching source about a chunk of jobs and reports each

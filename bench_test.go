@@ -189,17 +189,18 @@ func BenchmarkLookupSeq(b *testing.B) {
 // local sources of BenchmarkLookup, both answering ("hit") or both missing
 // ("miss"), and to a cache hit. Beside them: the empty loop ("none") and
 // one bare atomic add ("atomic-add"), the floor of any exact shared
-// counter.
+// counter, and the same two in parallel.
 func BenchmarkStatsCost(b *testing.B) {
 	c := newClient(b, WithSources(benchSources(false)...))
 	hit := []answer{{rec: source.Record{Prefix: netip.MustParsePrefix("1.1.1.0/24")}}, {rec: source.Record{Prefix: netip.MustParsePrefix("1.1.1.0/24")}}}
 	miss := []answer{{}, {}}
+	addr := netip.MustParseAddr("45.130.202.105")
 	count := func(ans []answer) {
 		var missed uint
 		for i := range c.sources {
 			missed |= c.recordLocal(&c.sources[i], &ans[i])
 		}
-		c.stats.missPatterns[missed].Add(1)
+		c.countResolve(addr, missed)
 	}
 	b.Run("none", func(b *testing.B) {
 		b.ReportAllocs()
@@ -224,6 +225,28 @@ func BenchmarkStatsCost(b *testing.B) {
 		for b.Loop() {
 			count(miss)
 		}
+	})
+	// Two goroutines (GOMAXPROCS 2 here) counting lookups of different
+	// addresses, beside both adding to one shared counter.
+	b.Run("parallel/atomic-add", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				bare.Add(1)
+			}
+		})
+	})
+	b.Run("parallel/hit", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			a := [4]byte{45, 130, 202, 0}
+			for pb.Next() {
+				a[3]++
+				var missed uint
+				for i := range c.sources {
+					missed |= c.recordLocal(&c.sources[i], &hit[i])
+				}
+				c.countResolve(netip.AddrFrom4(a), missed)
+			}
+		})
 	})
 	b.Run("cache-hit", func(b *testing.B) {
 		b.ReportAllocs()

@@ -150,7 +150,7 @@ func (c *Client) resolveInto(ctx context.Context, addr netip.Addr, r *Result) {
 			missed |= c.recordLocal(e, &ans[i])
 		}
 	}
-	c.stats.missPatterns[missed].Add(1)
+	c.countResolve(addr, missed)
 	if pending != nil {
 		pending.wait(ctx, ans)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -97,18 +98,37 @@ var latencyBuckets = [...]time.Duration{
 // patterns, its Misses the sum of those with its bit. Only the first
 // maxPatternSources local sources that do not batch get a bit; the others
 // are counted one add per event.
+//
+// The pattern counters are kept in patternShards copies, each on cache
+// lines of its own, and a resolve adds to the copy its address's last
+// byte picks: lookups of different addresses on different cores then
+// rarely write the same cache line (one shared counter costs several
+// times an uncontended add when two cores take turns at it).
 type clientCounters struct {
 	cacheHits, cacheMisses atomic.Uint64
-	// missPatterns: one per resolve, i.e. per address asked of the
-	// sources (len 1<<bits of the local sources).
-	missPatterns []atomic.Uint64
+	// missPatterns: one add per resolve, i.e. per address asked of the
+	// sources: patternShards runs of patternStride counters, of which
+	// the first 1<<bits are used.
+	missPatterns  []atomic.Uint64
+	patternStride int
 	// shared counts answers handed out without a resolve of their own: a
 	// caller that joined another's lookup, a duplicate in a batch.
 	shared atomic.Uint64
 }
 
-// maxPatternSources bounds missPatterns to 256 counters (2 KiB).
+// maxPatternSources bounds a shard of missPatterns to 256 counters (2 KiB).
 const maxPatternSources = 8
+
+// patternShards is how many copies of the pattern counters there are; a
+// power of two. Eight cache lines' worth at least, at most 16 KiB.
+const patternShards = 8
+
+// countResolve counts one resolve of addr in which the local sources whose
+// bits are set in missed missed.
+func (c *Client) countResolve(addr netip.Addr, missed uint) {
+	shard := int(addr.As16()[15]) & (patternShards - 1)
+	c.stats.missPatterns[shard*c.stats.patternStride+int(missed)].Add(1)
+}
 
 // assignBits gives the first local, non-batching sources their pattern
 // bits and sizes missPatterns.
@@ -122,7 +142,8 @@ func (c *Client) assignBits() {
 			n++
 		}
 	}
-	c.stats.missPatterns = make([]atomic.Uint64, 1<<n)
+	c.stats.patternStride = max(1<<n, 8) // 8 counters: a 64-byte cache line
+	c.stats.missPatterns = make([]atomic.Uint64, patternShards*c.stats.patternStride)
 }
 
 // sourceCounters are one source's counters. They are allocated apart from
@@ -267,11 +288,12 @@ func (c *Client) Stats() Stats {
 		CacheMisses: c.stats.cacheMisses.Load(),
 		Sources:     make([]SourceStats, len(c.sources)),
 	}
-	patterns := make([]uint64, len(c.stats.missPatterns))
+	patterns := make([]uint64, c.stats.patternStride) // summed over the shards
 	var resolves uint64
-	for p := range patterns {
-		patterns[p] = c.stats.missPatterns[p].Load()
-		resolves += patterns[p]
+	for i := range c.stats.missPatterns {
+		n := c.stats.missPatterns[i].Load()
+		patterns[i%c.stats.patternStride] += n
+		resolves += n
 	}
 	st.Lookups = st.CacheHits + resolves + c.stats.shared.Load()
 	for i := range c.sources {
