@@ -38,7 +38,7 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	switch {
-	case errors.Is(err, errInterrupted):
+	case err != nil && cli.ExitCode(ctx) != 0: // interrupted, perhaps before the first line
 		os.Exit(cli.ExitCode(ctx))
 	case err != nil && !errors.Is(err, flag.ErrHelp):
 		fmt.Fprintln(os.Stderr, "batch:", err)
