@@ -340,3 +340,45 @@ func TestPerLookupDetailAtDebugOnly(t *testing.T) {
 		t.Errorf("%d Debug and %d other messages, want 3 and 1", debug, other)
 	}
 }
+
+// Stats may be read while lookups run (a scrape during traffic); the
+// counts add up once they are done.
+func TestStatsConcurrent(t *testing.T) {
+	geo, feed := fixtureSources()
+	c := newClient(t, WithSources(geo, feed), WithCache(64, time.Hour))
+	const workers, each = 4, 200
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				ip := netip.AddrFrom4([4]byte{45, 130, byte(w), byte(i % 50)}).String()
+				if _, err := c.Lookup(context.Background(), ip); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				c.Stats()
+			}
+		}
+	}()
+	wg.Wait()
+	close(done)
+	st := c.Stats()
+	if st.Lookups != workers*each || st.CacheHits+st.CacheMisses != workers*each {
+		t.Errorf("Lookups %d, hits %d + misses %d, want %d", st.Lookups, st.CacheHits, st.CacheMisses, workers*each)
+	}
+	if g := sourceStats(t, st, "geo"); g.Calls > st.CacheMisses || g.Calls < workers*50 {
+		t.Errorf("geo Calls %d: want one per resolved miss (%d misses, at least %d distinct)", g.Calls, st.CacheMisses, workers*50)
+	}
+}
