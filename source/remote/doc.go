@@ -65,9 +65,27 @@
 // Successful answers, misses included, are cached per address for the
 // [WithCache] TTL (checked on read; no goroutine runs in the background).
 // Errors and 429s are never cached. Concurrent lookups of one address share
-// one request (singleflight); each caller still returns when its own
-// context ends. LookupBatch reuses cached answers, deduplicates the rest and
+// one request (singleflight); each caller keeps its own deadline: the
+// request runs under the source's timeout, not the first caller's, and a
+// caller returns when its own context ends. LookupBatch reuses cached answers, deduplicates the rest and
 // sends one request per chunk of up to 100 addresses.
+//
+// # Sharing answers across a fleet
+//
+// [WithSharedCache] adds a second level shared by every process using the
+// same [store.Store] (package rediscache puts it on Redis): a lookup that
+// misses the local cache reads the store; on a miss there, the process that
+// claims the address first asks the API and stores the answer, and the
+// others wait for it (bounded by [WithSharedWait], a quarter of the timeout
+// by default) or ask the API themselves. A batch does one multi-get per
+// chunk, claims only what is missing, asks the API once for what it claimed
+// and stores the answers with one multi-set. Misses are stored with their
+// own, shorter TTL ([WithSharedCacheTTL]); errors never are. Keys carry the
+// stored schema's version and [WithKeyPrefix], never the API key; a value
+// that does not decode (garbage, truncated, another schema) is a miss,
+// counted in [Source.SharedCacheStats]. The store failing never fails a
+// lookup: every store operation has a [DefaultSharedOpTimeout] deadline, and
+// after 3 failures in a row a breaker skips the store for 5 s, then probes.
 //
 // # Thread Safety
 //
