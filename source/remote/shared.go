@@ -117,8 +117,9 @@ func (sh *shared) do(ctx context.Context, op func(ctx context.Context) error) er
 }
 
 // getMulti reads addrs' entries: found[i] says whether recs[i] is an
-// answer. Unreadable entries count as absent; a store error as all absent.
-func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []source.Record, found []bool) {
+// answer. Unreadable entries count as absent; a store error (up false) as
+// all absent.
+func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []source.Record, found []bool, up bool) {
 	recs = make([]source.Record, len(addrs))
 	found = make([]bool, len(addrs))
 	var vals [][]byte
@@ -130,7 +131,7 @@ func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []sour
 		return err
 	})
 	if err != nil {
-		return recs, found
+		return recs, found, false
 	}
 	for i, v := range vals {
 		if v == nil {
@@ -144,7 +145,7 @@ func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []sour
 		}
 		recs[i], found[i] = rec, true
 	}
-	return recs, found
+	return recs, found, true
 }
 
 // claimMulti claims addrs; on a store error every address counts as
@@ -187,8 +188,8 @@ func (sh *shared) await(ctx context.Context, addrs []netip.Addr) (recs []source.
 			break
 		}
 		pause = min(2*pause, pollMax)
-		got, ok := sh.getMulti(ctx, pending)
-		if !sh.breaker.closed() {
+		got, ok, up := sh.getMulti(ctx, pending)
+		if !up && !sh.breaker.closed() {
 			break
 		}
 		next, nextAt := pending[:0], at[:0]

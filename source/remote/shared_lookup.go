@@ -17,10 +17,16 @@ func (s *Source) fetchOne(ctx context.Context, addr netip.Addr) (source.Record, 
 		return s.lookupOne(ctx, addr)
 	}
 	one := []netip.Addr{addr}
-	if recs, found := sh.getMulti(ctx, one); found[0] {
+	recs, found, up := sh.getMulti(ctx, one)
+	if found[0] {
 		sh.stats.hits.Add(1)
 		s.cachePut(addr, recs[0])
 		return recs[0], nil
+	}
+	if !up {
+		// The store just failed: ask the API without spending another
+		// operation's deadline on a claim or a write.
+		return s.lookupOne(ctx, addr)
 	}
 	sh.stats.misses.Add(1)
 	if !sh.claimMulti(ctx, one)[0] {
@@ -46,7 +52,11 @@ func (s *Source) fetchChunk(ctx context.Context, chunk []netip.Addr) ([]source.R
 		recs, _, err := s.lookupChunk(ctx, chunk)
 		return recs, err
 	}
-	out, found := sh.getMulti(ctx, chunk)
+	out, found, up := sh.getMulti(ctx, chunk)
+	if !up {
+		recs, _, err := s.lookupChunk(ctx, chunk) // as in fetchOne
+		return recs, err
+	}
 	var missing []int
 	for i, ok := range found {
 		if ok {
