@@ -73,7 +73,7 @@ func TestRedisStoppedAndRestarted(t *testing.T) {
 	lat = append(lat, down...)
 	srv.start()
 	restarted := src.SharedCacheStats()
-	// The store's breaker waits 5 s before probing again.
+	// The store's breaker waits a second before probing again.
 	deadline := time.Now().Add(10 * time.Second)
 	for seed := byte(3); src.SharedCacheStats().Stored == restarted.Stored; seed++ {
 		if time.Now().After(deadline) {

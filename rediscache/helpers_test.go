@@ -39,15 +39,16 @@ func needRedis(t testing.TB) string {
 }
 
 // newClient connects to addr with the settings a production client should
-// have: context deadlines honoured, short dial and I/O timeouts.
+// have: context deadlines honoured (they are what bounds each operation),
+// dial and I/O timeouts as a backstop.
 func newClient(t testing.TB, addr string) *redis.Client {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{
 		Addr:                  addr,
 		ContextTimeoutEnabled: true,
-		DialTimeout:           200 * time.Millisecond,
-		ReadTimeout:           200 * time.Millisecond,
-		WriteTimeout:          200 * time.Millisecond,
+		DialTimeout:           time.Second,
+		ReadTimeout:           time.Second,
+		WriteTimeout:          time.Second,
 		MaxRetries:            -1, // the caller falls back; retrying a dead server only adds delay
 	})
 	t.Cleanup(func() { rdb.Close() })

@@ -21,7 +21,9 @@ var (
 
 // Defaults used when no option says otherwise.
 const (
-	DefaultTimeout      = 100 * time.Millisecond
+	// DefaultTimeout is a backstop for callers without a deadline of
+	// their own; remote sources give each operation a tenth of theirs.
+	DefaultTimeout      = 500 * time.Millisecond
 	DefaultMaxValueSize = 64 << 10
 )
 

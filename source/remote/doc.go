@@ -84,8 +84,8 @@
 // stored schema's version and [WithKeyPrefix], never the API key; a value
 // that does not decode (garbage, truncated, another schema) is a miss,
 // counted in [Source.SharedCacheStats]. The store failing never fails a
-// lookup: every store operation has a [DefaultSharedOpTimeout] deadline, and
-// after 3 failures in a row a breaker skips the store for 5 s, then probes.
+// lookup: every store operation has a deadline of a tenth of [WithTimeout], and
+// after 5 failures in a row a breaker skips the store for 1 s, then probes.
 //
 // # Thread Safety
 //

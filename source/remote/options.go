@@ -23,7 +23,6 @@ const (
 	DefaultConcurrency     = 8
 	DefaultSharedHitTTL    = time.Hour
 	DefaultSharedMissTTL   = 10 * time.Minute
-	DefaultSharedOpTimeout = 100 * time.Millisecond
 )
 
 // An Option configures a source. Options are validated by the constructor.

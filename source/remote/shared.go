@@ -30,37 +30,39 @@ type shared struct {
 	name      string
 	now       func() time.Time
 	stats     sharedCounters
+	hub       hub
 }
 
 // errStoreSkipped: the store's breaker is open, the operation was not tried.
 var errStoreSkipped = errors.New("remote: shared cache skipped, circuit open")
 
 // Store breaker: consecutive failed operations before it opens, and how
-// long it stays open before one probe.
+// long it stays open before one probe. The cool-down is short because a
+// store blip (a failover, a burst of new connections) should cost little
+// sharing, and one probe a second is no load on a dead server.
 const (
-	storeBreakerFailures = 3
-	storeBreakerCoolDown = 5 * time.Second
+	storeBreakerFailures = 5
+	storeBreakerCoolDown = time.Second
 )
 
-// pollFirst and pollMax bound the back-off between reads while waiting on
-// another process's claim.
-const (
-	pollFirst = 2 * time.Millisecond
-	pollMax   = 25 * time.Millisecond
-)
+// pollEvery is how often a process reads the store for the answers its
+// lookups wait on.
+const pollEvery = 5 * time.Millisecond
 
 func newShared(st settings, name string, timeout time.Duration, log *slog.Logger, now func() time.Time) *shared {
 	wait := st.sharedWait
 	if wait == 0 {
 		wait = timeout / 4
 	}
-	return &shared{
-		st:        st.shared,
-		prefix:    st.keyPrefix + "ipintel:remote:v1:" + name + ":",
-		hitTTL:    st.sharedHitTTL,
-		missTTL:   st.sharedMissTTL,
-		wait:      wait,
-		opTimeout: DefaultSharedOpTimeout,
+	sh := &shared{
+		st:      st.shared,
+		prefix:  st.keyPrefix + "ipintel:remote:v1:" + name + ":",
+		hitTTL:  st.sharedHitTTL,
+		missTTL: st.sharedMissTTL,
+		wait:    wait,
+		// A tenth of the timeout: room for a loaded store, and a dead one
+		// costs a lookup little before the breaker opens.
+		opTimeout: timeout / 10,
 		// A claim outlives the claimant's whole call (its timeout), so a
 		// slow claimant is not raced; one that died frees it then.
 		claimTTL: timeout,
@@ -69,6 +71,8 @@ func newShared(st settings, name string, timeout time.Duration, log *slog.Logger
 		name:     name,
 		now:      now,
 	}
+	sh.hub.sh = sh
+	return sh
 }
 
 func (sh *shared) key(a netip.Addr) string      { return sh.prefix + a.String() }
@@ -168,45 +172,32 @@ func (sh *shared) claimMulti(ctx context.Context, addrs []netip.Addr) []bool {
 	return claimed
 }
 
-// await polls for answers another process claimed, until all are there,
-// the wait bound passes, the store fails or ctx ends. found[i] says which
-// arrived.
+// await waits for answers another process claimed, until all are there,
+// the wait bound passes, the store fails or ctx ends; found[i] says which
+// arrived. The polling is the hub's: one read for every waiter of the
+// process, not one per waiter.
 func (sh *shared) await(ctx context.Context, addrs []netip.Addr) (recs []source.Record, found []bool) {
 	sh.stats.waits.Add(1)
-	recs = make([]source.Record, len(addrs))
-	found = make([]bool, len(addrs))
-	deadline := sh.now().Add(sh.wait)
-	pending := append([]netip.Addr(nil), addrs...)
-	at := make([]int, len(addrs)) // pending[j] is addrs[at[j]]
-	for i := range at {
-		at[i] = i
+	w := &waiter{
+		addrs: addrs,
+		recs:  make([]source.Record, len(addrs)),
+		found: make([]bool, len(addrs)),
+		left:  len(addrs),
+		done:  make(chan struct{}),
 	}
-	pause := pollFirst
-	for {
-		left := deadline.Sub(sh.now())
-		if left <= 0 || sleep(ctx, min(pause, left)) != nil {
-			break
-		}
-		pause = min(2*pause, pollMax)
-		got, ok, up := sh.getMulti(ctx, pending)
-		if !up && !sh.breaker.closed() {
-			break
-		}
-		next, nextAt := pending[:0], at[:0]
-		for j, a := range pending {
-			if ok[j] {
-				recs[at[j]], found[at[j]] = got[j], true
-				continue
-			}
-			next, nextAt = append(next, a), append(nextAt, at[j])
-		}
-		pending, at = next, nextAt
-		if len(pending) == 0 {
-			return recs, found
-		}
+	sh.hub.add(w)
+	t := time.NewTimer(sh.wait)
+	defer t.Stop()
+	select {
+	case <-w.done:
+	case <-t.C:
+	case <-ctx.Done():
 	}
-	sh.stats.waitTimeouts.Add(1)
-	return recs, found
+	left := sh.hub.remove(w)
+	if left > 0 {
+		sh.stats.waitTimeouts.Add(1)
+	}
+	return w.recs, w.found
 }
 
 // putMulti stores answers: hits for hitTTL, misses for missTTL.

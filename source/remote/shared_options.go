@@ -17,8 +17,8 @@ import (
 // themselves. Batches read, claim and store a chunk in one round trip each.
 // Answers, misses included, are stored ([WithSharedCacheTTL]); errors never
 // are. st failing never fails a lookup: each store operation has a short
-// deadline ([DefaultSharedOpTimeout]), and after 3 failures in a row the
-// source stops using st for 5 s, then tries again.
+// deadline (a tenth of [WithTimeout]), and after 5 failures in a row the
+// source stops using st for 1 s, then tries again.
 //
 // Keys are WithKeyPrefix + "ipintel:remote:v1:" + source name + ":" +
 // address; they never contain the API key. Two sources with the same name

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -347,4 +348,78 @@ func ExampleWithSharedCache() {
 	defer vectra.Close()
 	fmt.Println(vectra.SharedCacheStats().Hits)
 	// Output: 0
+}
+
+// countingStore counts multi-gets.
+type countingStore struct {
+	store.Store
+	gets atomic.Int64
+}
+
+func (c *countingStore) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
+	c.gets.Add(1)
+	return c.Store.GetMulti(ctx, keys)
+}
+
+// Lookups waiting at once share one poll of the store per round.
+func TestSharedCacheWaitersSharePolls(t *testing.T) {
+	f := newFake(t, "vectraip")
+	cs := &countingStore{Store: store.NewMemory()}
+	s := newSharedSources(t, f, cs, 1, WithSharedWait(2*time.Second))[0]
+	const n = 20
+	addrs := make([]netip.Addr, n)
+	for i := range addrs {
+		addrs[i] = netip.AddrFrom4([4]byte{45, 70, 0, byte(i)})
+		ok, err := cs.Claim(context.Background(), s.shared.claimKey(addrs[i]), time.Minute)
+		require.True(t, ok && err == nil, "claim")
+	}
+	want := source.Record{Signals: []source.Signal{{Kind: source.Tor, Confidence: 77, Source: "vectraip"}}}
+	var wg sync.WaitGroup
+	recs := make([]source.Record, n)
+	errs := make([]error, n)
+	for i, a := range addrs {
+		wg.Go(func() { recs[i], errs[i] = s.Lookup(context.Background(), a) })
+	}
+	// The other process answers after 20 polling rounds.
+	time.Sleep(20 * pollEvery)
+	v, _ := encodeShared(want)
+	for _, a := range addrs {
+		require.NoError(t, cs.Set(context.Background(), s.shared.key(a), v, time.Minute))
+	}
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
+	for i := range recs {
+		assert.Equal(t, want, recs[i])
+	}
+	assert.Equal(t, int64(0), f.requests.Load())
+	// n first reads, then about one per round for all waiters together
+	// (one each would be about 20 × n).
+	gets := cs.gets.Load()
+	assert.True(t, gets < n+4*20, "%d multi-gets for %d waiters over ~20 rounds", gets, n)
+	t.Logf("%d multi-gets for %d lookups waiting ~20 rounds", gets, n)
+}
+
+// Close ends a lookup waiting on another process's claim, and the polling.
+func TestSharedCacheCloseWhileWaiting(t *testing.T) {
+	f := newFake(t, "vectraip")
+	st := store.NewMemory()
+	s := newSharedSources(t, f, st, 1, WithSharedWait(time.Minute), WithTimeout(5*time.Minute))[0]
+	a := mustAddr("45.80.0.1")
+	ok, err := st.Claim(context.Background(), s.shared.claimKey(a), time.Minute)
+	require.True(t, ok && err == nil, "claim")
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Lookup(context.Background(), a)
+		done <- err
+	}()
+	for s.SharedCacheStats().Waits == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	require.NoError(t, s.Close())
+	err = <-done
+	assert.True(t, err != nil, "a lookup ended by Close returned no error")
+	s.shared.hub.mu.Lock()
+	running := s.shared.hub.running
+	s.shared.hub.mu.Unlock()
+	assert.False(t, running, "the hub still polls after Close")
 }

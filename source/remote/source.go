@@ -167,10 +167,11 @@ func newSource(a api, key string, opts []Option) (*Source, error) {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 	}
+	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
 	if st.shared != nil {
 		s.shared = newShared(st, s.name, s.timeout, s.log, s.now)
+		s.shared.hub.ctx = s.closeCtx
 	}
-	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
 	return s, nil
 }
 
@@ -193,6 +194,9 @@ func (s *Source) Close() error {
 	s.mu.Unlock()
 	s.closeFn()
 	s.wg.Wait()
+	if s.shared != nil {
+		s.shared.hub.wait()
+	}
 	if s.ownTransport {
 		s.client.CloseIdleConnections()
 	}
