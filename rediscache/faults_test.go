@@ -8,16 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/ipintel/ipintel/source/remote"
 )
 
-// lookupRun asks src about addrs from 4 goroutines and returns every
+// lookupRun asks src about addrs from workers goroutines and returns every
 // lookup's duration and how many failed or came back empty.
-func lookupRun(ctx context.Context, src *remote.Source, addrs []netip.Addr) (lat []time.Duration, failed int) {
+func lookupRun(ctx context.Context, src *remote.Source, addrs []netip.Addr, workers int) (lat []time.Duration, failed int) {
 	var mu sync.Mutex
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range 4 {
+	for range workers {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
@@ -42,6 +44,15 @@ func lookupRun(ctx context.Context, src *remote.Source, addrs []netip.Addr) (lat
 
 const faultTimeout = time.Second
 
+// ownRedis starts a Redis of the test's own, a source sharing through it,
+// and a second client to control the server.
+func ownRedis(t *testing.T) (*server, *remote.Source, *redis.Client) {
+	t.Helper()
+	srv := startServer(t)
+	src := newSharedSource(t, newFakeVectra(t, 0), srv.addr(), uniquePrefix(t))
+	return srv, src, newClient(t, srv.addr())
+}
+
 func newSharedSource(t *testing.T, api *fakeVectra, rdbAddr, prefix string) *remote.Source {
 	t.Helper()
 	src, err := remote.VectraIP(apiKey, remote.WithBaseURL(api.srv.URL), remote.WithCache(0, 0),
@@ -57,18 +68,16 @@ func newSharedSource(t *testing.T, api *fakeVectra, rdbAddr, prefix string) *rem
 // TestRedisStoppedAndRestarted stops the Redis server mid-run and starts it
 // again: no lookup fails, and the source uses Redis again once it is back.
 func TestRedisStoppedAndRestarted(t *testing.T) {
-	srv := startServer(t)
-	api := newFakeVectra(t, 0)
-	src := newSharedSource(t, api, srv.addr(), uniquePrefix(t))
+	srv, src, _ := ownRedis(t)
 	ctx := context.Background()
 
-	lat, failed := lookupRun(ctx, src, addrs(1, 300))
+	lat, failed := lookupRun(ctx, src, addrs(1, 300), 4)
 	before := src.SharedCacheStats()
 	if before.Stored != 300 {
 		t.Fatalf("with Redis up: %+v, want 300 answers stored", before)
 	}
 	srv.stop()
-	down, f2 := lookupRun(ctx, src, addrs(2, 600))
+	down, f2 := lookupRun(ctx, src, addrs(2, 600), 4)
 	failed += f2
 	lat = append(lat, down...)
 	srv.start()
@@ -79,7 +88,7 @@ func TestRedisStoppedAndRestarted(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("Redis back for 10 s and still unused: %+v", src.SharedCacheStats())
 		}
-		more, f := lookupRun(ctx, src, addrs(seed, 50))
+		more, f := lookupRun(ctx, src, addrs(seed, 50), 4)
 		failed += f
 		lat = append(lat, more...)
 		time.Sleep(50 * time.Millisecond)
@@ -94,15 +103,12 @@ func TestRedisStoppedAndRestarted(t *testing.T) {
 // TestRedisPaused: a Redis that answers nothing (CLIENT PAUSE) costs each
 // lookup at most the store's operation deadline until the breaker opens.
 func TestRedisPaused(t *testing.T) {
-	srv := startServer(t)
-	api := newFakeVectra(t, 0)
-	src := newSharedSource(t, api, srv.addr(), uniquePrefix(t))
+	_, src, ctl := ownRedis(t)
 	ctx := context.Background()
-	ctl := newClient(t, srv.addr())
 	if err := ctl.Do(ctx, "CLIENT", "PAUSE", "3000", "ALL").Err(); err != nil {
 		t.Fatal(err)
 	}
-	lat, failed := lookupRun(ctx, src, addrs(4, 300))
+	lat, failed := lookupRun(ctx, src, addrs(4, 300), 4)
 	if failed != 0 {
 		t.Fatalf("%d lookups failed with Redis paused", failed)
 	}
@@ -116,17 +122,14 @@ func TestRedisPaused(t *testing.T) {
 
 // TestRedisFull: a Redis out of memory refuses writes; lookups go on.
 func TestRedisFull(t *testing.T) {
-	srv := startServer(t)
-	api := newFakeVectra(t, 0)
-	src := newSharedSource(t, api, srv.addr(), uniquePrefix(t))
+	_, src, ctl := ownRedis(t)
 	ctx := context.Background()
-	ctl := newClient(t, srv.addr())
 	for _, kv := range [][2]string{{"maxmemory-policy", "noeviction"}, {"maxmemory", "1"}} {
 		if err := ctl.ConfigSet(ctx, kv[0], kv[1]).Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, failed := lookupRun(ctx, src, addrs(5, 100))
+	_, failed := lookupRun(ctx, src, addrs(5, 100), 4)
 	if failed != 0 {
 		t.Fatalf("%d lookups failed with Redis full", failed)
 	}

@@ -123,34 +123,14 @@ func fleetChild(t *testing.T) {
 	var rep fleetReport
 
 	// Singles: every process asks the same addresses in the same order.
-	singles := addrs(100, fleetUnique)
-	lat := make([]time.Duration, len(singles))
-	var failed atomic.Int64
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range fleetConc {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(singles) {
-					return
-				}
-				t0 := time.Now()
-				r, err := src.Lookup(ctx, singles[i])
-				lat[i] = time.Since(t0)
-				if err != nil || r.IsZero() {
-					failed.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	rep.SinglesFailed = int(failed.Load())
+	lat, failed := lookupRun(ctx, src, addrs(100, fleetUnique), fleetConc)
+	rep.SinglesFailed = failed
 	rep.SingleP50, rep.SingleP99 = percentile(lat, 50), percentile(lat, 99)
 
 	// Batches: the same 20 batches of 100 in every process, 4 at a time.
 	batches := addrs(101, fleetUnique)
 	var bfailed atomic.Int64
+	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
 	for start := 0; start < len(batches); start += fleetBatch {
 		chunk := batches[start:min(start+fleetBatch, len(batches))]
