@@ -115,4 +115,8 @@
 //
 // A cache hit costs about 3.5× the bare LRU read: the Close guard, the clock
 // read for the TTL check and the address checks.
+//
+// With [WithSharedCache] on Redis (package rediscache, loopback), a lookup
+// answered from the shared cache takes about 75 µs (p50), against 51 ms for
+// the same lookup asking a 50 ms API; rediscache's docs have the figures.
 package remote

@@ -334,6 +334,8 @@ func TestSharedCacheOptions(t *testing.T) {
 		_, err := VectraIP("k", opt)
 		assert.ErrorIs(t, err, ErrConfig, name)
 	}
+	_, err := VectraIP("k", WithSharedCache(store.NewMemory()), WithTimeout(time.Second), WithSharedWait(time.Second))
+	assert.ErrorIs(t, err, ErrConfig, "a wait as long as the timeout")
 }
 
 func ExampleWithSharedCache() {

@@ -167,6 +167,9 @@ func newSource(a api, key string, opts []Option) (*Source, error) {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 	}
+	if st.shared != nil && st.sharedWait >= s.timeout {
+		return nil, fmt.Errorf("%w: shared wait %v is not shorter than the timeout %v", ErrConfig, st.sharedWait, s.timeout)
+	}
 	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
 	if st.shared != nil {
 		s.shared = newShared(st, s.name, s.timeout, s.log, s.now)
