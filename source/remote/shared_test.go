@@ -52,7 +52,8 @@ func TestSharedCacheAcrossSources(t *testing.T) {
 func TestSharedCacheConcurrentSingles(t *testing.T) {
 	f := newFake(t, "vectraip")
 	f.latency = 20 * time.Millisecond
-	srcs := newSharedSources(t, f, store.NewMemory(), 4)
+	// A generous wait, as in the batch test below: this counts requests.
+	srcs := newSharedSources(t, f, store.NewMemory(), 4, WithSharedWait(2*time.Second))
 	addrs := make([]netip.Addr, 40)
 	for i := range addrs {
 		addrs[i] = netip.AddrFrom4([4]byte{45, 10, byte(i), 1})
@@ -224,7 +225,10 @@ func TestSharedCacheStoreFailures(t *testing.T) {
 				assert.False(t, b[1].IsZero(), "batch answer %d from the API", i)
 			}
 			stats := s.SharedCacheStats()
-			assert.Equal(t, int64(storeBreakerFailures), stats.Errors, "failures before the breaker opened")
+			// Once open, the breaker lets one probe a second through; on a
+			// slow machine the run may outlast one cool-down.
+			assert.True(t, stats.Errors >= storeBreakerFailures && stats.Errors <= storeBreakerFailures+2,
+				"%d store failures; the breaker should open after %d", stats.Errors, storeBreakerFailures)
 			assert.True(t, stats.Skipped > 0, "the breaker never skipped the store: %+v", stats)
 		})
 	}
