@@ -42,13 +42,17 @@ func needRedis(t testing.TB) string {
 // have: context deadlines honoured (they are what bounds each operation),
 // dial and I/O timeouts as a backstop.
 func newClient(t testing.TB, addr string) *redis.Client {
+	return newClientTimeout(t, addr, time.Second)
+}
+
+func newClientTimeout(t testing.TB, addr string, io time.Duration) *redis.Client {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{
 		Addr:                  addr,
 		ContextTimeoutEnabled: true,
-		DialTimeout:           time.Second,
-		ReadTimeout:           time.Second,
-		WriteTimeout:          time.Second,
+		DialTimeout:           io,
+		ReadTimeout:           io,
+		WriteTimeout:          io,
 		MaxRetries:            -1, // the caller falls back; retrying a dead server only adds delay
 	})
 	t.Cleanup(func() { rdb.Close() })
