@@ -36,7 +36,9 @@
 // A failing Redis never fails a lookup: the remote source falls back to its
 // local cache and the API, a breaker stops it calling a dead Redis (one
 // probe a second), and it uses Redis again once a probe succeeds. Errors
-// wrap [ErrRedis] and go-redis's own error.
+// wrap [ErrRedis] and go-redis's own error. While Redis is down, go-redis
+// itself logs failed dials through its own logger (redis.SetLogger
+// replaces it).
 //
 // # Thread Safety
 //
@@ -65,8 +67,8 @@
 // fake VectraIP adding 10 ms; 2,000 addresses looked up one by one and
 // 2,000 in batches of 100, every address asked by all 4 processes at
 // once): 4,000 upstream lookups for 4,000 unique addresses (1.000×; 4×
-// without the shared cache), 0 failed lookups, in every run but those
-// noted below (at most 4,001 in a run), about 4 s a run. Its source
+// without the shared cache), 0 failed lookups, in every run with the
+// timeout below (at most 4,001 in a run), about 4 s a run. Its source
 // timeout is 30 s (store operations get a tenth, waits a quarter), so that
 // a process or Redis stalled by a loaded machine does not make the fleet
 // fall back to the API, which is the designed behaviour, tested
