@@ -77,9 +77,10 @@
 // misses the local cache reads the store; on a miss there, the process that
 // claims the address first asks the API and stores the answer, and the
 // others wait for it (bounded by [WithSharedWait], a quarter of the timeout
-// by default) or ask the API themselves. A batch does one multi-get per
-// chunk, claims only what is missing, asks the API once for what it claimed
-// and stores the answers with one multi-set. Misses are stored with their
+// by default) or ask the API themselves. With a batch endpoint, a batch
+// does one multi-get per chunk, claims only what is missing, asks the API
+// once for what it claimed and stores the answers with one multi-set;
+// without one (VPN Signal), each address takes the single path. Misses are stored with their
 // own, shorter TTL ([WithSharedCacheTTL]); errors never are. Keys carry the
 // stored schema's version and [WithKeyPrefix], never the API key; a value
 // that does not decode (garbage, truncated, another schema) is a miss,

@@ -14,7 +14,8 @@ import (
 // A lookup that misses the local cache reads st; on a miss there, the first
 // process to claim the address asks the API and stores the answer, and the
 // others wait for it (at most [WithSharedWait]) before asking the API
-// themselves. Batches read, claim and store a chunk in one round trip each.
+// themselves. Batches to an API with a batch endpoint read, claim and store
+// a chunk in one round trip each.
 // Answers, misses included, are stored ([WithSharedCacheTTL]); errors never
 // are. st failing never fails a lookup: each store operation has a short
 // deadline (a tenth of [WithTimeout]), and after 5 failures in a row the
