@@ -80,7 +80,8 @@
 // by default) or ask the API themselves. With a batch endpoint, a batch
 // does one multi-get per chunk, claims only what is missing, asks the API
 // once for what it claimed and stores the answers with one multi-set;
-// without one (VPN Signal), each address takes the single path. Misses are stored with their
+// without one (VPN Signal), one multi-get answers what it can and each
+// remaining address takes the single path. Misses are stored with their
 // own, shorter TTL ([WithSharedCacheTTL]); errors never are. Keys carry the
 // stored schema's version and [WithKeyPrefix], never the API key; a value
 // that does not decode (garbage, truncated, another schema) is a miss,

@@ -125,6 +125,27 @@ func (s *Source) askAndShare(ctx context.Context, chunk []netip.Addr, idx []int,
 	return nil
 }
 
+// sharedPrefill answers what it can of a batch for an API without a batch
+// endpoint with one multi-get, and returns the addresses left for single
+// lookups (which claim and store one by one).
+func (s *Source) sharedPrefill(ctx context.Context, addrs []netip.Addr, set func(netip.Addr, source.Record)) []netip.Addr {
+	if s.shared == nil {
+		return addrs
+	}
+	recs, found, _ := s.shared.getMulti(ctx, addrs)
+	var left []netip.Addr
+	for i, a := range addrs {
+		if !found[i] {
+			left = append(left, a)
+			continue
+		}
+		s.shared.stats.hits.Add(1)
+		s.cachePut(a, recs[i])
+		set(a, recs[i])
+	}
+	return left
+}
+
 func pick(addrs []netip.Addr, idx []int) []netip.Addr {
 	out := make([]netip.Addr, len(idx))
 	for j, i := range idx {

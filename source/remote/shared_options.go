@@ -15,7 +15,8 @@ import (
 // process to claim the address asks the API and stores the answer, and the
 // others wait for it (at most [WithSharedWait]) before asking the API
 // themselves. Batches to an API with a batch endpoint read, claim and store
-// a chunk in one round trip each.
+// a chunk in one round trip each; without one, a batch starts with one read
+// of every address.
 // Answers, misses included, are stored ([WithSharedCacheTTL]); errors never
 // are. st failing never fails a lookup: each store operation has a short
 // deadline (a tenth of [WithTimeout]), and after 5 failures in a row the

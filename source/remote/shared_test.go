@@ -429,3 +429,21 @@ func TestSharedCacheCloseWhileWaiting(t *testing.T) {
 	s.shared.hub.mu.Unlock()
 	assert.False(t, running, "the hub still polls after Close")
 }
+
+// A batch to an API without a batch endpoint reads the store once for all
+// its addresses before asking for the rest one by one.
+func TestSharedCacheBatchWithoutBatchEndpoint(t *testing.T) {
+	f := newFake(t, "vpnsignal")
+	cs := &countingStore{Store: store.NewMemory()}
+	srcs := newSharedSources(t, f, cs, 2)
+	addrs := []netip.Addr{mustAddr("45.90.0.1"), mustAddr("45.90.0.2"), mustAddr("45.90.0.3")}
+	first, err := srcs[0].LookupBatch(context.Background(), addrs)
+	require.NoError(t, err)
+	asked := f.requests.Load()
+	gets := cs.gets.Load()
+	second, err := srcs[1].LookupBatch(context.Background(), addrs)
+	require.NoError(t, err)
+	assert.Equal(t, first, second)
+	assert.Equal(t, asked, f.requests.Load(), "the second batch asked the API")
+	assert.Equal(t, gets+1, cs.gets.Load(), "reads of the store for a batch answered from it")
+}

@@ -414,6 +414,9 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 		mu.Unlock()
 	}
 	if s.api.batch == nil || len(todo) == 1 {
+		if s.api.batch == nil && len(todo) > 1 {
+			todo = s.sharedPrefill(ctx, todo, set)
+		}
 		for _, a := range todo {
 			g.Go(func() error {
 				r, err := s.Lookup(ctx, a)
