@@ -49,15 +49,23 @@ func TestSharedCacheAcrossSources(t *testing.T) {
 	}
 }
 
-func TestSharedCacheConcurrentSingles(t *testing.T) {
+// busyFleet is 4 sources sharing one store in front of a fake that takes
+// 20 ms, with n addresses 45.net.i.1. The wait is generous: on a loaded
+// machine a claimant's request may take long, and these tests count
+// requests, not time.
+func busyFleet(t *testing.T, net byte, n int) (*fake, []*Source, []netip.Addr) {
 	f := newFake(t, "vectraip")
 	f.latency = 20 * time.Millisecond
-	// A generous wait, as in the batch test below: this counts requests.
 	srcs := newSharedSources(t, f, store.NewMemory(), 4, WithSharedWait(2*time.Second))
-	addrs := make([]netip.Addr, 40)
+	addrs := make([]netip.Addr, n)
 	for i := range addrs {
-		addrs[i] = netip.AddrFrom4([4]byte{45, 10, byte(i), 1})
+		addrs[i] = netip.AddrFrom4([4]byte{45, net, byte(i), 1})
 	}
+	return f, srcs, addrs
+}
+
+func TestSharedCacheConcurrentSingles(t *testing.T) {
+	f, srcs, addrs := busyFleet(t, 10, 40)
 	recs := make([][]source.Record, len(srcs))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -83,15 +91,7 @@ func TestSharedCacheConcurrentSingles(t *testing.T) {
 }
 
 func TestSharedCacheConcurrentBatches(t *testing.T) {
-	f := newFake(t, "vectraip")
-	f.latency = 20 * time.Millisecond
-	// A generous wait: on a loaded machine a claimant's request may take
-	// long, and this test counts requests, not time.
-	srcs := newSharedSources(t, f, store.NewMemory(), 4, WithSharedWait(2*time.Second))
-	addrs := make([]netip.Addr, 250)
-	for i := range addrs {
-		addrs[i] = netip.AddrFrom4([4]byte{45, 20, byte(i), 1})
-	}
+	f, srcs, addrs := busyFleet(t, 20, 250)
 	addrs = append(addrs, mustAddr("9.9.1.1")) // a miss, shared too
 	out := make([][]source.Record, len(srcs))
 	errs := make([]error, len(srcs))
