@@ -422,8 +422,13 @@ func TestSharedCacheCloseWhileWaiting(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	require.NoError(t, s.Close())
-	err = <-done
-	assert.True(t, err != nil, "a lookup ended by Close returned no error")
+	// Close ended the one-minute wait. (The lookup may then fail, or win
+	// the race with Close's cancellation and get the API's answer.)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not end a lookup waiting on another process's claim")
+	}
 	s.shared.hub.mu.Lock()
 	running := s.shared.hub.running
 	s.shared.hub.mu.Unlock()
