@@ -188,8 +188,16 @@ func (f *fake) vectraip(w http.ResponseWriter, r *http.Request) {
 			seen[s] = true
 			a, bad := parsePublic(s)
 			switch {
-			case bad != "" || missingNet.Contains(a):
+			case bad != "":
 				failed++
+			case missingNet.Contains(a):
+				// VectraIP enriches every valid address it is given: one
+				// it knows nothing about is a result with empty sections.
+				processed++
+				resp.Results = append(resp.Results, wire.VectraIPResponse{
+					Query: wire.VectraIPQuery{IP: wire.Text(a.String()), ProcessedAt: "2026-05-25T14:00:00Z", CacheStatus: "miss", RequestID: "req_0000"},
+					Risk:  wire.VectraIPRisk{Level: "low", ResidentialTrust: 100},
+				})
 			default:
 				processed++
 				if b, ok := f.examples[a]; ok {
