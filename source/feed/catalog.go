@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -134,10 +135,11 @@ func CatalogPreset(name string) (Preset, bool) {
 }
 
 // Open fetches the preset's feed with [FromURL], refreshing every
-// p.Refresh; opts come after and may override that.
-func (p Preset) Open(opts ...Option) (*Feed, error) {
+// p.Refresh; opts come after and may override that. ctx bounds the
+// start-up, as for FromURL.
+func (p Preset) Open(ctx context.Context, opts ...Option) (*Feed, error) {
 	if p.URL == "" {
 		return nil, fmt.Errorf("%w: %s has no fixed URL: %s", ErrInvalidSpec, p.Spec.Name, p.Note)
 	}
-	return FromURL(p.URL, p.Spec, append([]Option{WithRefresh(p.Refresh)}, opts...)...)
+	return FromURL(ctx, p.URL, p.Spec, append([]Option{WithRefresh(p.Refresh)}, opts...)...)
 }

@@ -26,7 +26,7 @@ func TestCatalogWellFormed(t *testing.T) {
 			if p.Note == "" {
 				t.Errorf("%s: no URL and no note saying why", name)
 			}
-			if _, err := p.Open(); !errors.Is(err, feed.ErrInvalidSpec) {
+			if _, err := p.Open(t.Context()); !errors.Is(err, feed.ErrInvalidSpec) {
 				t.Errorf("%s: Open without URL = %v", name, err)
 			}
 		} else if !strings.HasPrefix(p.URL, "https://") {
@@ -74,7 +74,7 @@ func TestCatalogFormatsMatchRealData(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, _ := feed.CatalogPreset(name)
 			path := realdata.Path(t, elem...)
-			f, err := p.Open(feed.WithHTTPClient(&http.Client{Transport: fileTransport{path}}), feed.WithRefresh(0))
+			f, err := p.Open(t.Context(), feed.WithHTTPClient(&http.Client{Transport: fileTransport{path}}), feed.WithRefresh(0))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,11 +14,11 @@
 // that the Client pays one table search for all of them:
 //
 //	vpn, err := feed.Open("vpn.txt", feed.Spec{Name: "vpn-list", Kind: source.VPN})
-//	aws, err := feed.FromURL("https://ip-ranges.amazonaws.com/ip-ranges.json",
+//	aws, err := feed.FromURL(ctx, "https://ip-ranges.amazonaws.com/ip-ranges.json",
 //		feed.Spec{Name: "aws", Kind: source.Hosting, Provider: "AWS"},
 //		feed.WithRefresh(6*time.Hour), feed.WithCacheDir("/var/cache/ipintel"))
 //	preset, _ := feed.CatalogPreset("tor-exits")
-//	tor, err := preset.Open()
+//	tor, err := preset.Open(ctx)
 //	set, err := feed.NewSet(vpn, aws, tor)
 //	client, err := ipintel.New(ipintel.WithSources(set))
 //

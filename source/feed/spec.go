@@ -162,6 +162,9 @@ var (
 	// ErrFetch: downloading the feed failed (network error, HTTP status,
 	// deadline), after the retries.
 	ErrFetch = errors.New("feed: fetch failed")
+	// ErrNotLoaded: a feed opened with a start-up budget has no data yet;
+	// its first download goes on in the background.
+	ErrNotLoaded = errors.New("feed: no data yet, first download in progress")
 	// ErrClosed: the feed or set has been closed.
 	ErrClosed = errors.New("feed: closed")
 )

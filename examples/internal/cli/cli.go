@@ -135,7 +135,7 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 		}
 		feeds = append(feeds, fd)
 	}
-	presets, err := f.openPresets(stderr)
+	presets, err := f.openPresets(ctx, stderr)
 	if err != nil {
 		for _, fd := range feeds {
 			fd.Close()
@@ -176,7 +176,7 @@ func (f *Flags) openFeed(ctx context.Context, arg string) (*feed.Feed, error) {
 		if f.CacheDir != "" {
 			opts = append(opts, feed.WithCacheDir(f.CacheDir))
 		}
-		return feed.FromURL(target, spec, opts...)
+		return feed.FromURL(ctx, target, spec, opts...)
 	}
 	return feed.Open(target, spec)
 }
@@ -184,7 +184,7 @@ func (f *Flags) openFeed(ctx context.Context, arg string) (*feed.Feed, error) {
 // openPresets downloads the catalog feeds -feeds names. A feed that cannot
 // be had (offline with nothing cached) is skipped with a warning, so one
 // unreachable publisher does not stop the lookup.
-func (f *Flags) openPresets(stderr io.Writer) ([]*feed.Feed, error) {
+func (f *Flags) openPresets(ctx context.Context, stderr io.Writer) ([]*feed.Feed, error) {
 	if f.Presets == "" {
 		return nil, nil
 	}
@@ -210,7 +210,7 @@ func (f *Flags) openPresets(stderr io.Writer) ([]*feed.Feed, error) {
 	}
 	var out []*feed.Feed
 	for _, p := range want {
-		fd, err := p.Open(opts...)
+		fd, err := p.Open(ctx, opts...)
 		if err != nil {
 			fmt.Fprintf(stderr, "ipintel: skipping feed %s: %v\n", p.Spec.Name, err)
 			continue

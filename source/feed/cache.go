@@ -1,0 +1,227 @@
+package feed
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// The disk cache keeps the last good copy of a URL feed in one file: a
+// magic line, one line of JSON metadata (validators, when it was saved, the
+// body's length and SHA-256) and the body. It is written to a temporary
+// file, fsynced, renamed over the old copy and the directory fsynced, so a
+// crash at any point leaves either the old copy or the new one; a torn or
+// altered file fails its checksum and is not used.
+
+// cacheMagic is the first line of a cache file.
+const cacheMagic = "ipintel-feed-cache 1\n"
+
+// maxCacheMeta bounds the metadata line.
+const maxCacheMeta = 4 << 10
+
+// cacheMeta is the metadata line of a cache file.
+type cacheMeta struct {
+	URL          string    `json:"url"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Saved        time.Time `json:"saved"`
+	Size         int64     `json:"size"`
+	SHA256       string    `json:"sha256"`
+}
+
+// errCacheCorrupt marks a cache file that is not a whole, intact copy.
+var errCacheCorrupt = errors.New("feed: cache file corrupt")
+
+// encodeCache returns the cache file for body.
+func encodeCache(m cacheMeta, body []byte) ([]byte, error) {
+	sum := sha256.Sum256(body)
+	m.Size, m.SHA256 = int64(len(body)), hex.EncodeToString(sum[:])
+	mb, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(cacheMagic)+len(mb)+1+len(body))
+	out = append(out, cacheMagic...)
+	out = append(out, mb...)
+	out = append(out, '\n')
+	return append(out, body...), nil
+}
+
+// decodeCache checks a cache file and returns its metadata and body.
+func decodeCache(data []byte) (cacheMeta, []byte, error) {
+	var m cacheMeta
+	rest, ok := bytes.CutPrefix(data, []byte(cacheMagic))
+	if !ok {
+		return m, nil, fmt.Errorf("%w: no header", errCacheCorrupt)
+	}
+	i := bytes.IndexByte(rest[:min(len(rest), maxCacheMeta)], '\n')
+	if i < 0 {
+		return m, nil, fmt.Errorf("%w: no metadata line", errCacheCorrupt)
+	}
+	if err := json.Unmarshal(rest[:i], &m); err != nil {
+		return m, nil, fmt.Errorf("%w: metadata: %v", errCacheCorrupt, err)
+	}
+	body := rest[i+1:]
+	sum := sha256.Sum256(body)
+	if int64(len(body)) != m.Size || hex.EncodeToString(sum[:]) != m.SHA256 {
+		return m, nil, fmt.Errorf("%w: body is %d bytes, want %d, or its checksum differs", errCacheCorrupt, len(body), m.Size)
+	}
+	return m, body, nil
+}
+
+// cacheBase returns the cache path of a feed and URL, without extension.
+func cacheBase(dir, name, url string) string {
+	sum := sha256.Sum256([]byte(url))
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, name)
+	if len(safe) > 64 {
+		safe = safe[:64]
+	}
+	return filepath.Join(dir, safe+"-"+hex.EncodeToString(sum[:6]))
+}
+
+// diskCache is where one URL feed keeps its last good copy.
+type diskCache struct {
+	dir  string
+	base string // cacheBase of the feed
+	url  string
+	max  int64 // Spec.MaxBytes plus room for the header
+}
+
+func newDiskCache(dir, name, url string, maxBody int64) *diskCache {
+	return &diskCache{dir: dir, base: cacheBase(dir, name, url), url: url, max: maxBody + len64(cacheMagic) + maxCacheMeta + 1}
+}
+
+func len64(s string) int64 { return int64(len(s)) }
+
+func (c *diskCache) path() string { return c.base + ".cache" }
+
+// load reads the cached copy. Its age is from the later of when it was
+// downloaded and when a server last said it had not changed (the file's
+// modification time, touched on 304). A copy in the layout of earlier
+// versions (body and metadata in two files) is read too.
+func (c *diskCache) load() (m cacheMeta, body []byte, confirmed time.Time, err error) {
+	fh, err := os.Open(c.path())
+	if errors.Is(err, os.ErrNotExist) {
+		return c.loadOld()
+	}
+	if err != nil {
+		return m, nil, confirmed, err
+	}
+	defer fh.Close()
+	data, err := readAll(fh, c.max)
+	if err != nil {
+		return m, nil, confirmed, err
+	}
+	m, body, err = decodeCache(data)
+	if err != nil {
+		return m, nil, confirmed, fmt.Errorf("%s: %w", c.path(), err)
+	}
+	if m.URL != c.url {
+		return m, nil, confirmed, fmt.Errorf("%w: %s holds another URL", errCacheCorrupt, c.path())
+	}
+	confirmed = m.Saved
+	if fi, err := fh.Stat(); err == nil && fi.ModTime().After(confirmed) {
+		confirmed = fi.ModTime()
+	}
+	return m, body, confirmed, nil
+}
+
+// loadOld reads the two-file layout of earlier versions (NAME.feed and
+// NAME.json, renamed separately, without a checksum). It is read once: the
+// next save writes the new layout and removes it.
+func (c *diskCache) loadOld() (m cacheMeta, body []byte, confirmed time.Time, err error) {
+	mb, err := os.ReadFile(c.base + ".json")
+	if err != nil {
+		return m, nil, confirmed, err
+	}
+	if err := json.Unmarshal(mb, &m); err != nil || m.URL != c.url {
+		return m, nil, confirmed, fmt.Errorf("%w: %s.json: stale or corrupt metadata", errCacheCorrupt, c.base)
+	}
+	fh, err := os.Open(c.base + ".feed")
+	if err != nil {
+		return m, nil, confirmed, err
+	}
+	defer fh.Close()
+	if body, err = readAll(fh, c.max); err != nil {
+		return m, nil, confirmed, err
+	}
+	return m, body, m.Saved, nil
+}
+
+// save writes body and its validators durably and removes what earlier
+// versions or interrupted saves left behind.
+func (c *diskCache) save(m cacheMeta, body []byte) error {
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	m.URL = c.url
+	data, err := encodeCache(m, body)
+	if err != nil {
+		return err
+	}
+	if err := writeDurable(c.path(), data); err != nil {
+		return err
+	}
+	os.Remove(c.base + ".feed")
+	os.Remove(c.base + ".json")
+	return nil
+}
+
+// touch records that the server confirmed the cached copy is current.
+func (c *diskCache) touch(now time.Time) {
+	_ = os.Chtimes(c.path(), now, now)
+}
+
+// writeDurable replaces path with data so that a crash leaves either the
+// old file or the new one, both whole: temporary file, fsync, rename,
+// fsync of the directory.
+func writeDurable(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	// Temporary files an interrupted save left behind.
+	if old, _ := filepath.Glob(path + ".tmp-*"); len(old) > 0 {
+		for _, p := range old {
+			os.Remove(p)
+		}
+	}
+	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	serr := tmp.Sync()
+	cerr := tmp.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
