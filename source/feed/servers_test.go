@@ -148,4 +148,3 @@ func FuzzServerList(f *testing.F) {
 		}
 	})
 }
-
