@@ -166,7 +166,8 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 	first := make(chan error, 1)
 	firstWait := time.Duration(0)
 	if fresh {
-		firstWait = cfg.refresh - time.Since(f.status.Fetched)
+		// Recorded before FromURL returns, so that Status has it.
+		firstWait = f.scheduleNext(cfg.refresh, max(cfg.refresh-time.Since(f.status.Fetched), time.Millisecond))
 	}
 	go f.run(life, !fresh, firstWait, first, cfg.refresh, cfg.logger)
 	if fresh {
@@ -209,26 +210,17 @@ func (f *Feed) hasData() bool { return f.snap.Load().stats.Prefixes > 0 }
 // ctx. firstWait, when set, is when the fresh cached copy comes due.
 func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, first chan<- error, every time.Duration, log *slog.Logger) {
 	defer close(f.done)
+	wait := firstWait
 	if download {
 		err := f.Reload(ctx)
+		wait = f.scheduleNext(every, 0) // before start-up returns, so Status has it
 		first <- err
 		if ctx.Err() != nil {
 			return
 		}
 		f.logRefresh(log, err)
 	}
-	if every <= 0 {
-		return
-	}
-	for {
-		wait := firstWait
-		if wait <= 0 {
-			wait = every + time.Duration((rand.Float64()*0.2-0.1)*float64(every))
-		}
-		firstWait = 0
-		f.mu.Lock()
-		f.status.NextRefresh = time.Now().Add(wait)
-		f.mu.Unlock()
+	for every > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -241,7 +233,24 @@ func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, 
 			return // Close interrupted the fetch: not a refresh failure
 		}
 		f.logRefresh(log, err)
+		wait = f.scheduleNext(every, 0)
 	}
+}
+
+// scheduleNext records when the next refresh is due and returns the wait:
+// wait itself when set, else every ±10% jitter. Without a refresh
+// interval there is none.
+func (f *Feed) scheduleNext(every, wait time.Duration) time.Duration {
+	if every <= 0 {
+		return 0
+	}
+	if wait <= 0 {
+		wait = every + time.Duration((rand.Float64()*0.2-0.1)*float64(every))
+	}
+	f.mu.Lock()
+	f.status.NextRefresh = time.Now().Add(wait)
+	f.mu.Unlock()
+	return wait
 }
 
 func (f *Feed) logRefresh(log *slog.Logger, err error) {
