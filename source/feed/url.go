@@ -89,8 +89,9 @@ func WithLogger(l *slog.Logger) Option { return func(c *urlConfig) { c.logger = 
 // served when the download fails, or, with [WithStartupBudget], when it has
 // not finished within the budget; the download then goes on in the
 // background. With a budget and no cached copy, FromURL returns an empty
-// feed by the budget ([Feed.Status] says it is waiting), which fills in
-// when the download completes.
+// feed by the budget, or earlier if the download fails ([Feed.Status] says
+// why); it fills in when a download succeeds, retried every minute (or the
+// refresh interval, if shorter) until one does.
 //
 // ctx bounds the start-up only: cancelling it makes FromURL stop the
 // download and return ctx's error at once. Background refreshes run until
@@ -98,8 +99,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *urlConfig) { c.logger = 
 //
 // Each refresh is parsed and checked off to the side; a refresh that fails
 // or looks poisoned (see [Feed.Reload]) keeps the data in use, and
-// [Feed.Status] says why. When the first fetch fails and there is no
-// cached copy (and no budget), FromURL returns the error.
+// [Feed.Status] says why. Without a budget, when the first fetch fails and
+// there is no cached copy, FromURL returns the error.
 func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed, error) {
 	if err := spec.validate(); err != nil {
 		return nil, err
@@ -182,10 +183,12 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 	}
 	select {
 	case err := <-first:
-		if err != nil && !f.hasData() {
+		if err != nil && !f.hasData() && cfg.budget == 0 {
 			f.Close()
 			return nil, errors.Join(err, cacheErr)
 		}
+		// With a budget, a feed without data stays open, empty, and
+		// tries again soon (see scheduleNext).
 		// On error, running on the cached copy; Status reports the error.
 		return f, nil
 	case <-budget:
@@ -237,6 +240,9 @@ func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, 
 	}
 }
 
+// emptyRetry is how soon a feed with no data at all tries again.
+const emptyRetry = time.Minute
+
 // scheduleNext records when the next refresh is due and returns the wait:
 // wait itself when set, else every ±10% jitter. Without a refresh
 // interval there is none.
@@ -245,6 +251,11 @@ func (f *Feed) scheduleNext(every, wait time.Duration) time.Duration {
 		return 0
 	}
 	if wait <= 0 {
+		if !f.hasData() {
+			// Nothing to serve: try again soon rather than a whole
+			// interval later.
+			every = min(every, emptyRetry)
+		}
 		wait = every + time.Duration((rand.Float64()*0.2-0.1)*float64(every))
 	}
 	f.mu.Lock()

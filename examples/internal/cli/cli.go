@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ipintel/ipintel"
@@ -32,6 +33,7 @@ type Flags struct {
 	Remote          string
 	CacheDir        string
 	Timeout         time.Duration
+	Budget          time.Duration
 }
 
 type list []string
@@ -56,6 +58,8 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 		"VECTRAIP_BASE_URL, VPNSIGNAL_BASE_URL, DATPAQ_BASE_URL)")
 	fs.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where feeds fetched from URLs are kept for offline restarts")
 	fs.DurationVar(&f.Timeout, "timeout", 30*time.Second, "deadline for fetching feeds at start-up")
+	fs.DurationVar(&f.Budget, "startup-budget", 3*time.Second, "longest wait for the network at start-up before -feeds answer from\n"+
+		"their cached copy (or start empty and load in the background)")
 }
 
 func defaultCacheDir() string {
@@ -204,20 +208,68 @@ func (f *Flags) openPresets(ctx context.Context, stderr io.Writer) ([]*feed.Feed
 			want = append(want, p)
 		}
 	}
-	opts := []feed.Option{feed.WithTimeout(f.Timeout)}
+	opts := []feed.Option{feed.WithTimeout(f.Timeout), feed.WithStartupBudget(f.Budget)}
 	if f.CacheDir != "" {
 		opts = append(opts, feed.WithCacheDir(f.CacheDir))
 	}
+	// Concurrently, each within the budget: a cached copy is used at once
+	// when fresh, or when the network does not answer in time.
+	opened := make([]*feed.Feed, len(want))
+	errs := make([]error, len(want))
+	var wg sync.WaitGroup
+	for i, p := range want {
+		wg.Go(func() { opened[i], errs[i] = p.Open(ctx, opts...) })
+	}
+	wg.Wait()
 	var out []*feed.Feed
-	for _, p := range want {
-		fd, err := p.Open(ctx, opts...)
-		if err != nil {
-			fmt.Fprintf(stderr, "ipintel: skipping feed %s: %v\n", p.Spec.Name, err)
+	for i, fd := range opened {
+		if errs[i] != nil {
+			fmt.Fprintf(stderr, "ipintel: skipping feed %s: %v\n", want[i].Spec.Name, errs[i])
 			continue
 		}
 		out = append(out, fd)
 	}
+	if err := ctx.Err(); err != nil {
+		for _, fd := range out {
+			fd.Close()
+		}
+		return nil, err
+	}
+	reportFeeds(stderr, out)
 	return out, nil
+}
+
+// reportFeeds says once which data the feeds answer from and how old it
+// is, and warns once per feed that has none yet.
+func reportFeeds(w io.Writer, feeds []*feed.Feed) {
+	network, cached := 0, 0
+	var oldest time.Duration
+	for _, fd := range feeds {
+		st := fd.Status()
+		switch st.Origin {
+		case source.OriginNetwork:
+			network++
+		case source.OriginCache:
+			cached++
+			oldest = max(oldest, st.Age())
+			if st.LastError != nil {
+				fmt.Fprintf(w, "ipintel: feed %s: offline, answering from the copy cached %s ago\n", fd.Name(), st.Age().Round(time.Minute))
+			}
+		default:
+			fmt.Fprintf(w, "ipintel: feed %s: no data yet (offline, nothing cached)\n", fd.Name())
+		}
+	}
+	if len(feeds) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "ipintel: feeds: %d downloaded now", network)
+	if cached > 0 {
+		fmt.Fprintf(w, ", %d from the cache (oldest %s)", cached, oldest.Round(time.Minute))
+	}
+	if n := len(feeds) - network - cached; n > 0 {
+		fmt.Fprintf(w, ", %d without data (retried in the background)", n)
+	}
+	fmt.Fprintln(w)
 }
 
 func feedNames() string {
