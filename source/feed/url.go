@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipintel/ipintel/internal/filecache"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -139,7 +140,7 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 	}
 	l := &httpLoader{url: url, safeURL: redactURL(url), cfg: cfg, ownClient: ownClient}
 	if cfg.cacheDir != "" {
-		l.cache = newDiskCache(cfg.cacheDir, spec.Name, url, spec.maxBytes())
+		l.cache = filecache.New(cfg.cacheDir, spec.Name, url, spec.maxBytes())
 	}
 	f := newFeed(spec, l)
 	f.snap.Store(emptySnapshot())
@@ -281,8 +282,8 @@ type httpLoader struct {
 	url          string
 	safeURL      string // url for errors and logs, without credentials
 	cfg          urlConfig
-	ownClient    bool       // cfg.client is the feed's own: close its connections
-	cache        *diskCache // nil without WithCacheDir
+	ownClient    bool             // cfg.client is the feed's own: close its connections
+	cache        *filecache.Cache // nil without WithCacheDir
 	etag         string
 	lastModified string
 }
@@ -315,7 +316,7 @@ func (l *httpLoader) load(ctx context.Context, spec Spec, prev *snapshot) (*snap
 		if err == nil {
 			if body == nil { // 304 Not Modified
 				if l.cache != nil {
-					l.cache.touch(time.Now())
+					l.cache.Touch(time.Now())
 				}
 				return nil, nil, nil
 			}
@@ -333,7 +334,7 @@ func (l *httpLoader) load(ctx context.Context, spec Spec, prev *snapshot) (*snap
 				l.etag, l.lastModified = hdr.Get("ETag"), hdr.Get("Last-Modified")
 				if l.cache != nil {
 					// A cache write failure must not lose a good refresh.
-					_ = l.cache.save(cacheMeta{ETag: l.etag, LastModified: l.lastModified, Saved: time.Now().UTC()}, body)
+					_ = l.cache.Save(filecache.Meta{ETag: l.etag, LastModified: l.lastModified, Saved: time.Now().UTC()}, body)
 				}
 			}
 			return s, commit, nil
@@ -430,7 +431,7 @@ func redactURL(raw string) string {
 // loadCache reads and parses the cached copy, adopts its validators, and
 // returns when it was last known current.
 func (l *httpLoader) loadCache(spec Spec) (*snapshot, time.Time, error) {
-	m, body, confirmed, err := l.cache.load()
+	m, body, confirmed, err := l.cache.Load()
 	if err != nil {
 		return nil, time.Time{}, err
 	}
