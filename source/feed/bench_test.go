@@ -232,19 +232,7 @@ func catalogWithRealData(b *testing.B) ([]feed.Preset, *catalogTransport) {
 	if realdata.Root() == "" {
 		return ps, tr
 	}
-	for name, elem := range map[string][]string{
-		"tor-exits":            {"javascripterzzeerrr-ipinfo-parser", "torbulkexitlist"},
-		"tor-exit-addresses":   {"javascripterzzeerrr-ipinfo-parser", "exit-addresses"},
-		"aws":                  {"femueller-cloud-ip-ranges", "aws-ip-ranges.json"},
-		"gcp":                  {"femueller-cloud-ip-ranges", "google-cloud-ip-ranges.json"},
-		"oracle":               {"femueller-cloud-ip-ranges", "oracle-cloud-ip-ranges.json"},
-		"digitalocean":         {"femueller-cloud-ip-ranges", "digitalocean.csv"},
-		"x4bnet-vpn-v4":        {"X4BNet-lists_vpn", "output", "vpn", "ipv4.txt"},
-		"x4bnet-vpn-v6":        {"X4BNet-lists_vpn", "output", "vpn", "ipv6.txt"},
-		"x4bnet-datacenter-v4": {"X4BNet-lists_vpn", "output", "datacenter", "ipv4.txt"},
-		"x4bnet-datacenter-v6": {"X4BNet-lists_vpn", "output", "datacenter", "ipv6.txt"},
-		"uptimerobot":          {"sefinek-known-bots-ip-whitelist", "lists", "uptimerobot", "ips.txt"},
-	} {
+	for name, elem := range realdataCatalogFiles {
 		p, _ := feed.CatalogPreset(name)
 		tr.files[p.URL] = realdata.Path(b, elem...)
 		ps = append(ps, p)
