@@ -188,9 +188,8 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 			f.Close()
 			return nil, errors.Join(err, cacheErr)
 		}
-		// With a budget, a feed without data stays open, empty, and
-		// tries again soon (see scheduleNext).
-		// On error, running on the cached copy; Status reports the error.
+		// On error: running on the cached copy, or (with a budget) open
+		// and empty, trying again soon (see scheduleNext). Status says why.
 		return f, nil
 	case <-budget:
 		// Serve the cached copy, or nothing yet; the download goes on.
