@@ -90,13 +90,14 @@
 //
 // # Performance
 //
-// Start-up of the catalog (go test -bench OpenAll -benchtime 3x; 21 feeds:
-// the first-party fixtures and the realdata files, AWS, GCP, Oracle,
-// X4BNet and Tor lists among them, about 3.5 MB; another fuzzer was
-// running): cold with the network up 0.48 s; warm, with the cache fresh
-// and the network black-holed, 0.50 s (all of it parsing the cached
-// bodies: no request is made); with no cache and the network black-holed,
-// 0.103 s against a 100 ms budget. Before this, a warm start with the
+// Start-up of the catalog (go test -bench OpenAll -benchtime 5x -count 3;
+// 21 feeds: the first-party fixtures and the realdata files, AWS, GCP,
+// Oracle, X4BNet and Tor lists among them, about 3.5 MB; other jobs were
+// running): cold with the network up 0.62–0.88 s; warm, with the cache
+// fresh and the network black-holed, 0.62–0.76 s, all of it parsing the
+// cached bodies (no request is made); with no cache and the network
+// black-holed, 0.102–0.106 s against a 100 ms budget. Before this, a warm
+// start with the
 // network black-holed waited 30 s per feed.
 //
 // Lookup is one longest-prefix match (cidr.Table on gaissmai/bart) that
