@@ -97,8 +97,7 @@
 // fresh and the network black-holed, 0.62–0.76 s, all of it parsing the
 // cached bodies (no request is made); with no cache and the network
 // black-holed, 0.102–0.106 s against a 100 ms budget. Before this, a warm
-// start with the
-// network black-holed waited 30 s per feed.
+// start with the network black-holed waited 30 s per feed.
 //
 // Lookup is one longest-prefix match (cidr.Table on gaissmai/bart) that
 // returns a record precomputed for every distinct set of covering entries:
