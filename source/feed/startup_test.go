@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipintel/ipintel/internal/leakcheck"
 	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/feed"
 )
@@ -226,7 +227,7 @@ func TestStartupCancel(t *testing.T) {
 	if d > feed.DefaultTimeout/2 {
 		t.Errorf("cancel took %v", d)
 	}
-	waitGoroutines(t, before)
+	leakcheck.Wait(t, before)
 }
 
 // TestCloseLeavesNoGoroutine: a set of refreshing feeds, some still
@@ -244,19 +245,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	if err := set.Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitGoroutines(t, before)
-}
-
-func waitGoroutines(t *testing.T, want int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > want {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines, want ≤ %d:\n%s", runtime.NumGoroutine(), want, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	leakcheck.Wait(t, before)
 }
 
 // TestPoisonedUpdateRefused serves a preset's real URL a good list, then
