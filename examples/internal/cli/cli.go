@@ -37,6 +37,7 @@ type Flags struct {
 	CacheDir        string
 	Timeout         time.Duration
 	Budget          time.Duration
+	Live            bool
 }
 
 type list []string
@@ -63,6 +64,8 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 		"VECTRAIP_BASE_URL, VPNSIGNAL_BASE_URL, DATPAQ_BASE_URL)")
 	fs.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where feeds fetched from URLs are kept for offline restarts")
 	fs.DurationVar(&f.Timeout, "timeout", 30*time.Second, "deadline for fetching feeds at start-up")
+	fs.BoolVar(&f.Live, "live", false, "keep the builtin data fresh: every catalog feed and the country and AS datasets\n"+
+		"downloaded and refreshed in the background, kept in -cache-dir for offline starts")
 	fs.DurationVar(&f.Budget, "startup-budget", 3*time.Second, "longest wait for the network at start-up before -feeds answer from\n"+
 		"their cached copy (or start empty and load in the background)")
 }
@@ -171,11 +174,24 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 	if err != nil {
 		return srcs, err
 	}
-	b, err := builtin.Open()
+	b, err := f.openBuiltin(stderr)
 	if err != nil {
 		return srcs, err
 	}
 	return append(srcs, b), nil
+}
+
+// openBuiltin opens the builtin source, in live mode with -live.
+func (f *Flags) openBuiltin(stderr io.Writer) (*builtin.Source, error) {
+	if !f.Live {
+		return builtin.Open()
+	}
+	b, err := builtin.Open(builtin.WithLive(filepath.Join(f.CacheDir, "live")), builtin.WithStartupBudget(f.Budget))
+	if err != nil {
+		return nil, err
+	}
+	reportDatasets(stderr, "live", b.Datasets())
+	return b, nil
 }
 
 // openFeed opens one -feed argument: [kind[:Provider]=]PATH-or-URL.
@@ -251,38 +267,47 @@ func (f *Flags) openPresets(ctx context.Context, stderr io.Writer) ([]*feed.Feed
 		}
 		return nil, err
 	}
-	reportFeeds(stderr, out)
+	var ds []source.Dataset
+	for _, fd := range out {
+		ds = append(ds, fd.Datasets()...)
+	}
+	reportDatasets(stderr, "feeds", ds)
 	return out, nil
 }
 
-// reportFeeds says once which data the feeds answer from and how old it
-// is, and warns once per feed that has none yet.
-func reportFeeds(w io.Writer, feeds []*feed.Feed) {
-	network, cached := 0, 0
+// reportDatasets says once which data answers and how old it is, and
+// warns once per dataset that has none yet.
+func reportDatasets(w io.Writer, what string, ds []source.Dataset) {
+	count := map[source.Origin]int{}
 	var oldest time.Duration
-	for _, fd := range feeds {
-		st := fd.Status()
-		switch st.Origin {
+	for _, d := range ds {
+		count[d.Origin]++
+		switch d.Origin {
 		case source.OriginNetwork:
-			network++
+		case source.OriginEmbedded:
+			if d.LastError != nil {
+				fmt.Fprintf(w, "ipintel: %s: refresh failed, answering from the embedded copy of %s\n", d.Name, d.Updated.Format(time.DateOnly))
+			}
 		case source.OriginCache:
-			cached++
-			oldest = max(oldest, st.Age())
-			if st.LastError != nil {
-				fmt.Fprintf(w, "ipintel: feed %s: offline, answering from the copy cached %s ago\n", fd.Name(), st.Age().Round(time.Minute))
+			oldest = max(oldest, time.Since(d.LastRefresh))
+			if d.LastError != nil {
+				fmt.Fprintf(w, "ipintel: %s: offline, answering from the copy cached %s ago\n", d.Name, time.Since(d.LastRefresh).Round(time.Minute))
 			}
 		default:
-			fmt.Fprintf(w, "ipintel: feed %s: no data yet (offline, nothing cached)\n", fd.Name())
+			fmt.Fprintf(w, "ipintel: %s: no data yet (offline, nothing cached)\n", d.Name)
 		}
 	}
-	if len(feeds) == 0 {
+	if len(ds) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "ipintel: feeds: %d downloaded now", network)
-	if cached > 0 {
-		fmt.Fprintf(w, ", %d from the cache (oldest %s)", cached, oldest.Round(time.Minute))
+	fmt.Fprintf(w, "ipintel: %s: %d datasets downloaded now", what, count[source.OriginNetwork])
+	if n := count[source.OriginCache]; n > 0 {
+		fmt.Fprintf(w, ", %d from the cache (oldest %s)", n, oldest.Round(time.Minute))
 	}
-	if n := len(feeds) - network - cached; n > 0 {
+	if n := count[source.OriginEmbedded]; n > 0 {
+		fmt.Fprintf(w, ", %d embedded", n)
+	}
+	if n := len(ds) - count[source.OriginNetwork] - count[source.OriginCache] - count[source.OriginEmbedded]; n > 0 {
 		fmt.Fprintf(w, ", %d without data (retried in the background)", n)
 	}
 	fmt.Fprintln(w)
