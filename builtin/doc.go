@@ -98,6 +98,9 @@
 // Opt in with [WithLive] (a library never phones home by default):
 //
 //	src, err := builtin.Open(builtin.WithLive(cacheDir), builtin.WithStartupBudget(3*time.Second))
+//	if err != nil {
+//		return err
+//	}
 //	defer src.Close()
 //
 // Every feed of source/feed's catalog (Tor exit lists and Onionoo, Apple
