@@ -67,7 +67,7 @@ func Catalog() []Preset {
 			Refresh:  7 * day,
 			Note: "Microsoft publishes the Service Tags file under a new name every week " +
 				"(ServiceTags_Public_YYYYMMDD.json) and no stable URL; take the current one from the " +
-				"homepage and call FromURL(url, preset.Spec), or Open a downloaded copy.",
+				"homepage and call FromURL(ctx, url, preset.Spec), or Open a downloaded copy.",
 		},
 		{
 			Spec:     Spec{Name: "oracle", Kind: source.Hosting, Provider: "Oracle Cloud", Format: Oracle, Confidence: 95},
