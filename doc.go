@@ -144,5 +144,4 @@
 //	a cache hit                        14–20 ns          31–53 ns
 //
 // LookupInto stays at 0 allocations with counting on.
-
 package ipintel

@@ -25,9 +25,16 @@
 //	ipintel_dataset_refresh_failing{source,dataset}   gauge, 1 while the last reload failed (the old data is kept)
 //	ipintel_dataset_state{source,dataset,state}       gauge, 1 for a hosted service's current state
 //
-// An alert on stale data: ipintel_dataset_age_seconds > 7*86400; on a dead
-// source: rate(ipintel_source_errors_total[5m]) > 0 and
-// ipintel_source_failing == 1.
+// An alert on stale data that is meant to be refreshed (the embedded builtin
+// snapshot is months old by design, so leave origin "embedded" out):
+//
+//	ipintel_dataset_age_seconds > 7*86400
+//	  and on(source, dataset) ipintel_dataset_info{origin!="embedded"}
+//
+// and on a dead source (the error counter has a kind label, the gauge not,
+// so match on source):
+//
+//	rate(ipintel_source_errors_total[5m]) > 0 and on(source) ipintel_source_failing == 1
 //
 // # Thread Safety
 //
