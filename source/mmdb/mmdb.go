@@ -191,7 +191,7 @@ func (d *db) lookup(addr netip.Addr) (source.Record, error) {
 	if e.empty() {
 		return source.Record{}, nil
 	}
-	return source.Record{Prefix: res.Prefix(), Geo: e.geo, Network: e.network, Signals: e.signals}, nil
+	return source.Record{Prefix: prefixFor(addr, res.Prefix()), Geo: e.geo, Network: e.network, Signals: e.signals}, nil
 }
 
 // DatabaseType returns the database_type of the loaded file's metadata.
@@ -340,13 +340,19 @@ func shortNetwork(p netip.Prefix) bool {
 func newShortNetwork(r, old *maxminddb.Reader) (netip.Prefix, bool) {
 	probe := func(a netip.Addr) (netip.Prefix, bool) {
 		res := r.Lookup(a)
-		if res.Err() != nil || !res.Found() || !shortNetwork(res.Prefix()) {
+		if res.Err() != nil || !res.Found() {
 			return netip.Prefix{}, false
 		}
-		if was := old.Lookup(a); was.Err() == nil && was.Found() && was.Prefix() == res.Prefix() {
+		// In a's family: an IPv4 probe that stops at ::/37 of a tree
+		// without an IPv4 subtree has found 0.0.0.0/0.
+		p := prefixFor(a, res.Prefix())
+		if !p.IsValid() || !shortNetwork(p) {
 			return netip.Prefix{}, false
 		}
-		return res.Prefix(), true
+		if was := old.Lookup(a); was.Err() == nil && was.Found() && prefixFor(a, was.Prefix()) == p {
+			return netip.Prefix{}, false
+		}
+		return p, true
 	}
 	for x := range 256 {
 		if p, ok := probe(netip.AddrFrom4([4]byte{byte(x)})); ok {
