@@ -37,7 +37,9 @@
 // Any other type is refused at Open with an [*UnknownTypeError] naming the
 // type and the keys its records have; map it with [WithSchema]. A miss is a
 // zero [source.Record] and a nil error; Record.Prefix is the network that
-// matched. Network.CIDR is left empty: it would differ between the
+// matched, in the address's family: an IPv4 lookup in an IPv6 database
+// gets an IPv4 network, 0.0.0.0/0 when the tree has no IPv4 subtree and
+// the lookup ends above it. Network.CIDR is left empty: it would differ between the
 // networks that share one cached record, and Record.Prefix carries it.
 //
 // # Reloading
