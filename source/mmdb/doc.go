@@ -39,8 +39,9 @@
 // zero [source.Record] and a nil error; Record.Prefix is the network that
 // matched, in the address's family: an IPv4 lookup in an IPv6 database
 // gets an IPv4 network, 0.0.0.0/0 when the tree has no IPv4 subtree and
-// the lookup ends above it. Network.CIDR is left empty: it would differ between the
-// networks that share one cached record, and Record.Prefix carries it.
+// the lookup ends above it. Network.CIDR is left empty: it would differ
+// between the networks that share one cached record, and Record.Prefix
+// carries it.
 //
 // # Reloading
 //
