@@ -24,6 +24,10 @@ type target struct {
 	dir     string // the package's directory relative to the repository root
 	name    string // FuzzX
 	gocache string // where go test keeps the target's generated corpus
+	// realdata: the target's body mentions the realdata package, so its
+	// inputs may be derived from ../shared/realdata, which must never be
+	// copied into the repository.
+	realdata bool
 }
 
 // String names the target by its directory ("source/mmdb.FuzzOpen"); the
@@ -92,14 +96,14 @@ func discover(root string) ([]target, error) {
 				return nil, err
 			}
 			for _, file := range strings.Fields(f[2]) {
-				names, err := fuzzFuncs(filepath.Join(dir, file))
+				fns, err := fuzzFuncs(filepath.Join(dir, file))
 				if err != nil {
 					return nil, err
 				}
-				for _, n := range names {
+				for _, fn := range fns {
 					targets = append(targets, target{
-						module: mod, pkg: pkg, pkgDir: dir, dir: filepath.ToSlash(rel), name: n,
-						gocache: filepath.Join(gocache, "fuzz", pkg, n),
+						module: mod, pkg: pkg, pkgDir: dir, dir: filepath.ToSlash(rel), name: fn.name,
+						gocache: filepath.Join(gocache, "fuzz", pkg, fn.name), realdata: fn.realdata,
 					})
 				}
 			}
@@ -108,28 +112,53 @@ func discover(root string) ([]target, error) {
 	return targets, nil
 }
 
+type fuzzFunc struct {
+	name     string
+	realdata bool // its body uses the realdata package
+}
+
 // fuzzFuncs returns the fuzz tests declared in a test file: top-level
 // functions FuzzXxx(f *testing.F).
-func fuzzFuncs(path string) ([]string, error) {
+func fuzzFuncs(path string) ([]fuzzFunc, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	var fns []fuzzFunc
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
-		if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Fuzz") || len(fn.Type.Params.List) != 1 {
+		if !ok || fn.Recv != nil || fn.Body == nil || !strings.HasPrefix(fn.Name.Name, "Fuzz") || len(fn.Type.Params.List) != 1 {
 			continue
 		}
-		star, ok := fn.Type.Params.List[0].Type.(*ast.StarExpr)
-		if !ok {
+		if !isSel(fn.Type.Params.List[0].Type, "testing", "F", true) {
 			continue
 		}
-		if sel, ok := star.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "F" {
-			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "testing" {
-				names = append(names, fn.Name.Name)
+		usesRealdata := false
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && isSel(sel, "realdata", "", false) {
+				usesRealdata = true
 			}
-		}
+			return !usesRealdata
+		})
+		fns = append(fns, fuzzFunc{fn.Name.Name, usesRealdata})
 	}
-	return names, nil
+	return fns, nil
+}
+
+// isSel reports whether e is pkg.name (any name when name is ""), or a
+// pointer to it when star is set.
+func isSel(e ast.Expr, pkg, name string, star bool) bool {
+	if star {
+		s, ok := e.(*ast.StarExpr)
+		if !ok {
+			return false
+		}
+		e = s.X
+	}
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok || (name != "" && sel.Sel.Name != name) {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == pkg
 }

@@ -99,7 +99,11 @@ func main() {
 	}
 	if *list {
 		for _, t := range picked {
-			fmt.Println(t)
+			if t.realdata {
+				fmt.Println(t, "(seeds from the real data when present)")
+			} else {
+				fmt.Println(t)
+			}
 		}
 		return
 	}

@@ -27,6 +27,7 @@ type result struct {
 	execs       int64
 	interesting int      // new interesting inputs, as go test last reported them
 	kept        int      // of which copied into testdata/fuzz
+	realdata    bool     // seeded from the real data: nothing kept
 	failing     []string // failing inputs go test wrote into testdata
 	stall       string   // how the target stalled, when it did
 	err         error    // any other failure of the run
@@ -196,7 +197,10 @@ loop:
 	if r.stall != "" {
 		r.stall += "; stacks in " + strings.Join(append([]string{r.log}, workerLogs(workerLog)...), ", ")
 	}
-	if cfg.keep != 0 {
+	// An input grown from the real data is derived from it, and nothing
+	// derived from ../shared may enter the repository.
+	r.realdata = t.realdata && cfg.realdata != ""
+	if cfg.keep != 0 && !r.realdata {
 		r.kept, err = keepNew(t, before, cfg.keep)
 		if err != nil && r.err == nil {
 			r.err = err

@@ -15,8 +15,12 @@ func formatTable(rs []result) string {
 	b.WriteString("| target | fuzzed | execs | new interesting | kept | findings |\n")
 	b.WriteString("| --- | --- | ---: | ---: | ---: | --- |\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %s | %v | %d | %d | %d | %s |\n", r.target, r.elapsed.Round(time.Second),
-			r.execs, r.interesting, r.kept, strings.ReplaceAll(r.findings(), "|", `\|`))
+		kept := fmt.Sprint(r.kept)
+		if r.realdata {
+			kept = "none (real-data seeds)"
+		}
+		fmt.Fprintf(&b, "| %s | %v | %d | %d | %s | %s |\n", r.target, r.elapsed.Round(time.Second),
+			r.execs, r.interesting, kept, strings.ReplaceAll(r.findings(), "|", `\|`))
 	}
 	return b.String()
 }
