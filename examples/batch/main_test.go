@@ -16,7 +16,7 @@ func noEnv(string) string { return "" }
 func TestBatchJSONLines(t *testing.T) {
 	in := "45.130.202.105\n\n# a comment\nbad\n8.8.8.8\n10.0.0.1\n45.130.202.105\n"
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), nil, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-sample"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	var lines []map[string]any
@@ -45,7 +45,7 @@ func TestBatchJSONLines(t *testing.T) {
 func TestBatchCSVColumn(t *testing.T) {
 	in := "user,client_ip,when\nbob,185.220.101.1,now\nal,\"1.1.1.1\",later\neve,nonsense,never\n"
 	var out, errOut bytes.Buffer
-	args := []string{"-column", "client_ip", "-format", "csv"}
+	args := []string{"-sample", "-column", "client_ip", "-format", "csv"}
 	if err := run(context.Background(), args, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
@@ -76,7 +76,7 @@ func TestBatchCSVColumn(t *testing.T) {
 	}
 	// The same by column number (1-based).
 	out.Reset()
-	if err := run(context.Background(), []string{"-column", "1", "-format", "csv"}, noEnv, strings.NewReader("185.220.101.1,x\n"), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-sample", "-column", "1", "-format", "csv"}, noEnv, strings.NewReader("185.220.101.1,x\n"), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "185.220.101.1,185.220.101.1,true") {
@@ -96,7 +96,7 @@ func TestBatchStreamsManyLines(t *testing.T) {
 		fmt.Fprintf(&in, "45.%d.%d.%d\n", i>>16&255, i>>8&255, i&255)
 	}
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-format", "csv"}, noEnv, strings.NewReader(in.String()), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-sample", "-format", "csv"}, noEnv, strings.NewReader(in.String()), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(out.String(), "\n"); got != n+1 {

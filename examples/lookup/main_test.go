@@ -19,7 +19,7 @@ func noEnv(string) string { return "" }
 
 func TestLookupJSONOnBundledData(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"45.130.202.105", "185.220.101.1"}, noEnv, &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-sample", "45.130.202.105", "185.220.101.1"}, noEnv, &out, &errOut); err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "bundled sample data") {
@@ -43,7 +43,7 @@ func TestLookupJSONOnBundledData(t *testing.T) {
 
 func TestLookupTable(t *testing.T) {
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"-format", "table", "2a03:1b20::1", "not-an-ip"}, noEnv, &out, &errOut)
+	err := run(context.Background(), []string{"-sample", "-format", "table", "2a03:1b20::1", "not-an-ip"}, noEnv, &out, &errOut)
 	if !errors.Is(err, errSomeFailed) {
 		t.Fatalf("run error = %v, want errSomeFailed", err)
 	}
@@ -123,5 +123,30 @@ func TestLookupFeedURLFallsBackToCache(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-feeds", "no-such-feed", "1.1.1.1"}, noEnv, &out, &errOut); err == nil {
 		t.Fatal("an unknown catalog feed was accepted")
+	}
+}
+
+// TestLookupDefaultIsBuiltin: with no data flags the answer is real data
+// from the builtin source, and nothing says "sample".
+func TestLookupDefaultIsBuiltin(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"45.130.202.105"}, noEnv, &out, &errOut); err != nil {
+		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	if strings.Contains(errOut.String(), "sample") {
+		t.Errorf("stderr mentions sample data without -sample: %q", errOut.String())
+	}
+	var r ipintel.Result
+	if err := json.NewDecoder(&out).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Network == nil || r.Network.ASN != 137409 || !strings.Contains(r.Network.Organization, "GSL Networks") {
+		t.Errorf("network %+v, want AS137409 GSL Networks", r.Network)
+	}
+	if !r.Privacy.IsHosting || r.Geo == nil || len(r.Geo.CountryCode) != 2 {
+		t.Errorf("privacy %+v, geo %+v: want hosting and a country", r.Privacy, r.Geo)
+	}
+	if len(r.Meta.DataSources) != 1 || r.Meta.DataSources[0] != "builtin" {
+		t.Errorf("data sources %v, want [builtin]", r.Meta.DataSources)
 	}
 }

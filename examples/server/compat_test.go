@@ -92,7 +92,7 @@ func TestRun(t *testing.T) {
 	env := map[string]string{keysEnv: " k-one , " + key1}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, outW, &lockedWriter{w: &stderr})
+		done <- run(ctx, []string{"-sample", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, outW, &lockedWriter{w: &stderr})
 		outW.Close()
 	}()
 	line, err := bufio.NewReader(outR).ReadString('\n')

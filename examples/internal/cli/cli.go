@@ -1,7 +1,8 @@
 // Package cli builds an ipintel Client from command-line flags for the
-// example programs: the bundled sample databases by default, real MMDB
-// files, feed files or URLs, and hosted APIs with keys from the
-// environment.
+// example programs: the builtin source (real open data compiled in) by
+// default, and in front of it real MMDB files, feed files or URLs, hosted
+// APIs with keys from the environment, or, with -sample, the invented
+// sample databases in testdata.
 package cli
 
 import (
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/builtin"
 	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/feed"
 	"github.com/ipintel/ipintel/source/mmdb"
@@ -26,6 +28,7 @@ import (
 // Flags are the data-source flags shared by the examples.
 type Flags struct {
 	City, ASN, Anon string
+	Sample          bool
 	MMDBs           list
 	Feeds           list
 	Presets         string
@@ -41,9 +44,11 @@ func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 // Register adds the flags to fs.
 func (f *Flags) Register(fs *flag.FlagSet) {
-	fs.StringVar(&f.City, "city", "", "City or Country MMDB (default: the bundled sample)")
-	fs.StringVar(&f.ASN, "asn", "", "ASN or ISP MMDB (default: the bundled sample)")
-	fs.StringVar(&f.Anon, "anon", "", "Anonymous-IP or Anonymous-Plus MMDB (default: the bundled sample)")
+	fs.StringVar(&f.City, "city", "", "City or Country MMDB, asked before the built-in data")
+	fs.StringVar(&f.ASN, "asn", "", "ASN or ISP MMDB, asked before the built-in data")
+	fs.StringVar(&f.Anon, "anon", "", "Anonymous-IP or Anonymous-Plus MMDB, asked before the built-in data")
+	fs.BoolVar(&f.Sample, "sample", false, "also use the invented sample databases in testdata (for -city, -asn, -anon\n"+
+		"not given) to demonstrate VPN, proxy and Tor answers; not real data")
 	fs.Var(&f.MMDBs, "mmdb", "another MMDB of any supported type (repeatable)")
 	fs.Var(&f.Feeds, "feed", "a feed file or http(s) URL, as [kind[:Provider]=]PATH, e.g. tor=exits.txt or\n"+
 		"monitoring:UptimeRobot=https://… (repeatable; kinds: vpn proxy tor relay hosting\n"+
@@ -82,7 +87,8 @@ func (f *Flags) Client(ctx context.Context, getenv func(string) string, stderr i
 	return c, nil
 }
 
-// Sources opens the sources the flags name, in priority order.
+// Sources opens the sources the flags name, in priority order, with the
+// builtin source last: every flag adds data in front of it.
 func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr io.Writer) (srcs []source.Source, err error) {
 	defer func() {
 		if err != nil {
@@ -101,6 +107,9 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 	} {
 		path := *db.path
 		name := db.name
+		if path == "" && !f.Sample {
+			continue
+		}
 		if path == "" {
 			dir, err := BundledDir()
 			if err != nil {
@@ -115,7 +124,7 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 		srcs = append(srcs, s)
 	}
 	if usedBundled {
-		fmt.Fprintln(stderr, "ipintel: answering from the bundled sample data (illustrative, not a real feed); pass -city, -asn, -anon for real databases")
+		fmt.Fprintln(stderr, "ipintel: -sample: the bundled sample data (illustrative, not a real feed) answers first; pass -city, -asn, -anon for real databases")
 	}
 	for i, path := range f.MMDBs {
 		s, err := mmdb.Open(path, mmdb.WithName(fmt.Sprintf("mmdb-%d-%s", i+1, strings.TrimSuffix(filepath.Base(path), ".mmdb"))))
@@ -155,7 +164,14 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 	}
 	remotes, err := openRemotes(f.Remote, getenv)
 	srcs = append(srcs, remotes...)
-	return srcs, err
+	if err != nil {
+		return srcs, err
+	}
+	b, err := builtin.Open()
+	if err != nil {
+		return srcs, err
+	}
+	return append(srcs, b), nil
 }
 
 // openFeed opens one -feed argument: [kind[:Provider]=]PATH-or-URL.
@@ -283,9 +299,9 @@ func closeAll(srcs []source.Source) {
 	}
 }
 
-// ErrNoBundledData means the bundled sample databases could not be found:
-// the program was built away from its source tree.
-var ErrNoBundledData = errors.New("bundled sample data not found (run from the ipintel source tree, or pass -city, -asn and -anon)")
+// ErrNoBundledData means -sample was given but the bundled sample databases
+// could not be found: the program was built away from its source tree.
+var ErrNoBundledData = errors.New("bundled sample data not found (run -sample from the ipintel source tree)")
 
 // BundledDir returns the repository's testdata directory, which holds the
 // sample databases. It is found from the working directory upwards, then

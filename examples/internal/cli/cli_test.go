@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/netip"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -68,5 +70,37 @@ func TestSourcesFlagErrors(t *testing.T) {
 	}
 	if _, err := openRemotes("datpaq,vectraip", env); err == nil || strings.Contains(err.Error(), "secret-key") {
 		t.Fatalf("missing key: %v", err)
+	}
+}
+
+// TestSourcesBuiltinLast: builtin answers by default, and every data flag
+// adds sources in front of it.
+func TestSourcesBuiltinLast(t *testing.T) {
+	names := func(f Flags) []string {
+		t.Helper()
+		srcs, err := f.Sources(context.Background(), func(string) string { return "" }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closeAll(srcs)
+		var out []string
+		for _, s := range srcs {
+			out = append(out, s.Name())
+		}
+		return out
+	}
+	if got := names(Flags{}); !slices.Equal(got, []string{"builtin"}) {
+		t.Errorf("no flags: %v, want [builtin]", got)
+	}
+	if got, want := names(Flags{Sample: true}), []string{"sample-geo", "sample-asn", "sample-anonymous", "builtin"}; !slices.Equal(got, want) {
+		t.Errorf("-sample: %v, want %v", got, want)
+	}
+	dir, err := BundledDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := names(Flags{City: filepath.Join(dir, "ipintel-City.mmdb")})
+	if want := []string{"geo", "builtin"}; !slices.Equal(got, want) {
+		t.Errorf("-city: %v, want %v", got, want)
 	}
 }

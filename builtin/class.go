@@ -1,0 +1,255 @@
+package builtin
+
+import (
+	"github.com/ipintel/ipintel/source"
+)
+
+// netClass is what kind of network an autonomous system is.
+type netClass uint8
+
+const (
+	classUnknown netClass = iota
+	classHosting          // cloud, hosting, datacenter
+	classCDN              // content delivery and edge networks
+	classVPN              // an AS run by a VPN company for its exits
+	classMobile           // a mobile carrier
+)
+
+// Confidence of each kind of evidence, 0–100. The curated table names
+// networks whose business is public knowledge; the name rule guesses from
+// words in the organisation's name and is right less often (see the
+// accuracy figures in doc.go).
+const (
+	confHostingAS = 90
+	confCDNAS     = 80
+	confVPNAS     = 85
+	confHostName  = 50
+)
+
+type asClass struct {
+	class    netClass
+	provider string
+}
+
+// asClasses is the curated table: autonomous systems whose operator and
+// business are public (the operators' own pages, PeeringDB, RIR records).
+// It is deliberately short: an AS belongs here only when most of its
+// address space is the class named. Big mixed networks (a national
+// carrier's fixed and mobile access in one AS) are left out.
+var asClasses = map[uint32]asClass{
+	// Cloud and hosting.
+	16509: {classHosting, "Amazon Web Services"}, 14618: {classHosting, "Amazon Web Services"},
+	8987: {classHosting, "Amazon Web Services"}, 38895: {classHosting, "Amazon Web Services"},
+	396982: {classHosting, "Google Cloud"}, 15169: {classHosting, "Google"}, 19527: {classHosting, "Google"},
+	139070: {classHosting, "Google"}, 36492: {classHosting, "Google"},
+	8075: {classHosting, "Microsoft Azure"}, 8068: {classHosting, "Microsoft"}, 12076: {classHosting, "Microsoft Azure"},
+	31898: {classHosting, "Oracle Cloud"}, 792: {classHosting, "Oracle"},
+	14061: {classHosting, "DigitalOcean"},
+	24940: {classHosting, "Hetzner"}, 213230: {classHosting, "Hetzner"}, 212317: {classHosting, "Hetzner"},
+	16276: {classHosting, "OVHcloud"}, 35540: {classHosting, "OVHcloud"},
+	63949: {classHosting, "Linode (Akamai)"},
+	20473: {classHosting, "Vultr"},
+	51167: {classHosting, "Contabo"}, 40021: {classHosting, "Contabo"}, 141995: {classHosting, "Contabo"},
+	12876: {classHosting, "Scaleway"},
+	45102: {classHosting, "Alibaba Cloud"}, 37963: {classHosting, "Alibaba Cloud"},
+	132203: {classHosting, "Tencent Cloud"}, 45090: {classHosting, "Tencent Cloud"},
+	136907: {classHosting, "Huawei Cloud"},
+	60781:  {classHosting, "Leaseweb"}, 16265: {classHosting, "Leaseweb"}, 28753: {classHosting, "Leaseweb"},
+	30633: {classHosting, "Leaseweb"}, 59253: {classHosting, "Leaseweb"},
+	9009:   {classHosting, "M247"},
+	60068:  {classHosting, "Datacamp (CDN77)"},
+	137409: {classHosting, "GSL Networks"},
+	36351:  {classHosting, "IBM Cloud (SoftLayer)"},
+	19994:  {classHosting, "Rackspace"}, 27357: {classHosting, "Rackspace"},
+	47583:  {classHosting, "Hostinger"},
+	8560:   {classHosting, "IONOS"},
+	197540: {classHosting, "netcup"},
+	54290:  {classHosting, "Hostwinds"},
+	36352:  {classHosting, "ColoCrossing"},
+	8100:   {classHosting, "QuadraNet"},
+	40676:  {classHosting, "Psychz Networks"},
+	53667:  {classHosting, "FranTech (BuyVM)"},
+	21859:  {classHosting, "Zenlayer"},
+	49505:  {classHosting, "Selectel"},
+	9123:   {classHosting, "Timeweb"},
+	54825:  {classHosting, "Equinix Metal"},
+	199524: {classHosting, "G-Core Labs"},
+	7979:   {classHosting, "Servers.com"},
+	49981:  {classHosting, "WorldStream"},
+	62240:  {classHosting, "Clouvider"},
+	22612:  {classHosting, "Namecheap"},
+	26496:  {classHosting, "GoDaddy"}, 398101: {classHosting, "GoDaddy"},
+	32244:  {classHosting, "Liquid Web"},
+	46606:  {classHosting, "Unified Layer (Bluehost)"},
+	43350:  {classHosting, "NForce"},
+	202053: {classHosting, "UpCloud"},
+	61098:  {classHosting, "Exoscale"},
+	29802:  {classHosting, "Hivelocity"},
+	19318:  {classHosting, "InterServer"},
+	46844:  {classHosting, "Sharktech"},
+	51852:  {classHosting, "Private Layer"},
+	44477:  {classHosting, "Stark Industries"},
+	210644: {classHosting, "Aeza"},
+
+	// CDN and edge.
+	13335: {classCDN, "Cloudflare"}, 209242: {classCDN, "Cloudflare"},
+	54113: {classCDN, "Fastly"},
+	20940: {classCDN, "Akamai"}, 16625: {classCDN, "Akamai"},
+	15133:  {classCDN, "Edgecast"},
+	22822:  {classCDN, "Edgio (Limelight)"},
+	200325: {classCDN, "bunny.net"},
+	19551:  {classCDN, "Imperva"},
+	33438:  {classCDN, "StackPath"}, 12989: {classCDN, "StackPath"},
+
+	// VPN operators' own networks.
+	39351:  {classVPN, "Mullvad (31173 Services)"},
+	62371:  {classVPN, "Proton"},
+	136787: {classVPN, "NordVPN (Tefincom)"},
+	147049: {classVPN, "PacketHub"},
+
+	// Mobile carriers (AS used for mobile access).
+	21928: {classMobile, "T-Mobile US"}, 22394: {classMobile, "Verizon Wireless"},
+	20057: {classMobile, "AT&T Mobility"}, 55836: {classMobile, "Reliance Jio"},
+	45609: {classMobile, "Bharti Airtel"}, 9808: {classMobile, "China Mobile"},
+	12576: {classMobile, "EE"}, 206067: {classMobile, "Three UK"},
+	16135: {classMobile, "Turkcell"}, 33771: {classMobile, "Safaricom"},
+	29465: {classMobile, "MTN Nigeria"}, 23693: {classMobile, "Telkomsel"},
+	132199: {classMobile, "Globe Telecom"}, 26615: {classMobile, "TIM Brasil"},
+}
+
+// hostingWords are the words in an organisation's name that suggest a
+// hosting business, matched case-insensitively at the start of a word
+// ("servers" matches "server"; "observer" does not).
+var hostingWords = []string{
+	"hosting", "cloud", "datacenter", "datacentre", "server", "dedicated", "vps", "colocation",
+}
+
+// hostingPairs are two-word phrases that suggest the same.
+var hostingPairs = [][2]string{{"data", "center"}, {"data", "centre"}}
+
+// vpnWords suggest a VPN company.
+var vpnWords = []string{"vpn"}
+
+// classify returns the class of an AS and the provider to name, from the
+// curated table first and the organisation's name second. byName reports
+// that the name rule decided.
+func classify(asn uint32, org string) (c asClass, byName bool) {
+	if c, ok := asClasses[asn]; ok {
+		return c, false
+	}
+	if class := nameClass(org); class != classUnknown {
+		return asClass{class, org}, true
+	}
+	return asClass{}, false
+}
+
+// nameClass applies the name rule: a word of name (a run of ASCII letters
+// and digits) that starts with one of vpnWords makes it a VPN, else one
+// that starts with one of hostingWords, or two consecutive words that are
+// one of hostingPairs, makes it hosting. One pass, no allocation: Open runs
+// it on every organisation.
+func nameClass(name string) netClass {
+	class := classUnknown
+	prev := ""
+	for w, rest := nextWord(name); w != ""; w, rest = nextWord(rest) {
+		// Every word and pair looked for starts with one of these letters;
+		// checking it first skips most words of most names.
+		switch w[0] | 0x20 {
+		case 'c', 'd', 'h', 's', 'v':
+			if hasPrefixFold(w, vpnWords) {
+				return classVPN
+			}
+			if hasPrefixFold(w, hostingWords) || isPair(prev, w) {
+				class = classHosting
+			}
+		}
+		prev = w
+	}
+	return class
+}
+
+// nextWord returns the first word of s and what follows it, or "" when s
+// has no more words.
+func nextWord(s string) (word, rest string) {
+	i := 0
+	for i < len(s) && !wordByte[s[i]] {
+		i++
+	}
+	j := i
+	for j < len(s) && wordByte[s[j]] {
+		j++
+	}
+	return s[i:j], s[j:]
+}
+
+// hasPrefixFold reports whether w starts with one of the lower-case words,
+// ignoring ASCII case.
+func hasPrefixFold(w string, words []string) bool {
+	for _, want := range words {
+		if len(w) >= len(want) && equalFold(w[:len(want)], want) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPair reports whether the words a, b are one of hostingPairs.
+func isPair(a, b string) bool {
+	for _, p := range hostingPairs {
+		if equalFold(a, p[0]) && equalFold(b, p[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalFold compares a word of letters and digits with a lower-case word
+// (strings.EqualFold handles Unicode and costs several times more).
+func equalFold(w, lower string) bool {
+	if len(w) != len(lower) {
+		return false
+	}
+	for i := range len(w) {
+		if w[i]|0x20 != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// wordByte marks the bytes words are made of: ASCII letters and digits.
+var wordByte = func() (t [256]bool) {
+	for b := range 256 {
+		t[b] = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+	}
+	return t
+}()
+
+// signalsFor returns the signals and Network fields a class gives.
+func signalsFor(c asClass, byName bool) (sigs []source.Signal, usage, conn string) {
+	sig := func(k source.Kind, conf int) []source.Signal {
+		return []source.Signal{{Kind: k, Confidence: conf, Provider: c.provider, Source: Name}}
+	}
+	switch c.class {
+	case classHosting:
+		conf := confHostingAS
+		if byName {
+			conf = confHostName
+		}
+		return sig(source.Hosting, conf), "hosting", "hosting"
+	case classCDN:
+		return sig(source.Hosting, confCDNAS), "cdn", "hosting"
+	case classVPN:
+		conf := confVPNAS
+		if byName {
+			conf = confHostName
+		}
+		return sig(source.VPN, conf), "hosting", "hosting"
+	case classMobile:
+		return nil, "mobile", "cellular"
+	}
+	return nil, "", ""
+}
+
+// classTableDate is when asClasses was last reviewed.
+const classTableDate = "2026-12-01"
