@@ -116,6 +116,8 @@
 // The figures swing by ±20–70 % between runs on that machine; the ratios
 // hold. Most of a cached lookup is the search-tree walk, which is memory
 // latency and the same as geoip2-golang's; the decode that the cache saves
-// is the rest. Set IPINTEL_GEOLITE2_CITY to a real GeoLite2-City.mmdb to
+// is the rest. The check that a lookup's network is in the address's
+// family and holds it (BenchmarkPrefixFor) costs 9–19 ns and no
+// allocation, measured after the table above. Set IPINTEL_GEOLITE2_CITY to a real GeoLite2-City.mmdb to
 // add it to BenchmarkLookup.
 package mmdb

@@ -54,3 +54,21 @@ func TestPrefixForNoIPv4SearchTree(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPrefixFor measures what the family check adds to every lookup:
+// the common case (the reader's IPv4 network, kept) and the mapping of a
+// shallow IPv6 node.
+func BenchmarkPrefixFor(b *testing.B) {
+	a := netip.MustParseAddr("81.2.69.142")
+	for _, bc := range []struct{ name, p string }{{"v4-kept", "81.2.69.0/24"}, {"v6-node-mapped", "::/37"}} {
+		p := netip.MustParsePrefix(bc.p)
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !prefixFor(a, p).IsValid() {
+					b.Fatal("no prefix")
+				}
+			}
+		})
+	}
+}
