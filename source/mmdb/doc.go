@@ -118,6 +118,6 @@
 // latency and the same as geoip2-golang's; the decode that the cache saves
 // is the rest. The check that a lookup's network is in the address's
 // family and holds it (BenchmarkPrefixFor) costs 9–19 ns and no
-// allocation, measured after the table above. Set IPINTEL_GEOLITE2_CITY to a real GeoLite2-City.mmdb to
-// add it to BenchmarkLookup.
+// allocation, measured after the table above. Set IPINTEL_GEOLITE2_CITY
+// to a real GeoLite2-City.mmdb to add it to BenchmarkLookup.
 package mmdb
