@@ -42,6 +42,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -50,7 +51,7 @@ import (
 
 type config struct {
 	fuzzTime time.Duration
-	minimize time.Duration
+	minimize string // a duration or an exec count ("500x")
 	stall    time.Duration
 	jobs     int
 	parallel int
@@ -67,7 +68,7 @@ func main() {
 	run := flag.String("run", "", "fuzz only the targets matching this regexp (matched against \"dir.FuzzName\", e.g. \"source/mmdb.FuzzOpen\")")
 	flag.IntVar(&cfg.jobs, "j", runtime.NumCPU(), "targets fuzzed at once")
 	flag.IntVar(&cfg.parallel, "parallel", 1, "fuzzing workers per target (go test -parallel)")
-	flag.DurationVar(&cfg.minimize, "minimize", 10*time.Second, "bound on minimising each input (go test -fuzzminimizetime)")
+	flag.StringVar(&cfg.minimize, "minimize", "10s", "bound on minimising each input, a duration or an exec count such as 500x (go test -fuzzminimizetime)")
 	flag.DurationVar(&cfg.stall, "stall", time.Minute, "a target whose execs do not move for this long is a finding")
 	flag.IntVar(&cfg.keep, "keep", 20, "copy at most this many new interesting inputs per target, smallest first, from GOCACHE into testdata/fuzz (-1: all)")
 	flag.StringVar(&cfg.out, "out", "", "directory for logs and saved stacks (default: a new temporary directory)")
@@ -78,6 +79,9 @@ func main() {
 	}
 	if cfg.jobs < 1 || cfg.parallel < 1 {
 		fatalf("-j and -parallel must be at least 1")
+	}
+	if !validMinimize(cfg.minimize) {
+		fatalf("-minimize %q: want a duration (10s) or an exec count (500x)", cfg.minimize)
 	}
 	pick, err := regexp.Compile(*run)
 	if err != nil {
@@ -211,6 +215,16 @@ func (c config) env(workerLog string) []string {
 		env = append(env, "IPINTEL_REALDATA="+c.realdata)
 	}
 	return env
+}
+
+// validMinimize reports whether s is what -fuzzminimizetime accepts.
+func validMinimize(s string) bool {
+	if n, ok := strings.CutSuffix(s, "x"); ok {
+		_, err := strconv.ParseUint(n, 10, 32)
+		return err == nil
+	}
+	d, err := time.ParseDuration(s)
+	return err == nil && d >= 0
 }
 
 // slug turns a target into a file name.

@@ -132,7 +132,7 @@ func fuzzOne(ctx context.Context, cfg config, wrapper string, t target) result {
 	workerLog := filepath.Join(cfg.out, slug(t)+".worker")
 	cmd := exec.Command("go", "test", "-exec", wrapper, "-run", "^$",
 		"-fuzz", "^"+t.name+"$", "-fuzztime", cfg.fuzzTime.String(),
-		"-fuzzminimizetime", cfg.minimize.String(), "-parallel", strconv.Itoa(cfg.parallel), t.pkg)
+		"-fuzzminimizetime", cfg.minimize, "-parallel", strconv.Itoa(cfg.parallel), t.pkg)
 	cmd.Dir = t.module
 	cmd.Env = cfg.env(workerLog)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so that all of it can be stopped
