@@ -156,8 +156,10 @@ func fuzzOne(ctx context.Context, cfg config, wrapper string, t target) result {
 		_, _ = io.Copy(logf, pr) // a line too long for the scanner
 	}()
 	waited := make(chan error, 1)
+	exited := make(chan struct{})
 	go func() {
 		waited <- cmd.Wait()
+		close(exited)
 		pw.Close()
 	}()
 
@@ -168,6 +170,7 @@ func fuzzOne(ctx context.Context, cfg config, wrapper string, t target) result {
 	defer tick.Stop()
 	var waitErr error
 	var stacksDone chan struct{}
+	interrupted := ctx.Done()
 loop:
 	for {
 		select {
@@ -177,20 +180,20 @@ loop:
 			if since, ok := p.stalled(cfg.stall); ok {
 				r.stall = fmt.Sprintf("stalled: execs did not move for %v", since.Round(time.Second))
 				stacksDone = make(chan struct{})
-				go func() { captureStacks(cmd.Process.Pid, logf); close(stacksDone) }()
+				go func() { captureStacks(cmd.Process.Pid, logf, exited); close(stacksDone) }()
 			}
 		case <-deadline:
 			r.err = fmt.Errorf("still running %v after -fuzztime", 15*time.Minute)
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		case <-ctx.Done():
+		case <-interrupted:
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+			interrupted = nil // once
 		}
 	}
 	<-scanned
 	if stacksDone != nil {
 		<-stacksDone
 	}
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // leftovers of a stall
 	if waitErr != nil && r.stall == "" && len(r.failing) == 0 && r.err == nil {
 		r.err = fmt.Errorf("go test failed (%v): see %s", waitErr, r.log)
 	}
@@ -209,17 +212,29 @@ loop:
 	return r
 }
 
-// captureStacks makes the stalled run's workers, then its coordinator,
-// print their goroutine stacks and exit: the workers' land in their own
-// logs (see wrapperScript), the coordinator's in the run's log.
-func captureStacks(pid int, logf io.Writer) {
+// captureStacks makes the stalled run's workers, then (if still running)
+// its coordinator, print their goroutine stacks and exit: the workers'
+// land in their own logs (see wrapperScript), the coordinator's in the
+// run's log.
+func captureStacks(pid int, logf io.Writer, exited <-chan struct{}) {
 	workers := signalProcs(pid, syscall.SIGQUIT, isWorker)
 	fmt.Fprintf(logf, "scripts/fuzz: stalled; SIGQUIT sent to workers %v\n", workers)
-	time.Sleep(10 * time.Second)
+	wait := func() bool { // whether the run is still going after 10 s
+		select {
+		case <-exited:
+			return false
+		case <-time.After(10 * time.Second):
+			return true
+		}
+	}
+	if !wait() {
+		return
+	}
 	coord := signalProcs(pid, syscall.SIGQUIT, isCoordinator)
 	fmt.Fprintf(logf, "scripts/fuzz: SIGQUIT sent to coordinator %v\n", coord)
-	time.Sleep(10 * time.Second)
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	if wait() {
+		_ = syscall.Kill(-pid, syscall.SIGKILL) // our go test's process group
+	}
 }
 
 func workerLogs(prefix string) []string {
