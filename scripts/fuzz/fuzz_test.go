@@ -101,3 +101,16 @@ func TestFormatTable(t *testing.T) {
 		}
 	}
 }
+
+func TestShutdownRaceIsNoFinding(t *testing.T) {
+	r := result{elapsed: 2 * time.Minute}
+	p := &progress{r: &r}
+	p.line("    context deadline exceeded")
+	if !p.sawDeadline {
+		t.Fatal("the bare deadline line was not noticed")
+	}
+	r.shutdownRace = true
+	if r.failed() || !strings.Contains(r.findings(), "golang/go#75804") {
+		t.Errorf("failed %v, findings %q: want no finding, with a note", r.failed(), r.findings())
+	}
+}

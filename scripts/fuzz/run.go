@@ -32,6 +32,10 @@ type result struct {
 	stall       string   // how the target stalled, when it did
 	err         error    // any other failure of the run
 	log         string
+	// shutdownRace: go test failed with a bare "context deadline exceeded"
+	// and no input, Go's race at the end of -fuzztime (golang/go#75804,
+	// fixed in Go 1.27): not a finding.
+	shutdownRace bool
 }
 
 func (r result) failed() bool { return len(r.failing) > 0 || r.stall != "" || r.err != nil }
@@ -49,6 +53,9 @@ func (r result) findings() string {
 		f = append(f, r.err.Error())
 	}
 	if len(f) == 0 {
+		if r.shutdownRace {
+			return "- (go test ended with Go's -fuzztime shutdown race, golang/go#75804)"
+		}
 		return "-"
 	}
 	return strings.Join(f, "; ")
@@ -76,6 +83,8 @@ type progress struct {
 	movedAt  time.Time // when mark last changed
 	r        *result
 	stalling bool
+	// sawDeadline: go test printed a bare "context deadline exceeded".
+	sawDeadline bool
 }
 
 func (p *progress) line(s string) {
@@ -95,6 +104,9 @@ func (p *progress) line(s string) {
 		mark = -1 - n // below any exec count
 	case failingLine.MatchString(s):
 		p.r.failing = append(p.r.failing, filepath.Join(p.r.target.dir, failingLine.FindStringSubmatch(s)[1]))
+		return
+	case strings.TrimSpace(s) == "context deadline exceeded":
+		p.sawDeadline = true
 		return
 	default:
 		return
@@ -195,7 +207,13 @@ loop:
 		<-stacksDone
 	}
 	if waitErr != nil && r.stall == "" && len(r.failing) == 0 && r.err == nil {
-		r.err = fmt.Errorf("go test failed (%v): see %s", waitErr, r.log)
+		// Go's coordinator can fail a run that reached -fuzztime with a
+		// bare "context deadline exceeded" and no input (golang/go#75804).
+		if p.sawDeadline && r.elapsed >= cfg.fuzzTime {
+			r.shutdownRace = true
+		} else {
+			r.err = fmt.Errorf("go test failed (%v): see %s", waitErr, r.log)
+		}
 	}
 	if r.stall != "" {
 		r.stall += "; stacks in " + strings.Join(append([]string{r.log}, workerLogs(workerLog)...), ", ")
