@@ -152,7 +152,9 @@ func (w *window) add(c *Client, s string) error {
 		w.index = make(map[netip.Addr]int32)
 	}
 	j, ok := w.index[addr]
-	if !ok {
+	if ok {
+		c.stats.shared.Add(1) // answered by the first input of addr
+	} else {
 		j = int32(len(w.jobs))
 		w.index[addr] = j
 		w.jobs = append(w.jobs, job{addr: addr})
@@ -177,7 +179,9 @@ func (w *window) result(i int, inputErr error) (*Result, error) {
 		w.given = append(w.given, make([]bool, len(w.jobs)-len(w.given))...)
 	}
 	if w.given[j] {
-		return jb.res.clone(), nil
+		r := jb.res.clone()
+		r.Query.RequestID = newRequestID() // every item is its own request
+		return r, nil
 	}
 	w.given[j] = true
 	return jb.res, nil
@@ -200,9 +204,11 @@ func (c *Client) runJobs(ctx context.Context, jobs []job) {
 	for i := range jobs {
 		if c.cache != nil {
 			if r := c.cache.get(jobs[i].addr, start); r != nil {
+				c.stats.cacheHits.Add(1)
 				jobs[i].res = r
 				continue
 			}
+			c.stats.cacheMisses.Add(1)
 		}
 		todo = append(todo, &jobs[i])
 	}
@@ -292,11 +298,14 @@ func (c *Client) askLocal(ctx context.Context, addr netip.Addr, row []answer) {
 	if ctx.Err() != nil {
 		return
 	}
+	var missed uint
 	for si := range c.sources {
 		if e := &c.sources[si]; !e.remote && e.batcher == nil {
 			row[si].rec, row[si].err = callLookup(ctx, e.src, addr)
+			missed |= c.recordLocal(e, &row[si])
 		}
 	}
+	c.countResolve(addr, missed)
 }
 
 // askBatch asks one batching source about a chunk of jobs and reports each
@@ -313,10 +322,10 @@ func (c *Client) askBatch(ctx context.Context, e *sourceEntry, chunk []*job, set
 	var err error
 	if e.remote {
 		recs, err = runRemote(c, ctx, e, func(ctx context.Context) ([]source.Record, error) {
-			return callBatch(ctx, e.batcher, addrs)
+			return c.timedBatch(ctx, e, addrs)
 		})
 	} else {
-		recs, err = callBatch(ctx, e.batcher, addrs)
+		recs, err = c.timedBatch(ctx, e, addrs)
 	}
 	for i := range chunk {
 		if err != nil {
@@ -333,7 +342,7 @@ func (c *Client) askRemote(ctx context.Context, e *sourceEntry, addr netip.Addr)
 		return answer{}
 	}
 	rec, err := runRemote(c, ctx, e, func(ctx context.Context) (source.Record, error) {
-		return callLookup(ctx, e.src, addr)
+		return c.timedLookup(ctx, e, addr)
 	})
 	return answer{rec, err}
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -243,10 +244,10 @@ func TestLookupSeqStops(t *testing.T) {
 	before := runtime.NumGoroutine()
 
 	// Breaking out stops reading the input.
-	read := 0
+	var read atomic.Int64 // the input runs on LookupSeq's reading goroutine
 	counted := func(yield func(string) bool) {
 		for s := range genAddrs(1_000_000) {
-			read++
+			read.Add(1)
 			if !yield(s) {
 				return
 			}
@@ -258,8 +259,8 @@ func TestLookupSeqStops(t *testing.T) {
 			break
 		}
 	}
-	if read > 2*seqWindow {
-		t.Errorf("read %d inputs after the consumer stopped at 10", read)
+	if n := read.Load(); n > 3*seqWindow {
+		t.Errorf("read %d inputs after the consumer stopped at 10", n)
 	}
 
 	// A context ending yields its error once, then stops.
@@ -286,5 +287,25 @@ func TestLookupSeqStops(t *testing.T) {
 	}
 	if g := runtime.NumGoroutine(); g > before {
 		t.Errorf("%d goroutines before, %d after", before, g)
+	}
+}
+
+func TestBatchItemsHaveTheirOwnRequestID(t *testing.T) {
+	geo, feed := fixtureSources()
+	c := newClient(t, WithSources(geo, feed))
+	b, err := c.LookupBatch(context.Background(), []string{"1.1.1.1", "1.1.1.1", "1.1.1.1", "8.8.8.8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[RequestID]int{}
+	for i, it := range b.Items {
+		if it.Result == nil {
+			t.Fatalf("item %d: %v", i, it.Err)
+		}
+		id := it.Result.Query.RequestID
+		if j, dup := seen[id]; dup {
+			t.Errorf("items %d and %d share request id %v", j, i, id)
+		}
+		seen[id] = i
 	}
 }

@@ -184,3 +184,74 @@ func BenchmarkLookupSeq(b *testing.B) {
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "lookups/s")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 }
+
+// BenchmarkStatsCost measures what counting adds to one lookup of the two
+// local sources of BenchmarkLookup, both answering ("hit") or both missing
+// ("miss"), and to a cache hit. Beside them: the empty loop ("none") and
+// one bare atomic add ("atomic-add"), the floor of any exact shared
+// counter, and the same two in parallel.
+func BenchmarkStatsCost(b *testing.B) {
+	c := newClient(b, WithSources(benchSources(false)...))
+	hit := []answer{{rec: source.Record{Prefix: netip.MustParsePrefix("1.1.1.0/24")}}, {rec: source.Record{Prefix: netip.MustParsePrefix("1.1.1.0/24")}}}
+	miss := []answer{{}, {}}
+	addr := netip.MustParseAddr("45.130.202.105")
+	count := func(ans []answer) {
+		var missed uint
+		for i := range c.sources {
+			missed |= c.recordLocal(&c.sources[i], &ans[i])
+		}
+		c.countResolve(addr, missed)
+	}
+	b.Run("none", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+		}
+	})
+	var bare atomic.Uint64
+	b.Run("atomic-add", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			bare.Add(1)
+		}
+	})
+	b.Run("hit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			count(hit)
+		}
+	})
+	b.Run("miss", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			count(miss)
+		}
+	})
+	// Two goroutines (GOMAXPROCS 2 here) counting lookups of different
+	// addresses, beside both adding to one shared counter.
+	b.Run("parallel/atomic-add", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				bare.Add(1)
+			}
+		})
+	})
+	b.Run("parallel/hit", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			a := [4]byte{45, 130, 202, 0}
+			for pb.Next() {
+				a[3]++
+				var missed uint
+				for i := range c.sources {
+					missed |= c.recordLocal(&c.sources[i], &hit[i])
+				}
+				c.countResolve(netip.AddrFrom4(a), missed)
+			}
+		})
+	})
+	b.Run("cache-hit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c.stats.cacheHits.Add(1)
+		}
+	})
+}

@@ -90,22 +90,30 @@ func (rc *resultCache) purge() { rc.lru.Purge() }
 func (c *Client) lookupCached(ctx context.Context, addr netip.Addr) (*Result, error) {
 	rc := c.cache
 	if r := rc.get(addr, time.Now()); r != nil {
+		c.stats.cacheHits.Add(1)
 		return r, nil
 	}
+	c.stats.cacheMisses.Add(1)
 	key := string(addr.AsSlice())
+	ran := false // this caller resolved addr; else it joined another's lookup
 	if !c.hasRemote {
 		// Local sources answer in microseconds: wait in place, no goroutine.
 		v, _, shared := rc.flight.Do(key, func() (any, error) {
+			ran = true
 			r := c.resolve(ctx, addr)
 			rc.put(r)
 			return r, nil
 		})
+		if !ran {
+			c.stats.shared.Add(1)
+		}
 		return own(v.(*Result), shared), nil
 	}
 	// The shared lookup must not die with the first caller's context, nor
 	// outlive Close: it runs detached from the caller but under c.ctx, and
 	// each caller waits for it or for its own context.
 	ch := rc.flight.DoChan(key, func() (any, error) {
+		ran = true
 		done := make(chan *Result, 1)
 		if !c.goStart(func() {
 			sctx, stop := withCancelOn(context.WithoutCancel(ctx), c.ctx)
@@ -123,6 +131,9 @@ func (c *Client) lookupCached(ctx context.Context, addr netip.Addr) (*Result, er
 		if res.Err != nil {
 			return nil, res.Err
 		}
+		if !ran {
+			c.stats.shared.Add(1)
+		}
 		return own(res.Val.(*Result), true), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -133,7 +144,8 @@ func (c *Client) lookupCached(ctx context.Context, addr netip.Addr) (*Result, er
 // shared with other callers.
 func own(r *Result, shared bool) *Result {
 	if shared {
-		return r.clone()
+		r = r.clone()
+		r.Query.RequestID = newRequestID() // every caller is its own request
 	}
 	return r
 }

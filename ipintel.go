@@ -24,6 +24,7 @@ type Client struct {
 	maxBatch      int
 	allowReserved bool
 	log           *slog.Logger
+	stats         clientCounters
 
 	// ctx is cancelled by Close, which aborts remote calls in flight.
 	ctx    context.Context
@@ -44,6 +45,10 @@ type sourceEntry struct {
 	batcher source.Batcher
 	// maxBatch is the most addresses one batcher call takes; 0: no limit.
 	maxBatch int
+	stats    *sourceCounters
+	// bit is the source's bit in the Client's miss patterns, -1 if none
+	// (see clientCounters).
+	bit int
 }
 
 // New builds a Client. With no options it has no sources: every lookup is a
@@ -86,17 +91,15 @@ func New(opts ...Option) (*Client, error) {
 		}
 		seen[name] = true
 		t := source.TraitsOf(s)
-		e := sourceEntry{src: s, name: name, remote: t.Remote, maxBatch: max(t.MaxBatch, 0)}
+		e := sourceEntry{src: s, name: name, remote: t.Remote, maxBatch: max(t.MaxBatch, 0), stats: new(sourceCounters)}
 		if e.remote {
-			e.timeout = t.Timeout
-			if e.timeout <= 0 {
-				e.timeout = cfg.remoteTimeout
-			}
+			e.timeout = cfg.remoteDeadline(t.Timeout)
 			c.hasRemote = true
 		}
 		e.batcher, _ = s.(source.Batcher)
 		c.sources = append(c.sources, e)
 	}
+	c.assignBits()
 	if cfg.cacheSize > 0 {
 		var err error
 		if c.cache, err = newResultCache(cfg.cacheSize, cfg.cacheTTL); err != nil {
@@ -125,15 +128,18 @@ func (c *Client) Reload(ctx context.Context) error {
 	}
 	var errs []error
 	reloaded := false
-	for _, e := range c.sources {
+	for i := range c.sources {
+		e := &c.sources[i]
 		r, ok := e.src.(source.Reloader)
 		if !ok {
 			continue
 		}
 		if err := r.Reload(ctx); err != nil {
+			e.stats.health.noteReload(c, e, "", err.Error())
 			errs = append(errs, &SourceError{Source: e.name, Err: err})
 			continue
 		}
+		e.stats.health.noteReload(c, e, "", "")
 		reloaded = true
 	}
 	if reloaded && c.cache != nil {

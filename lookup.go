@@ -69,6 +69,7 @@ func (c *Client) LookupInto(ctx context.Context, ip string, r *Result) error {
 		return nil
 	}
 	if c.cache.getInto(addr, time.Now(), r) {
+		c.stats.cacheHits.Add(1)
 		return nil
 	}
 	res, err := c.lookupCached(ctx, addr)
@@ -142,11 +143,14 @@ func (c *Client) resolveInto(ctx context.Context, addr netip.Addr, r *Result) {
 	if c.hasRemote {
 		pending = c.startRemote(ctx, addr)
 	}
+	var missed uint
 	for i := range c.sources {
 		if e := &c.sources[i]; !e.remote {
 			ans[i].rec, ans[i].err = callLookup(ctx, e.src, addr)
+			missed |= c.recordLocal(e, &ans[i])
 		}
 	}
+	c.countResolve(addr, missed)
 	if pending != nil {
 		pending.wait(ctx, ans)
 	}
@@ -161,6 +165,34 @@ func callLookup(ctx context.Context, s source.Source, addr netip.Addr) (rec sour
 		}
 	}()
 	return s.Lookup(ctx, addr)
+}
+
+// timedLookup asks a remote source about one address and counts the call
+// in its stats.
+func (c *Client) timedLookup(ctx context.Context, e *sourceEntry, addr netip.Addr) (source.Record, error) {
+	start := time.Now()
+	rec, err := callLookup(ctx, e.src, addr)
+	misses := 0
+	if err == nil && rec.IsZero() {
+		misses = 1
+	}
+	c.recordCall(e, time.Since(start), misses, err)
+	return rec, err
+}
+
+// timedBatch asks a batching source about addrs and counts the call in its
+// stats.
+func (c *Client) timedBatch(ctx context.Context, e *sourceEntry, addrs []netip.Addr) ([]source.Record, error) {
+	start := time.Now()
+	recs, err := callBatch(ctx, e.batcher, addrs)
+	misses := 0
+	for i := range recs {
+		if recs[i].IsZero() {
+			misses++
+		}
+	}
+	c.recordCall(e, time.Since(start), misses, err)
+	return recs, err
 }
 
 // callBatch asks one batching source, turning a panic or an answer of the
@@ -212,7 +244,7 @@ func (c *Client) startRemote(ctx context.Context, addr netip.Addr) *remoteCalls 
 		ok := c.goStart(func() {
 			cctx, cancel := context.WithTimeout(ctx, e.timeout)
 			stop := context.AfterFunc(c.ctx, cancel)
-			rec, err := callLookup(cctx, e.src, addr)
+			rec, err := c.timedLookup(cctx, e, addr)
 			stop()
 			cancel()
 			rc.results <- remoteAnswer{i, answer{rec, err}}

@@ -3,6 +3,7 @@ package ipintel
 import (
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime"
 	"time"
 
@@ -21,13 +22,17 @@ type config struct {
 	maxBatch      int
 	allowReserved bool
 	remoteTimeout time.Duration
-	logger        *slog.Logger
+	// remoteCap is WithRemoteTimeout's value: no remote source may take
+	// longer, whatever its own Traits.Timeout says. Zero: no cap.
+	remoteCap time.Duration
+	logger    *slog.Logger
 }
 
 // Defaults of the options.
 const (
 	// DefaultRemoteTimeout is the deadline for one call of a remote source
-	// that does not state its own (source.Traits.Timeout).
+	// that does not state its own (source.Traits.Timeout) when the Client
+	// is built without [WithRemoteTimeout].
 	DefaultRemoteTimeout = 2 * time.Second
 	// defaultMinConcurrency is the least WithConcurrency default: batches
 	// are often waiting on remote sources, not on the CPU.
@@ -47,8 +52,8 @@ func defaultConfig() config {
 func WithSources(srcs ...source.Source) Option {
 	return func(c *config) error {
 		for i, s := range srcs {
-			if s == nil {
-				return fmt.Errorf("%w: WithSources: source %d is nil", ErrInvalidOption, i)
+			if isNil(s) {
+				return fmt.Errorf("%w: WithSources: source %d is nil (%T)", ErrInvalidOption, i, s)
 			}
 		}
 		c.sources = append(c.sources, srcs...)
@@ -117,16 +122,45 @@ func WithAllowReserved() Option {
 	}
 }
 
-// WithRemoteTimeout sets the deadline for one call of a remote source that
-// does not state its own. The default is [DefaultRemoteTimeout].
+// WithRemoteTimeout caps the deadline of every call of a remote source:
+// the smaller of d and the source's own Traits.Timeout wins, and d is the
+// deadline of a remote source that states none. Without this option such
+// a source gets [DefaultRemoteTimeout] and a source that states its own
+// deadline keeps it. The caller's context deadline applies too.
 func WithRemoteTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
 			return fmt.Errorf("%w: WithRemoteTimeout(%v): must be positive", ErrInvalidOption, d)
 		}
-		c.remoteTimeout = d
+		c.remoteTimeout, c.remoteCap = d, d
 		return nil
 	}
+}
+
+// remoteDeadline is how long one call of a remote source that states
+// timeout (0: none) may take.
+func (c *config) remoteDeadline(timeout time.Duration) time.Duration {
+	if timeout <= 0 {
+		return c.remoteTimeout
+	}
+	if c.remoteCap > 0 && c.remoteCap < timeout {
+		return c.remoteCap
+	}
+	return timeout
+}
+
+// isNil reports whether s is nil or an interface holding a nil pointer,
+// map, slice, func or channel — a typed nil such as (*mmdb.Source)(nil),
+// which is what an unchecked failed Open leaves behind.
+func isNil(s source.Source) bool {
+	if s == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(s); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // WithLogger logs source failures (at Debug level, as they are also in

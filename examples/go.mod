@@ -5,6 +5,7 @@ go 1.25.0
 require (
 	github.com/ipintel/ipintel v0.0.0
 	github.com/ipintel/ipintel/builtin v0.0.0
+	github.com/ipintel/ipintel/ipintelprom v0.0.0
 	github.com/prometheus/client_golang v1.24.1
 )
 
@@ -26,3 +27,4 @@ require (
 replace github.com/ipintel/ipintel => ../
 
 replace github.com/ipintel/ipintel/builtin => ../builtin
+replace github.com/ipintel/ipintel/ipintelprom => ../ipintelprom

@@ -1,6 +1,7 @@
 package middleware_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -28,22 +29,28 @@ func ExampleNew() {
 		middleware.SkipPaths("/healthz"))
 	app := guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip, _ := middleware.ClientIP(r.Context())
-		res, _ := middleware.FromContext(r.Context())
-		fmt.Fprintf(w, "hello %v (VPN: %v)", ip, res.Privacy.IsVPN)
+		// No result for a private peer, a skipped path or a failed
+		// lookup: check ok before using it.
+		if res, ok := middleware.FromContext(r.Context()); ok {
+			fmt.Fprintf(w, "hello %v (VPN: %v)", ip, res.Privacy.IsVPN)
+			return
+		}
+		fmt.Fprintf(w, "hello %v (not checked)", ip)
 	}))
 
-	for _, xff := range []string{"45.130.202.105", "185.220.101.1"} {
+	for _, xff := range []string{"45.130.202.105", "185.220.101.1", "192.168.1.20"} {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RemoteAddr = "10.0.0.1:5555" // the load balancer
 		r.Header.Set("X-Forwarded-For", xff)
 		w := httptest.NewRecorder()
 		app.ServeHTTP(w, r)
 		body, _ := io.ReadAll(w.Body)
-		fmt.Printf("%d %s\n", w.Code, body)
+		fmt.Printf("%d %s\n", w.Code, bytes.TrimSpace(body))
 	}
 	// Output:
 	// 200 hello 45.130.202.105 (VPN: true)
 	// 403 {"error":"forbidden","reason":"TOR_EXIT"}
+	// 200 hello 192.168.1.20 (not checked)
 }
 
 func ExampleResolver_ClientIP() {

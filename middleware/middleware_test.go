@@ -207,7 +207,11 @@ func TestFailOpenAndClosed(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			opts := []Option{Timeout(time.Millisecond), Logger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}
+			// Long enough that the lookup starts before the deadline even on
+			// a loaded machine (with 1 ms it could expire first, and the
+			// lookup then fails without a result), short enough to keep the
+			// blocking cases quick.
+			opts := []Option{Timeout(200 * time.Millisecond), Logger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}
 			if c.failClosed {
 				opts = append(opts, FailClosed())
 			}

@@ -13,14 +13,10 @@ import (
 
 func noEnv(string) string { return "" }
 
-func TestBatchJSONLines(t *testing.T) {
-	in := "45.130.202.105\n\n# a comment\nbad\n8.8.8.8\n10.0.0.1\n45.130.202.105\n"
-	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-sample"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
-		t.Fatalf("%v: %s", err, errOut.String())
-	}
+func jsonLines(t *testing.T, out *bytes.Buffer) []map[string]any {
+	t.Helper()
 	var lines []map[string]any
-	sc := bufio.NewScanner(&out)
+	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		var m map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
@@ -28,33 +24,46 @@ func TestBatchJSONLines(t *testing.T) {
 		}
 		lines = append(lines, m)
 	}
+	return lines
+}
+
+func TestBatchJSONLines(t *testing.T) {
+	in := "45.130.202.105\n\n# a comment\nbad\n8.8.8.8\n10.0.0.1\n 45.130.202.105 \n"
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), nil, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	lines := jsonLines(t, &out)
 	if len(lines) != 5 {
 		t.Fatalf("%d output lines, want 5 (blank and comment lines skipped)", len(lines))
 	}
-	if lines[1]["input"] != "bad" || !strings.Contains(lines[1]["error"].(string), "invalid IP") {
+	for i, want := range []string{"45.130.202.105", "bad", "8.8.8.8", "10.0.0.1", "45.130.202.105"} {
+		if lines[i]["input"] != want {
+			t.Errorf("line %d: input %v, want %q", i, lines[i]["input"], want)
+		}
+	}
+	if !strings.Contains(lines[1]["error"].(string), "invalid IP") {
 		t.Errorf("bad line: %v", lines[1])
 	}
 	if q := lines[4]["query"].(map[string]any); q["ip"] != "45.130.202.105" {
 		t.Errorf("order lost: %v", lines[4])
+	}
+	// Duplicates are separate requests.
+	if lines[0]["query"].(map[string]any)["request_id"] == lines[4]["query"].(map[string]any)["request_id"] {
+		t.Errorf("two inputs share a request_id: %v", lines[0]["query"])
 	}
 	if !strings.Contains(errOut.String(), "5 lines") || !strings.Contains(errOut.String(), "2 invalid") {
 		t.Errorf("summary: %s", errOut.String())
 	}
 }
 
-func TestBatchCSVColumn(t *testing.T) {
-	in := "user,client_ip,when\nbob,185.220.101.1,now\nal,\"1.1.1.1\",later\neve,nonsense,never\n"
-	var out, errOut bytes.Buffer
-	args := []string{"-sample", "-column", "client_ip", "-format", "csv"}
-	if err := run(context.Background(), args, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
-		t.Fatalf("%v: %s", err, errOut.String())
-	}
-	rows, err := csv.NewReader(&out).ReadAll()
+func csvRows(t *testing.T, out *bytes.Buffer) ([][]string, func(string) int) {
+	t.Helper()
+	cr := csv.NewReader(out)
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(rows) != 4 || rows[0][0] != "input" {
-		t.Fatalf("rows: %v", rows)
 	}
 	col := func(name string) int {
 		for i, h := range rows[0] {
@@ -62,8 +71,25 @@ func TestBatchCSVColumn(t *testing.T) {
 				return i
 			}
 		}
-		t.Fatalf("no column %s", name)
+		t.Fatalf("no column %s in %v", name, rows[0])
 		return -1
+	}
+	return rows, col
+}
+
+func TestBatchCSVColumnKeepsTheRow(t *testing.T) {
+	in := "user,client_ip,when\nbob,185.220.101.1,now\nal,\"1.1.1.1\",later\neve,nonsense,never\nshort\nlong,1.1.1.1,x,extra\n"
+	var out, errOut bytes.Buffer
+	args := []string{"-sample", "-column", "client_ip", "-format", "csv"}
+	if err := run(context.Background(), args, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	rows, col := csvRows(t, &out)
+	if len(rows) != 6 || strings.Join(rows[0][:4], ",") != "user,client_ip,when,ip" {
+		t.Fatalf("rows: %v", rows)
+	}
+	if strings.Join(rows[1][:3], ",") != "bob,185.220.101.1,now" || strings.Join(rows[2][:3], ",") != "al,1.1.1.1,later" {
+		t.Errorf("input columns not kept: %v / %v", rows[1], rows[2])
 	}
 	if rows[1][col("is_tor")] != "true" || rows[1][col("recommendation")] != "block" || rows[1][col("reasons")] != "TOR_EXIT" {
 		t.Errorf("tor row: %v", rows[1])
@@ -71,20 +97,62 @@ func TestBatchCSVColumn(t *testing.T) {
 	if rows[2][col("asn")] != "AS13335" {
 		t.Errorf("cloudflare row: %v", rows[2])
 	}
-	if rows[3][col("error")] == "" {
-		t.Errorf("invalid row has no error: %v", rows[3])
+	if rows[3][col("error")] == "" || rows[4][col("error")] == "" {
+		t.Errorf("invalid rows have no error: %v / %v", rows[3], rows[4])
 	}
-	// The same by column number (1-based).
+	if !strings.Contains(rows[5][col("error")], "extra ones are not copied") || rows[5][col("asn")] != "AS13335" {
+		t.Errorf("long row: %v", rows[5])
+	}
+	for _, r := range rows {
+		if len(r) != len(rows[0]) {
+			t.Errorf("ragged output row %v", r)
+		}
+	}
+
+	// JSON lines carry the row, keyed by the header.
 	out.Reset()
-	if err := run(context.Background(), []string{"-sample", "-column", "1", "-format", "csv"}, noEnv, strings.NewReader("185.220.101.1,x\n"), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-column", "client_ip"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "185.220.101.1,185.220.101.1,true") {
-		t.Errorf("-column 2 output: %s", out.String())
+	lines := jsonLines(t, &out)
+	if row, _ := lines[0]["row"].(map[string]any); lines[0]["input"] != "185.220.101.1" || row["user"] != "bob" || row["when"] != "now" {
+		t.Errorf("JSON line: %v", lines[0])
 	}
-	for _, bad := range []string{"0", "missing"} {
-		if err := run(context.Background(), []string{"-column", bad}, noEnv, strings.NewReader(in), &out, &errOut); err == nil {
-			t.Errorf("-column %s accepted", bad)
+}
+
+func TestBatchNumericColumn(t *testing.T) {
+	var out, errOut bytes.Buffer
+	// Without -header the first row is data.
+	if err := run(context.Background(), []string{"-sample", "-column", "1", "-format", "csv"}, noEnv, strings.NewReader("185.220.101.1,x\n1.1.1.1,y\n"), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	rows, col := csvRows(t, &out)
+	if len(rows) != 3 || strings.Join(rows[0][:3], ",") != "column_1,column_2,ip" || rows[1][col("is_tor")] != "true" || rows[2][1] != "y" {
+		t.Errorf("-column 1 output: %v", rows)
+	}
+	// With -header the first row is the header, not an invalid address.
+	out.Reset()
+	errOut.Reset()
+	in := "ip,who\n185.220.101.1,x\n"
+	if err := run(context.Background(), []string{"-column", "1", "-header", "-format", "csv"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	rows, col = csvRows(t, &out)
+	if len(rows) != 2 || rows[0][0] != "ip" || rows[0][1] != "who" || rows[1][col("error")] != "" {
+		t.Errorf("-header output: %v", rows)
+	}
+	// Forgetting -header: the header row is reported, and a hint given.
+	out.Reset()
+	errOut.Reset()
+	if err := run(context.Background(), []string{"-column", "1"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "pass -header") {
+		t.Errorf("no hint: %s", errOut.String())
+	}
+	for _, bad := range [][]string{{"-column", "0"}, {"-column", "missing"}, {"-header"}} {
+		if err := run(context.Background(), bad, noEnv, strings.NewReader("a,b\n"), &out, &errOut); err == nil {
+			t.Errorf("%v accepted", bad)
 		}
 	}
 }
@@ -96,7 +164,7 @@ func TestBatchStreamsManyLines(t *testing.T) {
 		fmt.Fprintf(&in, "45.%d.%d.%d\n", i>>16&255, i>>8&255, i&255)
 	}
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-sample", "-format", "csv"}, noEnv, strings.NewReader(in.String()), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-format", "csv"}, noEnv, strings.NewReader(in.String()), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(out.String(), "\n"); got != n+1 {

@@ -8,18 +8,23 @@
 // With no data flags it answers from the builtin source: real open data
 // (country, AS, organisation, network class) compiled in. Data flags add
 // sources in front of it; -sample adds the invented sample databases of
-// testdata to demonstrate VPN, proxy and Tor answers. Flags are listed by -h.
+// testdata to demonstrate VPN, proxy and Tor answers. An argument "-" reads
+// addresses from stdin, one a line, each answered as it arrives. SIGINT
+// (Ctrl-C) or SIGTERM stops it at once, even while it waits on stdin, with
+// every answer printed so far whole, and exit status 130 or 143. Flags are
+// listed by -h.
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
-	"os/signal"
 	"strings"
 	"text/tabwriter"
 
@@ -28,9 +33,13 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	ctx, stop := cli.SignalContext(context.Background())
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if code := cli.ExitCode(ctx); code != 0 {
+			os.Exit(code) // SIGINT or SIGTERM: 130 or 143; the answers so far are out
+		}
 		if errors.Is(err, errSomeFailed) {
 			os.Exit(1) // each failure was printed already
 		}
@@ -49,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("lookup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lookup [flags] IP [IP…]")
+		fmt.Fprintln(stderr, "usage: lookup [flags] IP [IP…]   (an IP of - reads addresses from stdin, one a line)")
 		fs.PrintDefaults()
 	}
 	var data cli.Flags
@@ -74,9 +83,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	failed := false
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	for _, ip := range fs.Args() {
-		r, err := client.Lookup(ctx, ip)
+	// LookupSeq answers each address as soon as it is read, and stops at
+	// once when a signal ends ctx, even while stdin is idle.
+	for r, err := range client.LookupSeq(ctx, addresses(fs.Args(), stdin)) {
 		if err != nil {
+			if !errors.Is(err, ipintel.ErrInvalidIP) && !errors.Is(err, ipintel.ErrReservedIP) {
+				return err // ctx ended: interrupted
+			}
 			fmt.Fprintln(stderr, err)
 			failed = true
 			continue
@@ -93,6 +106,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return errSomeFailed
 	}
 	return nil
+}
+
+// stdin is where an argument "-" reads addresses from.
+var stdin io.Reader = os.Stdin
+
+// addresses yields the arguments, each "-" replaced by the lines of in
+// (blank lines and # comments skipped).
+func addresses(args []string, in io.Reader) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, a := range args {
+			if a != "-" {
+				if !yield(a) {
+					return
+				}
+				continue
+			}
+			sc := bufio.NewScanner(in)
+			for sc.Scan() {
+				line := strings.TrimSpace(sc.Text())
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				if !yield(line) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // printTable writes one result for people.

@@ -150,3 +150,45 @@ func TestLookupDefaultIsBuiltin(t *testing.T) {
 		t.Errorf("data sources %v, want [builtin]", r.Meta.DataSources)
 	}
 }
+
+// Feeds with the same base name do not collide, and a feed's kind brings
+// the catalog's confidence: a Tor exit from -feed tor=… is a block.
+func TestLookupFeedNamesAndConfidence(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []struct{ path, body string }{
+		{"vpn/ipv4.txt", "9.9.9.0/24\n"},
+		{"datacenter/ipv4.txt", "9.9.0.0/16\n"},
+		{"tor/list", "185.220.101.77\n"},
+	} {
+		p := filepath.Join(dir, f.path)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(f.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut bytes.Buffer
+	args := []string{"-feed", "vpn:SomeVPN@90=" + filepath.Join(dir, "vpn/ipv4.txt"),
+		"-feed", "hosting=" + filepath.Join(dir, "datacenter/ipv4.txt"),
+		"-feed", "tor=" + filepath.Join(dir, "tor/list"), "9.9.9.9", "185.220.101.77"}
+	if err := run(context.Background(), args, noEnv, &out, &errOut); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	dec := json.NewDecoder(&out)
+	var vpn, tor ipintel.Result
+	if err := dec.Decode(&vpn); err != nil {
+		t.Fatal(err)
+	}
+	if err := dec.Decode(&tor); err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]int{}
+	for _, s := range vpn.Signals {
+		sources[s.Source] = s.Confidence
+	}
+	if sources["vpn-ipv4"] != 90 || sources["datacenter-ipv4"] != 95 || vpn.Privacy.Provider != "SomeVPN" {
+		t.Errorf("signals %+v, provider %q: want vpn-ipv4 at 90 and datacenter-ipv4 at 95", vpn.Signals, vpn.Privacy.Provider)
+	}
+	if !tor.Privacy.IsTor || tor.Risk.Recommendation != ipintel.Block {
+		t.Errorf("tor exit from -feed tor=…: %+v %+v", tor.Privacy, tor.Risk)
+	}
+}

@@ -18,8 +18,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/ipintel/ipintel"
 	"github.com/ipintel/ipintel/examples/internal/cli"
+	"github.com/ipintel/ipintel/ipintelprom"
 	"github.com/ipintel/ipintel/middleware"
 )
 
@@ -82,15 +86,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // newHandler is the service: its routes behind the middleware, with
-// /healthz exempt.
+// /healthz and /metrics (the client's Prometheus metrics) exempt. A real
+// service would serve /metrics on an internal port only.
 func newHandler(client *ipintel.Client, opts ...middleware.Option) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok\n")
 	})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(ipintelprom.NewCollector(client))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /{$}", home)
 	mux.HandleFunc("GET /whoami", whoami)
-	guard, err := middleware.Build(client, append([]middleware.Option{middleware.SkipPaths("/healthz")}, opts...)...)
+	guard, err := middleware.Build(client, append([]middleware.Option{middleware.SkipPaths("/healthz", "/metrics")}, opts...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -111,6 +111,18 @@ func TestRun(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"is_tor":true`) {
 		t.Errorf("%d %s", resp.StatusCode, body)
 	}
+	// The client's metrics are on /metrics beside the server's.
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, m := range []string{"ipintel_lookups_total 1", "ipintel_source_calls_total{", "ipintel_server_requests_total{"} {
+		if !strings.Contains(string(body), m) {
+			t.Errorf("/metrics lacks %q", m)
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("run: %v", err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ipintel/ipintel"
 	"github.com/ipintel/ipintel/examples/internal/cli"
+	"github.com/ipintel/ipintel/ipintelprom"
 	"github.com/ipintel/ipintel/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -125,6 +126,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
+	// The client's own metrics (lookups, sources, data age) beside the
+	// server's HTTP metrics, on /metrics.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(ipintelprom.NewCollector(client))
 	h := newHandler(config{
 		client:   client,
 		keys:     ring,
@@ -132,7 +137,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		resolver: resolver,
 		timeout:  o.timeout,
 		logger:   logger,
-		registry: prometheus.NewRegistry(),
+		registry: reg,
 	})
 	srv := &http.Server{
 		Handler:           h,

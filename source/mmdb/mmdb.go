@@ -74,7 +74,8 @@ type Source struct {
 	closed    bool
 	attempted fileState // the file as the last load attempt saw it
 
-	lastErr atomic.Pointer[errBox]
+	lastErr  atomic.Pointer[errBox]
+	loadedAt atomic.Int64 // Unix nanoseconds of the last successful load
 
 	stop   chan struct{}
 	done   chan struct{}
@@ -105,6 +106,7 @@ func Open(path string, opts ...Option) (*Source, error) {
 	}
 	s.attempted = st
 	s.cur.Store(d)
+	s.markLoaded()
 	if s.opts.watch > 0 {
 		var ctx context.Context
 		ctx, s.cancel = context.WithCancel(context.Background())
@@ -130,6 +132,7 @@ func OpenBytes(b []byte, opts ...Option) (*Source, error) {
 		return nil, fmt.Errorf("mmdb: open: %w", err)
 	}
 	s.cur.Store(d)
+	s.markLoaded()
 	return s, nil
 }
 
@@ -466,6 +469,9 @@ func topKeys(samples []maxminddb.Result) []string {
 // LastReloadError.
 func (s *Source) report(err error) {
 	s.lastErr.Store(&errBox{err})
+	if err == nil {
+		s.markLoaded()
+	}
 	if s.opts.onReload != nil {
 		s.opts.onReload(err)
 	}

@@ -67,9 +67,29 @@
 // Successful answers, misses included, are cached per address for the
 // [WithCache] TTL (checked on read; no goroutine runs in the background).
 // Errors and 429s are never cached. Concurrent lookups of one address share
-// one request (singleflight); each caller still returns when its own
-// context ends. LookupBatch reuses cached answers, deduplicates the rest and
+// one request (singleflight); each caller keeps its own deadline: the
+// request runs under the source's timeout, not the first caller's, and a
+// caller returns when its own context ends. LookupBatch reuses cached answers, deduplicates the rest and
 // sends one request per chunk of up to 100 addresses.
+//
+// # Sharing answers across a fleet
+//
+// [WithSharedCache] adds a second level shared by every process using the
+// same [store.Store] (package rediscache puts it on Redis): a lookup that
+// misses the local cache reads the store; on a miss there, the process that
+// claims the address first asks the API and stores the answer, and the
+// others wait for it (bounded by [WithSharedWait], a quarter of the timeout
+// by default) or ask the API themselves. With a batch endpoint, a batch
+// does one multi-get per chunk, claims only what is missing, asks the API
+// once for what it claimed and stores the answers with one multi-set;
+// without one (VPN Signal), one multi-get answers what it can and each
+// remaining address takes the single path. Misses are stored with their
+// own, shorter TTL ([WithSharedCacheTTL]); errors never are. Keys carry the
+// stored schema's version and [WithKeyPrefix], never the API key; a value
+// that does not decode (garbage, truncated, another schema) is a miss,
+// counted in [Source.SharedCacheStats]. The store failing never fails a
+// lookup: every store operation has a deadline of a tenth of [WithTimeout], and
+// after 5 failures in a row a breaker skips the store for 1 s, then probes.
 //
 // # Thread Safety
 //
@@ -99,4 +119,8 @@
 //
 // A cache hit costs about 3.5× the bare LRU read: the Close guard, the clock
 // read for the TTL check and the address checks.
+//
+// With [WithSharedCache] on Redis (package rediscache, loopback), a lookup
+// answered from the shared cache takes about 75 µs (p50), against 51 ms for
+// the same lookup asking a 50 ms API; rediscache's docs have the figures.
 package remote

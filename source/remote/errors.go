@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/ipintel/ipintel/source"
 )
 
 // Sentinel errors, checked with errors.Is. A [*StatusError] unwraps to the
@@ -21,7 +23,7 @@ var (
 	// ErrRateLimited: the provider answered 429, or asked earlier to wait
 	// (Retry-After, X-RateLimit-Remaining: 0) and the wait is not over, or
 	// the local rate limit would delay the request past its deadline.
-	ErrRateLimited = errors.New("remote: rate limited")
+	ErrRateLimited error = &kindError{"remote: rate limited", source.ErrRateLimited}
 	// ErrBadRequest: the provider refused the request (HTTP 400, 413, 422).
 	ErrBadRequest = errors.New("remote: bad request")
 	// ErrServer: the provider failed (HTTP 5xx).
@@ -31,7 +33,7 @@ var (
 	ErrUnexpectedStatus = errors.New("remote: unexpected HTTP status")
 	// ErrCircuitOpen: the source failed repeatedly and is skipped until its
 	// cool-down ends.
-	ErrCircuitOpen = errors.New("remote: circuit open, source skipped")
+	ErrCircuitOpen error = &kindError{"remote: circuit open, source skipped", source.ErrCircuitOpen}
 	// ErrResponseTooLarge: the body exceeded the size limit.
 	ErrResponseTooLarge = errors.New("remote: response too large")
 	// ErrMalformed: the body is not the JSON the API documents, or is
@@ -45,6 +47,18 @@ var (
 	// ErrConfig: an option or endpoint is invalid.
 	ErrConfig = errors.New("remote: invalid configuration")
 )
+
+// kindError is a sentinel that also matches the failure kind of package
+// source it belongs to, so the Client counts it without knowing package
+// remote: errors.Is(err, ErrRateLimited) and errors.Is(err,
+// source.ErrRateLimited) both hold.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
 
 // StatusError is a non-success HTTP answer, with the provider's error
 // envelope parsed. It unwraps to one of the sentinels above.

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ipintel/ipintel/store"
 )
 
 // Defaults used when no option says otherwise.
@@ -19,6 +21,8 @@ const (
 	DefaultBreakerFailures = 5
 	DefaultBreakerCoolDown = 30 * time.Second
 	DefaultConcurrency     = 8
+	DefaultSharedHitTTL    = time.Hour
+	DefaultSharedMissTTL   = 10 * time.Minute
 )
 
 // An Option configures a source. Options are validated by the constructor.
@@ -40,7 +44,13 @@ type settings struct {
 	concurrency int
 	name        string
 	logger      *slog.Logger
-	errs        []string
+
+	shared        store.Store // WithSharedCache; the rest of the group is in shared_options.go
+	keyPrefix     string
+	sharedHitTTL  time.Duration
+	sharedMissTTL time.Duration
+	sharedWait    time.Duration // 0: a quarter of the timeout
+	errs          []string
 }
 
 func defaults() settings {
@@ -53,6 +63,9 @@ func defaults() settings {
 		failures:    DefaultBreakerFailures,
 		coolDown:    DefaultBreakerCoolDown,
 		concurrency: DefaultConcurrency,
+
+		sharedHitTTL:  DefaultSharedHitTTL,
+		sharedMissTTL: DefaultSharedMissTTL,
 	}
 }
 

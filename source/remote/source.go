@@ -37,6 +37,7 @@ type Source struct {
 	limiter  *limiter
 	breaker  *breaker
 	cache    *cache
+	shared   *shared // nil without WithSharedCache
 	log      *slog.Logger
 	now      func() time.Time
 	sf       singleflight.Group
@@ -166,7 +167,14 @@ func newSource(a api, key string, opts []Option) (*Source, error) {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 	}
+	if st.shared != nil && st.sharedWait >= s.timeout {
+		return nil, fmt.Errorf("%w: shared wait %v is not shorter than the timeout %v", ErrConfig, st.sharedWait, s.timeout)
+	}
 	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
+	if st.shared != nil {
+		s.shared = newShared(st, s.name, s.timeout, s.log, s.now)
+		s.shared.hub.ctx = s.closeCtx
+	}
 	return s, nil
 }
 
@@ -189,6 +197,9 @@ func (s *Source) Close() error {
 	s.mu.Unlock()
 	s.closeFn()
 	s.wg.Wait()
+	if s.shared != nil {
+		s.shared.hub.wait()
+	}
 	if s.ownTransport {
 		s.client.CloseIdleConnections()
 	}
@@ -245,7 +256,9 @@ func prefixes(ss ...string) []netip.Prefix {
 
 // Lookup implements [source.Source]. Reserved, private and loopback
 // addresses are a miss and are never sent. Answers come from the cache when
-// fresh; concurrent lookups of one address share one request.
+// fresh, then from the shared cache ([WithSharedCache]); concurrent lookups
+// of one address share one request, and each caller still returns when its
+// own context ends.
 func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, error) {
 	if err := s.begin(); err != nil {
 		return source.Record{}, err
@@ -271,12 +284,13 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 			return source.Record{}, err
 		}
 		defer s.wg.Done()
-		// The flight runs under the source's deadline (or the first
-		// caller's, if earlier) but not the caller's cancellation, so one
-		// caller giving up does not fail the others; Close cancels it.
-		flightCtx, cancel := s.callContext(context.WithoutCancel(ctx), ctx)
+		// The flight runs under the source's own deadline, not the first
+		// caller's deadline or cancellation: a caller that joins keeps its
+		// own deadline (it waits below on its own ctx), and one caller
+		// giving up fails nobody else. Close cancels the flight.
+		flightCtx, cancel := s.callContext(context.WithoutCancel(ctx), context.Background())
 		defer cancel()
-		return s.lookupOne(flightCtx, addr)
+		return s.fetchOne(flightCtx, addr)
 	})
 	if testHookJoined != nil {
 		testHookJoined()
@@ -288,8 +302,10 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 		}
 		return res.Val.(source.Record), nil
 	case <-ctx.Done():
-		// A flight whose caller gave up is probably about to fail the same
-		// way; later callers start a fresh one rather than join it.
+		// The flight goes on for those already waiting on it, each under
+		// its own deadline. A caller giving up often means the provider is
+		// slow right now, so later callers start a fresh flight rather
+		// than join one that may be about to time out.
 		s.sf.Forget(key)
 		return source.Record{}, ctx.Err()
 	}
@@ -339,9 +355,7 @@ func (s *Source) lookupOne(ctx context.Context, addr netip.Addr) (source.Record,
 	if err != nil {
 		return source.Record{}, err
 	}
-	if s.cache != nil {
-		s.cache.put(addr, rec, s.now())
-	}
+	s.cachePut(addr, rec)
 	return rec, nil
 }
 
@@ -401,6 +415,9 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 		mu.Unlock()
 	}
 	if s.api.batch == nil || len(todo) == 1 {
+		if s.api.batch == nil && len(todo) > 1 {
+			todo = s.sharedPrefill(ctx, todo, set)
+		}
 		for _, a := range todo {
 			g.Go(func() error {
 				r, err := s.Lookup(ctx, a)
@@ -420,7 +437,7 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 		for start := 0; start < len(todo); start += size {
 			chunk := todo[start:min(start+size, len(todo))]
 			g.Go(func() error {
-				recs, err := s.lookupChunk(ctx, chunk)
+				recs, err := s.fetchChunk(ctx, chunk)
 				if err != nil {
 					fail(err)
 					return err
@@ -441,22 +458,25 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 	return out, nil
 }
 
-func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) ([]source.Record, error) {
+// lookupChunk asks the API for chunk in one request. answered[i] says
+// whether the answer settled chunk[i] (found or definitely not found); only
+// those are cached.
+func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) (recs []source.Record, answered []bool, err error) {
 	ctx, cancel := s.callContext(ctx, ctx)
 	defer cancel()
 	req, err := s.api.batch(chunk)
 	if err != nil {
-		return nil, s.safe(err)
+		return nil, nil, s.safe(err)
 	}
-	recs := make([]source.Record, len(chunk))
-	var answered []bool // nil when no body was decoded: nothing is cached
+	recs = make([]source.Record, len(chunk))
+	// answered stays nil when no body was decoded: nothing is cached.
 	err = s.do(ctx, req, func(body []byte) (err error) {
 		recs, answered, err = s.api.decodeBatch(s.name, chunk, body)
 		checkPrefixes(recs, chunk)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if s.cache != nil && answered != nil {
 		now := s.now()
@@ -468,7 +488,7 @@ func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) ([]source.
 			}
 		}
 	}
-	return recs, nil
+	return recs, answered, nil
 }
 
 // safe scrubs the key from err's text, keeping its chain.

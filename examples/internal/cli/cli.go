@@ -50,9 +50,11 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.Sample, "sample", false, "also use the invented sample databases in testdata (for -city, -asn, -anon\n"+
 		"not given) to demonstrate VPN, proxy and Tor answers; not real data")
 	fs.Var(&f.MMDBs, "mmdb", "another MMDB of any supported type (repeatable)")
-	fs.Var(&f.Feeds, "feed", "a feed file or http(s) URL, as [kind[:Provider]=]PATH, e.g. tor=exits.txt or\n"+
-		"monitoring:UptimeRobot=https://… (repeatable; kinds: vpn proxy tor relay hosting\n"+
-		"residential_proxy monitoring abuse bot; the default kind is abuse)")
+	fs.Var(&f.Feeds, "feed", "a feed file or http(s) URL, as [kind[:Provider][@confidence]=]PATH, e.g. tor=exits.txt,\n"+
+		"vpn:NordVPN@90=nord.txt or monitoring:UptimeRobot=https://… (repeatable; kinds: vpn proxy\n"+
+		"tor relay hosting residential_proxy monitoring abuse bot; the default kind is abuse; the\n"+
+		"confidence defaults to the catalog's for the kind, e.g. tor 100, and a catalog URL takes\n"+
+		"that feed's settings)")
 	fs.StringVar(&f.Presets, "feeds", "", "public feeds to download (and keep in -cache-dir, refreshed when stale, used\n"+
 		"offline): catalog for all of them, or a comma-separated list of names from\n"+
 		feedNames()+"\n(see source/feed/README.md for each one's terms)")
@@ -133,9 +135,16 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 		}
 		srcs = append(srcs, s)
 	}
+	args := make([]feedArg, len(f.Feeds))
+	for i, arg := range f.Feeds {
+		if args[i], err = parseFeedArg(arg); err != nil {
+			return srcs, err
+		}
+	}
+	uniqueFeedNames(args)
 	var feeds []*feed.Feed
-	for _, arg := range f.Feeds {
-		fd, err := f.openFeed(ctx, arg)
+	for _, arg := range args {
+		fd, err := f.openFeed(arg)
 		if err != nil {
 			for _, fd := range feeds {
 				fd.Close()
@@ -174,27 +183,16 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 	return append(srcs, b), nil
 }
 
-// openFeed opens one -feed argument: [kind[:Provider]=]PATH-or-URL.
-func (f *Flags) openFeed(ctx context.Context, arg string) (*feed.Feed, error) {
-	spec := feed.Spec{Kind: source.Abuse}
-	target := arg
-	if k, rest, ok := strings.Cut(arg, "="); ok && !strings.Contains(k, "/") {
-		kind, provider, _ := strings.Cut(k, ":")
-		var err error
-		if spec.Kind, err = source.ParseKind(kind); err != nil {
-			return nil, fmt.Errorf("-feed %q: %w", arg, err)
-		}
-		spec.Provider, target = provider, rest
-	}
-	spec.Name = feedName(target)
-	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
+// openFeed opens one parsed -feed argument (see parseFeedArg).
+func (f *Flags) openFeed(fa feedArg) (*feed.Feed, error) {
+	if strings.HasPrefix(fa.target, "http://") || strings.HasPrefix(fa.target, "https://") {
 		opts := []feed.Option{feed.WithTimeout(f.Timeout)}
 		if f.CacheDir != "" {
 			opts = append(opts, feed.WithCacheDir(f.CacheDir))
 		}
-		return feed.FromURL(target, spec, opts...)
+		return feed.FromURL(fa.target, fa.spec, opts...)
 	}
-	return feed.Open(target, spec)
+	return feed.Open(fa.target, fa.spec)
 }
 
 // openPresets downloads the catalog feeds -feeds names. A feed that cannot
@@ -242,14 +240,6 @@ func feedNames() string {
 		names = append(names, p.Spec.Name)
 	}
 	return strings.Join(names, ", ")
-}
-
-func feedName(target string) string {
-	base := strings.TrimSuffix(filepath.Base(target), filepath.Ext(target))
-	if base == "" || base == "." || base == "/" {
-		return "feed"
-	}
-	return base
 }
 
 func openRemotes(names string, getenv func(string) string) ([]source.Source, error) {

@@ -1,0 +1,85 @@
+// Package rediscache is a [store.Store] on Redis, for
+// remote.WithSharedCache: a fleet of app instances sharing one Redis asks a
+// hosted API once per address instead of once per instance. It works with
+// any go-redis v9 UniversalClient: a single server, Sentinel, Redis
+// Cluster, and Valkey, which speaks the same protocol.
+//
+// It is its own module so that the ipintel library never requires a Redis
+// client.
+//
+// # Usage
+//
+//	rdb := redis.NewClient(&redis.Options{
+//		Addr:                  "redis:6379",
+//		ContextTimeoutEnabled: true, // required: deadlines must bound every call
+//	})
+//	st, err := rediscache.New(rdb)
+//	if err != nil { … }
+//	vectra, err := remote.VectraIP(key,
+//		remote.WithSharedCache(st),
+//		remote.WithKeyPrefix("myapp:"))
+//
+// Every operation is one pipeline of single-key commands: GET, SET PX, and
+// SET NX PX for claims (Redis decides which of concurrent claims wins). No
+// multi-key command (MGET, MSET) is used, so nothing fails with CROSSSLOT
+// on Redis Cluster: go-redis's ClusterClient splits a pipeline by node and
+// sends each node its part, so a batch costs one round trip per node
+// holding some of its keys. Keys need no hash tags.
+//
+// Each operation runs under [WithTimeout] (default [DefaultTimeout]) or the
+// caller's earlier deadline; remote sources give each a tenth of their own
+// timeout. New refuses a client without ContextTimeoutEnabled, since
+// go-redis would then ignore those deadlines and a slow Redis would hold
+// lookups for the client's ReadTimeout. Values larger than
+// [WithMaxValueSize] are refused on write and read as absent.
+//
+// A failing Redis never fails a lookup: the remote source falls back to its
+// local cache and the API, a breaker stops it calling a dead Redis (one
+// probe a second), and it uses Redis again once a probe succeeds. Errors
+// wrap [ErrRedis] and go-redis's own error. While Redis is down, go-redis
+// itself logs failed dials through its own logger (redis.SetLogger
+// replaces it).
+//
+// # Thread Safety
+//
+// A Store is safe for concurrent use, as the client is. The Store does not
+// own the client: close the client when done.
+//
+// # Performance
+//
+// Measured on the shared 2-core machine (load average 13, other jobs
+// running) against redis-server 7 on loopback, with go test -bench .
+// -benchmem; the remote source's local cache off, so every lookup reads
+// Redis or asks the API:
+//
+//	BenchmarkLookup                     p50      p99      lookups/s   B/op    allocs/op
+//	  shared-hit/sequential             75 µs    2.6 ms   6 474       4 595   76
+//	  shared-hit/parallel (32 at once)                    9 023       4 731   76
+//	  api-50ms/sequential (peer)        51 ms    55 ms    19.5        14 092  150
+//	  api-50ms/parallel   (peer)                          567         13 774  150
+//	BenchmarkStore/get                  68 µs/op (one GET round trip)
+//	BenchmarkStore/getmulti-100         419 µs/op (100 GETs, one pipeline)
+//
+// A shared-cache hit is about 680× faster than asking an API that takes
+// 50 ms, and spends no quota.
+//
+// Fleet test (TestFleet: 4 processes of the test binary, one Redis, one
+// fake VectraIP adding 10 ms; 2,000 addresses looked up one by one and
+// 2,000 in batches of 100, every address asked by all 4 processes at
+// once): 4,000 upstream lookups for 4,000 unique addresses (1.000×; 4×
+// without the shared cache), 0 failed lookups, in every run with the
+// timeout below (at most 4,001 in a run), about 4 s a run. Its source
+// timeout is 30 s (store operations get a tenth, waits a quarter), so that
+// a process or Redis stalled by a loaded machine does not make the fleet
+// fall back to the API, which is the designed behaviour, tested
+// separately: at load average 15 on 2 cores, with the default 3 s one run
+// in 5 fell back (up to 3.8× upstream, still 0 failed), and with 10 s one
+// run in 8.
+//
+// Redis stopped mid-run and restarted (TestRedisStoppedAndRestarted, source
+// timeout 1 s, 4 lookups at a time): 0 failed lookups of 1,500; while Redis
+// was down p50 0.16 ms, p99 106 ms, max 107 ms: a lookup loses at most one
+// store deadline (a tenth of the timeout) before the breaker opens, and
+// Redis was used again within about a second of its return. Redis paused
+// (CLIENT PAUSE): p99 102 ms, 0 failed.
+package rediscache

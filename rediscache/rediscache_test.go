@@ -1,0 +1,76 @@
+package rediscache_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ipintel/ipintel/rediscache"
+	"github.com/ipintel/ipintel/store"
+	"github.com/ipintel/ipintel/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	rdb := newClient(t, needRedis(t))
+	storetest.Run(t, func(t *testing.T) store.Store { return newStore(t, rdb) })
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	ignoresCtx := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer ignoresCtx.Close()
+	good := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", ContextTimeoutEnabled: true})
+	defer good.Close()
+	cases := map[string]struct {
+		rdb  redis.UniversalClient
+		opts []rediscache.Option
+	}{
+		"nil client":          {nil, nil},
+		"ignores ctx":         {ignoresCtx, nil},
+		"zero timeout":        {good, []rediscache.Option{rediscache.WithTimeout(0)}},
+		"zero max value size": {good, []rediscache.Option{rediscache.WithMaxValueSize(0)}},
+	}
+	for name, c := range cases {
+		if _, err := rediscache.New(c.rdb, c.opts...); !errors.Is(err, rediscache.ErrConfig) {
+			t.Errorf("%s: error %v, want ErrConfig", name, err)
+		}
+	}
+	if _, err := rediscache.New(good); err != nil {
+		t.Errorf("a good client: %v", err)
+	}
+}
+
+func TestMaxValueSize(t *testing.T) {
+	rdb := newClient(t, needRedis(t))
+	st, err := rediscache.New(rdb, rediscache.WithMaxValueSize(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	key := uniquePrefix(t) + "big"
+	if err := st.Set(ctx, key, make([]byte, 11), time.Minute); !errors.Is(err, rediscache.ErrValueTooLarge) {
+		t.Fatalf("Set of 11 bytes: %v, want ErrValueTooLarge", err)
+	}
+	// Someone else wrote a big value: it reads as absent.
+	if err := rdb.Set(ctx, key, make([]byte, 11), time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := st.Get(ctx, key); ok || err != nil {
+		t.Fatalf("Get of an oversized value = %d bytes, %v, %v; want absent", len(v), ok, err)
+	}
+}
+
+func TestDeadServerFailsFast(t *testing.T) {
+	srv := startServer(t)
+	st := newStore(t, newClient(t, srv.addr()))
+	srv.stop()
+	ctx := context.Background()
+	start := time.Now()
+	_, _, err := st.Get(ctx, "k")
+	if !errors.Is(err, rediscache.ErrRedis) {
+		t.Fatalf("Get on a stopped server: %v, want ErrRedis", err)
+	}
+	t.Logf("Get on a stopped server failed in %v", time.Since(start))
+}

@@ -1,0 +1,73 @@
+package remote
+
+import (
+	"strings"
+	"time"
+
+	"github.com/ipintel/ipintel/store"
+)
+
+// WithSharedCache shares answers with the other processes that use st (a
+// fleet of app instances on one Redis, say: see package rediscache), so that
+// the fleet asks the API once per address instead of once per instance.
+//
+// A lookup that misses the local cache reads st; on a miss there, the first
+// process to claim the address asks the API and stores the answer, and the
+// others wait for it (at most [WithSharedWait]) before asking the API
+// themselves. Batches to an API with a batch endpoint read, claim and store
+// a chunk in one round trip each; without one, a batch starts with one read
+// of every address.
+// Answers, misses included, are stored ([WithSharedCacheTTL]); errors never
+// are. st failing never fails a lookup: each store operation has a short
+// deadline (a tenth of [WithTimeout]), and after 5 failures in a row the
+// source stops using st for 1 s, then tries again.
+//
+// Keys are WithKeyPrefix + "ipintel:remote:v1:" + source name + ":" +
+// address; they never contain the API key. Two sources with the same name
+// share entries, so give two accounts whose answers differ different
+// names ([WithName]). The "v1" is the stored schema's version: a release
+// that changes it reads and writes other keys, so a rolling deploy never
+// misreads an entry.
+func WithSharedCache(st store.Store) Option {
+	return func(s *settings) {
+		if st == nil {
+			s.bad("nil shared cache store")
+		}
+		s.shared = st
+	}
+}
+
+// WithKeyPrefix puts prefix before every shared-cache key, to keep apart
+// applications or environments that share one store ("staging:").
+func WithKeyPrefix(prefix string) Option {
+	return func(s *settings) {
+		if strings.ContainsAny(prefix, " \r\n") {
+			s.bad("key prefix %q contains a space or line break", prefix)
+		}
+		s.keyPrefix = prefix
+	}
+}
+
+// WithSharedCacheTTL sets how long answers stay in the shared cache: hit
+// for answers with data, miss for "not in the provider's data" (default
+// [DefaultSharedHitTTL], [DefaultSharedMissTTL]).
+func WithSharedCacheTTL(hit, miss time.Duration) Option {
+	return func(s *settings) {
+		if hit <= 0 || miss <= 0 {
+			s.bad("shared cache TTLs %v, %v", hit, miss)
+		}
+		s.sharedHitTTL, s.sharedMissTTL = hit, miss
+	}
+}
+
+// WithSharedWait bounds how long a lookup waits for another process that
+// claimed the same address before asking the API itself (default: a
+// quarter of [WithTimeout]). It must be shorter than the timeout.
+func WithSharedWait(d time.Duration) Option {
+	return func(s *settings) {
+		if d <= 0 {
+			s.bad("shared wait %v is not positive", d)
+		}
+		s.sharedWait = d
+	}
+}

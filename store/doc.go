@@ -1,0 +1,42 @@
+// Package store is the contract for a key-value store shared by the
+// processes of a fleet, with [Memory], an in-process implementation for
+// tests and single-process use. Package rediscache (its own module)
+// implements it on Redis, Valkey, Sentinel or Redis Cluster; any other
+// engine can, and checks itself with [storetest.Run].
+//
+// The contract is small on purpose: get, set with a TTL, claim (set if
+// absent, with an expiry) and their multi-key forms, one round trip each.
+// Values are opaque bytes: the store never looks inside them, so what they
+// mean, and which schema version wrote them, is the caller's business
+// (remote.WithSharedCache puts a version in every value and key).
+//
+// # Semantics
+//
+//   - Get on an absent or expired key is (nil, false, nil): a miss is not
+//     an error.
+//   - A TTL must be positive ([ErrInvalid] otherwise); an entry is gone once
+//     its TTL has passed. Stores may keep time coarsely (Redis: ms).
+//   - A claim is the only coordination primitive: among concurrent claims
+//     of one absent key, exactly one succeeds, and the key then stays taken
+//     until its TTL passes. It is a hint for collapsing work, not a lock:
+//     a claimant may die, so whoever waits on a claim must bound its wait.
+//   - Any error means "outcome unknown, carry on without the store": the
+//     store may be down, slow, full or answering garbage. Callers must never
+//     fail their own work because the store did.
+//   - Methods honour ctx: they return once it ends, with an error.
+//
+// # Usage
+//
+//	st := store.NewMemory() // or rediscache.New(redisClient)
+//	src, err := remote.VectraIP(key, remote.WithSharedCache(st))
+//
+// # Thread Safety
+//
+// Every Store, Memory included, is safe for concurrent use.
+//
+// # Performance
+//
+// Memory is one map behind one mutex: about 200 ns and one allocation for
+// a Get on the shared 2-core machine (BenchmarkMemory). It is meant for
+// tests and one process, not for sharing between processes.
+package store

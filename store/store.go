@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Store is a key-value store with expiry, shared by the processes of a
+// fleet. Keys are strings; values are opaque bytes that the store never
+// interprets. Every method may block on the network, so each takes a
+// context and returns when it ends.
+//
+// An error means the operation's outcome is unknown (the store is down,
+// slow, full, or answered garbage); callers treat it as "no shared answer"
+// and carry on without the store. A missing key is not an error.
+type Store interface {
+	// Get returns key's value and true, or nil and false when key is
+	// absent or expired.
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+
+	// Set stores value under key for ttl, replacing any earlier value and
+	// expiry. ttl must be positive.
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+
+	// Claim sets key for ttl only if it is absent, and reports whether it
+	// did. Among concurrent claims of one absent key, across every process
+	// sharing the store, exactly one returns true; the key stays claimed
+	// until ttl passes (a claim is never renewed). Claims and values should
+	// use distinct keys: what Get returns for a claimed key is not
+	// specified.
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+
+	// GetMulti is Get for many keys in one round trip: values[i] is the
+	// value of keys[i], nil when absent. A present empty value is a
+	// non-nil empty slice.
+	GetMulti(ctx context.Context, keys []string) (values [][]byte, err error)
+
+	// SetMulti is Set for many items in one round trip, each with its
+	// own TTL. On error, some items may have been stored.
+	SetMulti(ctx context.Context, items []Item) error
+
+	// ClaimMulti is Claim for many keys in one round trip: claimed[i]
+	// reports whether keys[i] was claimed by this call.
+	ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) (claimed []bool, err error)
+}
+
+// Item is one entry for [Store.SetMulti].
+type Item struct {
+	Key   string
+	Value []byte
+	TTL   time.Duration
+}
+
+// ErrInvalid is returned for an empty key or a TTL that is not positive.
+var ErrInvalid = errors.New("store: invalid argument")
+
+// Check validates a key and a TTL; implementations may use it so that
+// they all reject the same arguments.
+func Check(key string, ttl time.Duration) error {
+	if key == "" {
+		return fmt.Errorf("%w: empty key", ErrInvalid)
+	}
+	if ttl <= 0 {
+		return fmt.Errorf("%w: TTL %v is not positive", ErrInvalid, ttl)
+	}
+	return nil
+}
