@@ -51,3 +51,8 @@ func prefixHolding(p netip.Prefix, addr netip.Addr) netip.Prefix {
 	}
 	return p
 }
+
+// holds reports whether p, when known, contains addr.
+func holds(p netip.Prefix, addr netip.Addr) bool {
+	return !p.IsValid() || p.Contains(addr)
+}

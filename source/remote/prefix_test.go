@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"sync/atomic"
 	"testing"
@@ -99,5 +100,35 @@ func TestDecodedPrefixChecked(t *testing.T) {
 	v6 := netip.MustParseAddr("::45:1")
 	if rec, err := s.Lookup(context.Background(), v6); err != nil || rec.Prefix != bad {
 		t.Errorf("Lookup(%v) = %v, %v; want prefix %v", v6, rec.Prefix, err, bad)
+	}
+}
+
+// TestSharedValueNetworkOutsideAddress: a shared-store value whose
+// Network.CIDR does not hold the address it is stored for is corrupt, like
+// one whose Prefix does not; FuzzDecodeShared found the decoder accepting
+// {"n":{"cidr":"0.0.0.0/7"}} for 45.130.202.105 (issue 14).
+func TestSharedValueNetworkOutsideAddress(t *testing.T) {
+	a := netip.MustParseAddr("45.130.202.105")
+	for _, tc := range []struct {
+		name string
+		rec  source.Record
+		ok   bool
+	}{
+		{"network holding the address", source.Record{Network: &source.Network{ASN: 1, CIDR: netip.MustParsePrefix("45.130.202.0/24")}}, true},
+		{"network without CIDR", source.Record{Network: &source.Network{ASN: 1}}, true},
+		{"IPv4 network elsewhere", source.Record{Network: &source.Network{ASN: 1, CIDR: netip.MustParsePrefix("0.0.0.0/7")}}, false},
+		{"IPv6 network", source.Record{Network: &source.Network{ASN: 1, CIDR: netip.MustParsePrefix("::/37")}}, false},
+		{"prefix elsewhere", source.Record{Prefix: netip.MustParsePrefix("1.0.0.0/8"), Network: &source.Network{ASN: 1}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := encodeShared(tc.rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = decodeShared(b, a)
+			if tc.ok && err != nil || !tc.ok && !errors.Is(err, errSharedValue) {
+				t.Errorf("decodeShared = %v, want ok %v", err, tc.ok)
+			}
+		})
 	}
 }
