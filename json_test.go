@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipintel/ipintel/source"
 )
@@ -53,9 +54,13 @@ func TestResultJSON(t *testing.T) {
 		"risk.level":             "high",
 		"risk.trust_score":       float64(100 - r.Risk.Score),
 		"risk.recommendation":    "verify",
-		"risk.vpn_confidence":    0.95,
-		"risk.datacenter_risk":   0.9,
-		"risk.residential_trust": 0.01,
+		"risk.vpn_confidence":    float64(95),
+		"risk.datacenter_risk":   float64(90),
+		"risk.residential_trust": float64(1),
+		"monitoring.provider":    nil,
+		"monitoring.confidence":  nil,
+		"geo.continent":          "Europe",
+		"network.traffic_class":  "vpn_exit",
 		"meta.found":             true,
 	} {
 		sec, key, _ := strings.Cut(path, ".")
@@ -68,7 +73,7 @@ func TestResultJSON(t *testing.T) {
 			t.Errorf("query.%s missing", key)
 		}
 	}
-	if _, ok := m["meta"]["response_time_ms"].(float64); !ok {
+	if ms, ok := m["meta"]["response_time_ms"].(float64); !ok || ms != float64(int(ms)) {
 		t.Errorf("meta.response_time_ms missing: %s", b)
 	}
 	if !strings.Contains(string(b), `"errors":[{"source":"broken","error":"timeout talking to upstream"}]`) {
@@ -87,8 +92,8 @@ func TestResultJSON(t *testing.T) {
 		len(back.Meta.Errors) != 1 || back.Meta.Errors[0].Source != "broken" || back.Signals[0].Kind != source.VPN {
 		t.Errorf("round trip lost data: %+v", back)
 	}
-	if len(r.Query.RequestID.String()) != 36 || r.Query.RequestID.String()[14] != '4' {
-		t.Errorf("request id %s is not a v4 UUID", r.Query.RequestID)
+	if id := r.Query.RequestID.String(); len(id) != 20 || !strings.HasPrefix(id, "req_") {
+		t.Errorf("request id %s is not req_ and 16 hex digits", id)
 	}
 }
 
@@ -147,4 +152,34 @@ func FuzzLookup(f *testing.F) {
 			t.Fatalf("Lookup(%q): network %v does not contain %v", in, r.Network.CIDR, ip)
 		}
 	})
+}
+
+// A Result encodes the same by value and by pointer, and its sections
+// alone as inside it.
+func TestResultJSONByValue(t *testing.T) {
+	geo, feed := fixtureSources()
+	c := newClient(t, WithSources(geo, feed))
+	r, err := c.Lookup(context.Background(), "216.144.250.150")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC)
+	r.Monitoring = Monitoring{Detected: true, Provider: "UptimeRobot", Category: "synthetic_monitoring", Confidence: 95,
+		FirstSeen: seen, LastSeen: seen.AddDate(2, 0, 0)}
+	byPtr, _ := json.Marshal(r)
+	byVal, _ := json.Marshal(*r)
+	inside, _ := json.Marshal(struct{ R Result }{*r})
+	if string(byPtr) != string(byVal) || string(inside) != `{"R":`+string(byPtr)+`}` {
+		t.Errorf("by pointer %s\nby value %s\ninside %s", byPtr, byVal, inside)
+	}
+	var sections map[string]json.RawMessage
+	json.Unmarshal(byPtr, &sections)
+	mon, _ := json.Marshal(r.Monitoring)
+	if string(mon) != string(sections["monitoring"]) {
+		t.Errorf("monitoring alone %s, inside %s", mon, sections["monitoring"])
+	}
+	var back Monitoring
+	if err := json.Unmarshal(mon, &back); err != nil || back != r.Monitoring {
+		t.Errorf("monitoring read back as %+v, %v", back, err)
+	}
 }

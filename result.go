@@ -1,13 +1,12 @@
 package ipintel
 
 import (
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"net/netip"
 	"time"
 
+	"github.com/ipintel/ipintel/internal/wire"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -22,8 +21,10 @@ type (
 )
 
 // Result is everything the Client knows about one address. Its JSON form
-// follows the hosted APIs (snake_case sections query, privacy, geo, network,
-// monitoring, risk, meta), so consumers of those APIs keep working.
+// is VectraIP's documented response exactly (every documented name, type
+// and unit, null where the documentation shows null), plus our own fields
+// where they collide with no documented one: see MarshalJSON. Package
+// compat renders the other APIs' shapes.
 //
 // A Result belongs to the caller: the Client never changes it after
 // returning it, and cached copies are not shared.
@@ -62,60 +63,59 @@ const (
 	CacheMiss CacheStatus = "miss"
 )
 
-// RequestID identifies one lookup. It is random (not a secret), formatted
-// as a version-4 UUID.
-type RequestID [16]byte
+// CacheDBHit is VectraIP's documented "db_hit" (answered from its database
+// rather than its response cache). A Client reports hit or miss; the value
+// is here so VectraIP's answers read back and for a shared store to name
+// an answer another instance fetched.
+const CacheDBHit CacheStatus = "db_hit"
+
+// maxRequestID bounds a request id read from JSON.
+const maxRequestID = 64
+
+// RequestID identifies one lookup, as VectraIP's query.request_id does. A
+// Client makes them as "req_" and 16 random hex digits (not a secret); one
+// read from JSON may be any text up to 64 bytes ("req_a1b2c3d4", a UUID).
+// It is a comparable value that costs no allocation; the zero RequestID is
+// no id.
+type RequestID struct {
+	text [maxRequestID]byte
+	n    uint8
+}
+
+// ErrRequestID is returned for a request id longer than 64 bytes.
+var ErrRequestID = errors.New("ipintel: request id longer than 64 bytes")
+
+const hexDigits = "0123456789abcdef"
 
 func newRequestID() RequestID {
 	var id RequestID
-	hi, lo := rand.Uint64(), rand.Uint64()
-	for i := range 8 {
-		id[i] = byte(hi >> (56 - 8*i))
-		id[8+i] = byte(lo >> (56 - 8*i))
+	n := copy(id.text[:], "req_")
+	v := rand.Uint64()
+	for i := range 16 {
+		id.text[n+i] = hexDigits[v>>(60-4*i)&0xf]
 	}
-	id[6] = id[6]&0x0f | 0x40 // version 4
-	id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant
+	id.n = uint8(n + 16)
 	return id
 }
 
-// String returns the UUID form, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
-func (id RequestID) String() string {
-	b, _ := id.MarshalText()
-	return string(b)
-}
+// String returns the id's text.
+func (id RequestID) String() string { return string(id.text[:id.n]) }
+
+// IsZero reports whether id is no id.
+func (id RequestID) IsZero() bool { return id.n == 0 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (id RequestID) MarshalText() ([]byte, error) {
-	b := make([]byte, 36)
-	hex.Encode(b[0:8], id[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], id[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], id[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], id[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], id[10:])
-	return b, nil
-}
+func (id RequestID) MarshalText() ([]byte, error) { return append([]byte(nil), id.text[:id.n]...), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler for the UUID form.
+// UnmarshalText implements encoding.TextUnmarshaler: any text up to 64
+// bytes.
 func (id *RequestID) UnmarshalText(b []byte) error {
-	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
-		return errors.New("ipintel: request id is not a UUID")
+	if len(b) > maxRequestID {
+		return ErrRequestID
 	}
-	var raw [32]byte
-	n := 0
-	for i, c := range b {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			continue
-		}
-		raw[n] = c
-		n++
-	}
-	if _, err := hex.Decode(id[:], raw[:]); err != nil {
-		return errors.New("ipintel: request id is not a UUID")
-	}
+	var v RequestID
+	v.n = uint8(copy(v.text[:], b))
+	*id = v
 	return nil
 }
 
@@ -137,14 +137,26 @@ type Privacy struct {
 	RiskScore int `json:"risk_score"`
 }
 
-// Monitoring reports uptime-monitoring and scanning probes.
+// Monitoring reports uptime-monitoring and scanning probes. In JSON, as
+// VectraIP documents, every field but detected is null when unknown and
+// confidence is a band, "high", "medium" or "low" (see
+// [Monitoring.ConfidenceLevel]); the number is kept as confidence_score.
 type Monitoring struct {
-	Detected   bool      `json:"detected"`
-	Provider   string    `json:"provider,omitempty"` // "UptimeRobot", "Pingdom"
-	Category   string    `json:"category,omitempty"` // "uptime", "scanner"
-	Confidence int       `json:"confidence"`
-	FirstSeen  time.Time `json:"first_seen,omitzero"`
-	LastSeen   time.Time `json:"last_seen,omitzero"`
+	Detected   bool
+	Provider   string // "UptimeRobot", "Pingdom"
+	Category   string // "uptime", "scanner"
+	Confidence int    // 0–100
+	FirstSeen  time.Time
+	LastSeen   time.Time
+}
+
+// ConfidenceLevel is Confidence as VectraIP's band: "high" (75 and up),
+// "medium" (40 and up), "low", or "" when no probe was detected.
+func (m Monitoring) ConfidenceLevel() string {
+	if !m.Detected {
+		return ""
+	}
+	return wire.ConfidenceLevel(m.Confidence)
 }
 
 // Level is a band of the risk score.
@@ -175,14 +187,15 @@ type Risk struct {
 	TrustScore     int            `json:"trust_score"` // 100 − Score: higher is safer
 	Recommendation Recommendation `json:"recommendation"`
 
-	// Probabilities and confidences, each 0–1.
-	FraudProbability            float64 `json:"fraud_probability"`
-	BotProbability              float64 `json:"bot_probability"`
-	AbuseProbability            float64 `json:"abuse_probability"`
-	DatacenterRisk              float64 `json:"datacenter_risk"`
-	VPNConfidence               float64 `json:"vpn_confidence"`
-	ResidentialTrust            float64 `json:"residential_trust"`
-	SyntheticTrafficProbability float64 `json:"synthetic_traffic_probability"`
+	// Probabilities and confidences, each an int 0–100 as VectraIP
+	// documents them.
+	FraudProbability            int `json:"fraud_probability"`
+	BotProbability              int `json:"bot_probability"`
+	AbuseProbability            int `json:"abuse_probability"`
+	DatacenterRisk              int `json:"datacenter_risk"`
+	VPNConfidence               int `json:"vpn_confidence"`
+	ResidentialTrust            int `json:"residential_trust"` // inverse of risk: high for a plain residential address
+	SyntheticTrafficProbability int `json:"synthetic_traffic_probability"`
 
 	// Reasons explain the score: one per kind of signal, largest first.
 	Reasons []Reason `json:"reasons"`
@@ -214,46 +227,10 @@ type Meta struct {
 	// Errors lists sources that failed or timed out; the others still
 	// answered.
 	Errors []*SourceError `json:"errors,omitempty"`
-	// ResponseTime is how long the lookup took.
+	// ResponseTime is how long the lookup took (JSON: response_time_ms,
+	// whole milliseconds).
 	ResponseTime time.Duration `json:"-"`
 }
-
-// MarshalJSON adds response_time_ms, the response time in milliseconds.
-func (m Meta) MarshalJSON() ([]byte, error) {
-	type plain Meta
-	return json.Marshal(struct {
-		plain
-		ResponseTimeMS float64 `json:"response_time_ms"`
-	}{plain(m), float64(m.ResponseTime.Nanoseconds()) / 1e6})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes; source errors come back as
-// *SourceError with the message text only.
-func (m *Meta) UnmarshalJSON(b []byte) error {
-	type plain Meta
-	var v struct {
-		plain
-		Errors []struct {
-			Source string `json:"source"`
-			Error  string `json:"error"`
-		} `json:"errors"`
-		ResponseTimeMS float64 `json:"response_time_ms"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*m = Meta(v.plain)
-	m.Errors = nil
-	for _, e := range v.Errors {
-		m.Errors = append(m.Errors, &SourceError{Source: e.Source, Err: textError(e.Error)})
-	}
-	m.ResponseTime = time.Duration(v.ResponseTimeMS * 1e6)
-	return nil
-}
-
-type textError string
-
-func (e textError) Error() string { return string(e) }
 
 // clone returns a deep copy of r that shares nothing mutable with it.
 func (r *Result) clone() *Result {

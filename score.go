@@ -160,7 +160,7 @@ func DefaultScorer() *WeightedScorer { return defaultScorer }
 const maxP = 0.999
 
 // noRisk is the verdict on an address with no signals.
-var noRisk = Risk{TrustScore: 100, Level: LevelLow, Recommendation: Allow, ResidentialTrust: 1}
+var noRisk = Risk{TrustScore: 100, Level: LevelLow, Recommendation: Allow, ResidentialTrust: 100}
 
 // Score implements Scorer.
 func (s *WeightedScorer) Score(r *Result) Risk { return s.score(r, nil) }
@@ -237,14 +237,14 @@ func (s *WeightedScorer) scoreSignals(r *Result, buf []Reason) Risk {
 	}
 
 	c := func(k source.Kind) float64 { return conf[k] }
-	risk.FraudProbability = round2(1 - survive)
-	risk.VPNConfidence = round2(c(source.VPN))
-	risk.DatacenterRisk = round2(c(source.Hosting))
-	risk.AbuseProbability = round2(noisyOr(c(source.Abuse), 0.6*c(source.Tor), 0.5*c(source.Proxy),
+	risk.FraudProbability = percent(1 - survive)
+	risk.VPNConfidence = percent(c(source.VPN))
+	risk.DatacenterRisk = percent(c(source.Hosting))
+	risk.AbuseProbability = percent(noisyOr(c(source.Abuse), 0.6*c(source.Tor), 0.5*c(source.Proxy),
 		0.5*c(source.ResidentialProxy), 0.5*c(source.ProviderRisk)))
-	risk.BotProbability = round2(noisyOr(c(source.Bot), 0.9*c(source.Monitoring), 0.4*c(source.Hosting)))
-	risk.SyntheticTrafficProbability = round2(noisyOr(0.95*c(source.Monitoring), 0.8*c(source.Bot), 0.3*c(source.Hosting)))
-	risk.ResidentialTrust = round2(1 - noisyOr(c(source.Hosting), c(source.VPN), c(source.Proxy), c(source.Tor),
+	risk.BotProbability = percent(noisyOr(c(source.Bot), 0.9*c(source.Monitoring), 0.4*c(source.Hosting)))
+	risk.SyntheticTrafficProbability = percent(noisyOr(0.95*c(source.Monitoring), 0.8*c(source.Bot), 0.3*c(source.Hosting)))
+	risk.ResidentialTrust = percent(1 - noisyOr(c(source.Hosting), c(source.VPN), c(source.Proxy), c(source.Tor),
 		c(source.ResidentialProxy), c(source.Abuse), 0.2*c(source.Relay)))
 	return risk
 }
@@ -304,5 +304,3 @@ func noisyOr(ps ...float64) float64 {
 	}
 	return 1 - survive
 }
-
-func round2(x float64) float64 { return math.Round(x*100) / 100 }

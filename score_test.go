@@ -94,23 +94,23 @@ func TestScorerFigures(t *testing.T) {
 		return DefaultScorer().Score(&Result{Signals: signals})
 	}
 	clean := score()
-	if clean.ResidentialTrust != 1 || clean.FraudProbability != 0 || clean.SyntheticTrafficProbability != 0 {
+	if clean.ResidentialTrust != 100 || clean.FraudProbability != 0 || clean.SyntheticTrafficProbability != 0 {
 		t.Errorf("clean address figures: %+v", clean)
 	}
 	probe := score(sig(source.Monitoring, 100, "UptimeRobot"), sig(source.Hosting, 100, ""))
-	if probe.SyntheticTrafficProbability < 0.9 || probe.Recommendation != Allow {
-		t.Errorf("monitoring probe: synthetic %.2f, %s", probe.SyntheticTrafficProbability, probe.Recommendation)
+	if probe.SyntheticTrafficProbability < 90 || probe.Recommendation != Allow {
+		t.Errorf("monitoring probe: synthetic %d, %s", probe.SyntheticTrafficProbability, probe.Recommendation)
 	}
 	vpn := score(sig(source.VPN, 80, ""))
-	if vpn.VPNConfidence != 0.8 || vpn.ResidentialTrust != 0.2 {
+	if vpn.VPNConfidence != 80 || vpn.ResidentialTrust != 20 {
 		t.Errorf("vpn figures: %+v", vpn)
 	}
 	dc := score(sig(source.Hosting, 70, ""))
-	if dc.DatacenterRisk != 0.7 || dc.BotProbability <= 0 {
+	if dc.DatacenterRisk != 70 || dc.BotProbability <= 0 {
 		t.Errorf("hosting figures: %+v", dc)
 	}
 	tor := score(sig(source.Tor, 100, ""))
-	if tor.AbuseProbability != 0.6 || tor.FraudProbability != 0.9 {
+	if tor.AbuseProbability != 60 || tor.FraudProbability != 90 {
 		t.Errorf("tor figures: %+v", tor)
 	}
 	// Monotone: adding a signal never lowers the score.

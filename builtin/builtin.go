@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"sync/atomic"
 	"time"
@@ -22,8 +23,9 @@ var ErrCorrupt = snapshot.ErrCorrupt
 // use. Create one with [Open]; a zero Source answers every lookup with a
 // miss and reports no datasets.
 type Source struct {
-	cur atomic.Pointer[data]
-	cfg config
+	cur  atomic.Pointer[data]
+	cfg  config
+	live *live // nil unless WithLive
 }
 
 // data is one complete body of data a Source answers from, swapped whole.
@@ -50,6 +52,12 @@ func Open(opts ...Option) (*Source, error) {
 		return nil, err
 	}
 	s.cur.Store(d)
+	if s.cfg.live.on {
+		if s.cfg.live.cacheDir == "" {
+			return nil, errors.New("builtin: WithLive needs a cache directory")
+		}
+		s.startLive()
+	}
 	return s, nil
 }
 
@@ -60,12 +68,13 @@ func (s *Source) Name() string { return Name }
 // The Geo, Network and Signals it returns are shared by every lookup that
 // lands in the same network: treat them as read-only. An address the data
 // does not cover is a miss (Record{}, nil); Lookup never fails.
-func (s *Source) Lookup(_ context.Context, addr netip.Addr) (source.Record, error) {
+func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, error) {
 	d := s.cur.Load()
 	if d == nil || !addr.IsValid() {
 		return source.Record{}, nil
 	}
-	return d.tables.lookup(addr.Unmap().WithZone("")), nil
+	addr = addr.Unmap().WithZone("")
+	return s.live.lookup(ctx, d.tables.lookup(addr), addr), nil
 }
 
 // Datasets reports the embedded datasets: their upstream versions, build
@@ -98,5 +107,5 @@ func (s *Source) Datasets() []source.Dataset {
 		License:     "part of ipintel's source",
 		Attribution: "ipintel's curated table of autonomous systems by class, from public facts",
 	})
-	return out
+	return s.live.datasets(out)
 }

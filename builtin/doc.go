@@ -93,6 +93,39 @@
 // (IPv6): Apple places an egress range where its users are, DB-IP mostly
 // where the server is.
 //
+// # Live mode
+//
+// Opt in with [WithLive] (a library never phones home by default):
+//
+//	src, err := builtin.Open(builtin.WithLive(cacheDir), builtin.WithStartupBudget(3*time.Second))
+//	if err != nil {
+//		return err
+//	}
+//	defer src.Close()
+//
+// Every feed of source/feed's catalog (Tor exit lists and Onionoo, Apple
+// Private Relay, cloud ranges, X4BNet, the VPN providers' own server lists,
+// monitoring probes) joins the embedded data, and the dbip-country and asn
+// datasets are refreshed daily from ip-location-db's published files
+// (raw.githubusercontent.com/sapics/ip-location-db), each with its own
+// schedule, a durable copy in cacheDir, conditional requests and a
+// poisoning guard (an empty file, or a file with fewer than half the rows
+// in use, is refused and the data in use kept). [Open] returns within the
+// budget (default [DefaultStartupBudget]) with whatever is embedded or
+// cached; the rest arrives in the background. [Source.Datasets] reports
+// each dataset's origin (embedded, cache, network), date, entries, last
+// and next refresh and last error. [Source.Close] stops every goroutine.
+// A lookup that lands in a feed allocates the merged signals.
+//
+// Start-up, from TestLiveStartup (small upstream files and every catalog
+// feed served from fixtures; no -race; loaded machine): cold with the
+// network up 97 ms; warm with the cache fresh and the network black-holed
+// 8 ms (nothing asked of the network); no cache and the network
+// black-holed 0.30–0.40 s against a 300 ms budget, answering from the
+// embedded data; Close with every download in flight under 1 ms.
+// examples/lookup -live offline with nothing cached answered after 3.8 s
+// (3 s budget plus the first decode).
+//
 // # Thread Safety
 //
 // A Source is safe for concurrent use. The decoded tables are immutable and

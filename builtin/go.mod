@@ -7,7 +7,10 @@ require (
 	github.com/oschwald/maxminddb-golang/v2 v2.6.0
 )
 
-require golang.org/x/sys v0.47.0 // indirect
+require (
+	github.com/gaissmai/bart v0.30.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+)
 
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect

@@ -189,19 +189,18 @@ func (f *fakeVectra) serve(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(answers[0])
 		return
 	}
-	json.NewEncoder(w).Encode(wire.VectraIPBatchResponse{Results: answers, Total: len(ips), Unique: len(ips)})
+	json.NewEncoder(w).Encode(wire.VectraIPBatchResponse{Results: answers, Processed: wire.Int(len(ips))})
 }
 
 func vectraAnswer(a netip.Addr) wire.VectraIPResponse {
-	found := true
 	p, _ := a.Prefix(24)
 	return wire.VectraIPResponse{
-		Query:   wire.VectraIPQuery{IP: a.String(), ProcessedAt: "2026-05-25T14:00:00Z", RequestID: "req_" + a.String()},
+		Query:   wire.VectraIPQuery{IP: wire.Text(a.String()), ProcessedAt: "2026-05-25T14:00:00Z", RequestID: "req_a1b2c3d4"},
 		Privacy: wire.VectraIPPrivacy{IsVPN: true, RiskScore: 60},
 		Geo:     wire.VectraIPGeo{CountryCode: "NL", CountryName: "Netherlands", Continent: "Europe"},
-		Network: wire.VectraIPNetwork{ASN: "AS64500", Organization: "Example Hosting", CIDR: p.String()},
+		Network: wire.VectraIPNetwork{ASN: "AS64500", Organization: "Example Hosting", CIDR: wire.Text(p.String())},
 		Risk:    wire.VectraIPRisk{Score: 61, Level: "medium", VPNConfidence: 88},
-		Meta:    wire.VectraIPMeta{Found: &found},
+		Meta:    wire.VectraIPMeta{ResponseTimeMS: 42, DataSources: []string{"fake"}},
 	}
 }
 

@@ -2,28 +2,88 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/ipintel/ipintel/compat"
 )
 
-// keyring holds the accepted API keys as SHA-256 digests: a presented key
+// keySpec is one configured API key and its plans. The keys file holds one
+// a line: "KEY", or "KEY vectraip=PLAN vpnsignal=PLAN" to give that key
+// other plans than the defaults.
+type keySpec struct {
+	key              string
+	vectraIP, vpnSig string // plan names; "" for the default
+}
+
+// account is what a valid key is allowed: its plans in each API, and id,
+// the key's digest, which identifies it to the rate limiters (the key
+// itself is never a map key, a label or a log field).
+type account struct {
+	id       string
+	vectraIP compat.VectraIPPlan
+	vpnSig   compat.VPNSignalPlan
+}
+
+// keyring holds the accepted API keys by SHA-256 digest: a presented key
 // is hashed and looked up, so the comparison does not depend on how much
 // of a key matches, and the keys themselves are not kept in memory.
-type keyring map[[sha256.Size]byte]struct{}
+type keyring map[[sha256.Size]byte]*account
 
 // errNoKeys: no API key was configured.
 var errNoKeys = errors.New("server: no API keys configured")
 
-func newKeyring(keys []string) (keyring, error) {
-	k := make(keyring, len(keys))
-	for _, key := range keys {
-		if key = strings.TrimSpace(key); key != "" {
-			k[sha256.Sum256([]byte(key))] = struct{}{}
+// plans are the default plans of keys that name none.
+type plans struct {
+	vectraIP compat.VectraIPPlan
+	vpnSig   compat.VPNSignalPlan
+}
+
+func vectraIPPlan(name string) (compat.VectraIPPlan, error) {
+	for _, p := range compat.VectraIPPlans() {
+		if strings.EqualFold(p.Name, name) {
+			return p, nil
 		}
+	}
+	return compat.VectraIPPlan{}, fmt.Errorf("server: unknown VectraIP plan %q (free, developer, business, enterprise)", echo(name))
+}
+
+func vpnSignalPlan(name string) (compat.VPNSignalPlan, error) {
+	for _, p := range compat.VPNSignalPlans() {
+		if strings.EqualFold(p.Name, name) {
+			return p, nil
+		}
+	}
+	return compat.VPNSignalPlan{}, fmt.Errorf("server: unknown VPN Signal plan %q (free, starter, pro, enterprise)", echo(name))
+}
+
+func newKeyring(specs []keySpec, def plans) (keyring, error) {
+	k := make(keyring, len(specs))
+	for _, s := range specs {
+		key := strings.TrimSpace(s.key)
+		if key == "" {
+			continue
+		}
+		sum := sha256.Sum256([]byte(key))
+		a := &account{id: string(sum[:]), vectraIP: def.vectraIP, vpnSig: def.vpnSig}
+		var err error
+		if s.vectraIP != "" {
+			if a.vectraIP, err = vectraIPPlan(s.vectraIP); err != nil {
+				return nil, err
+			}
+		}
+		if s.vpnSig != "" {
+			if a.vpnSig, err = vpnSignalPlan(s.vpnSig); err != nil {
+				return nil, err
+			}
+		}
+		k[sum] = a
 	}
 	if len(k) == 0 {
 		return nil, errNoKeys
@@ -31,31 +91,40 @@ func newKeyring(keys []string) (keyring, error) {
 	return k, nil
 }
 
-// check returns the rate-limit identity of a valid key ("" when the key is
-// not valid): its digest, so the key itself is never a map key or a label.
-func (k keyring) check(key string) string {
+// check returns the account of a valid key, nil when the key is missing or
+// unknown.
+func (k keyring) check(key string) *account {
 	if key == "" {
-		return ""
+		return nil
 	}
-	sum := sha256.Sum256([]byte(key))
-	if _, ok := k[sum]; !ok {
-		return ""
-	}
-	return string(sum[:])
+	return k[sha256.Sum256([]byte(key))]
 }
 
-// readKeys reads one key a line; blank lines and lines starting with # are
-// skipped. A line over 1 KiB is an error, without echoing it.
-func readKeys(r io.Reader) ([]string, error) {
-	var keys []string
+// readKeys reads one key a line, with optional plans after it; blank lines
+// and lines starting with # are skipped. A line over 1 KiB is an error,
+// without echoing it.
+func readKeys(r io.Reader) ([]keySpec, error) {
+	var keys []keySpec
 	sc := bufio.NewScanner(io.LimitReader(r, 1<<20))
 	sc.Buffer(make([]byte, 1024), 1024)
 	line := 0
 	for sc.Scan() {
 		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || strings.HasPrefix(s, "#") {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
 			continue
+		}
+		s := keySpec{key: fields[0]}
+		for _, f := range fields[1:] {
+			api, plan, _ := strings.Cut(f, "=")
+			switch api {
+			case "vectraip":
+				s.vectraIP = plan
+			case "vpnsignal":
+				s.vpnSig = plan
+			default:
+				return nil, fmt.Errorf("server: keys file, line %d: want vectraip=PLAN or vpnsignal=PLAN after the key", line)
+			}
 		}
 		keys = append(keys, s)
 	}
@@ -73,4 +142,19 @@ func bearer(r *http.Request) string {
 		return ""
 	}
 	return strings.TrimSpace(token)
+}
+
+// newKey returns a random key for -dev: 128 bits, hex.
+func newKey() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// newRequestID returns a random request id in VectraIP's documented form,
+// "req_" and 16 hex digits (not a secret).
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ipintel/ipintel/compat"
 	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/remote"
 )
@@ -22,7 +23,7 @@ import (
 // (package source/remote) at the server: each must read its answers as it
 // reads the real API's, including batches and misses.
 func TestRemoteClients(t *testing.T) {
-	f := newFixture(t, 1000)
+	f := newFixture(t, roomy)
 	srv := httptest.NewServer(f.h)
 	defer srv.Close()
 	ctors := map[string]func(string, ...remote.Option) (*remote.Source, error){
@@ -31,7 +32,11 @@ func TestRemoteClients(t *testing.T) {
 	ctx := context.Background()
 	for name, ctor := range ctors {
 		t.Run(name, func(t *testing.T) {
-			src, err := ctor(key1, remote.WithBaseURL(srv.URL))
+			base := srv.URL
+			if name == apiVPNSignal {
+				base += vpnSignalBase // VPN Signal's base URL ends in /api/v1
+			}
+			src, err := ctor(key1, remote.WithBaseURL(base))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +158,9 @@ func TestRunErrors(t *testing.T) {
 		"no keys":         {nil, "no API keys"},
 		"bad flag":        {[]string{"-nope"}, "flag provided but not defined"},
 		"extra argument":  {[]string{"x"}, "unexpected arguments"},
-		"bad rate":        {[]string{"-rate-limit", "0"}, "-rate-limit"},
+		"bad rate":        {[]string{"-datpaq-rate", "0"}, "-datpaq-rate"},
+		"bad plan":        {[]string{"-keys-file", keys, "-vectraip-plan", "gold"}, "unknown VectraIP plan"},
+		"bad vpn plan":    {[]string{"-keys-file", keys, "-vpnsignal-plan", "gold"}, "unknown VPN Signal plan"},
 		"missing keyfile": {[]string{"-keys-file", filepath.Join(dir, "none")}, "no such file"},
 		"bad mmdb":        {[]string{"-keys-file", keys, "-mmdb", keys}, "mmdb"},
 		"bad proxies":     {[]string{"-keys-file", keys, "-trusted-proxies", "10.0.0.0/33"}, "-trusted-proxies"},
@@ -176,15 +183,26 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestReadKeys(t *testing.T) {
-	keys, err := readKeys(strings.NewReader("# comment\n  a  \n\nb\n#c\n"))
-	if err != nil || strings.Join(keys, ",") != "a,b" {
-		t.Errorf("%q %v", keys, err)
+	keys, err := readKeys(strings.NewReader("# comment\n  a  \n\nb vectraip=free vpnsignal=pro\n#c\n"))
+	if err != nil || len(keys) != 2 || keys[0] != (keySpec{key: "a"}) || keys[1] != (keySpec{"b", "free", "pro"}) {
+		t.Errorf("%+v %v", keys, err)
+	}
+	if _, err := readKeys(strings.NewReader("c gold=yes\n")); err == nil {
+		t.Error("an unknown field after the key was accepted")
+	}
+	ring, err := newKeyring(keys, plans{compat.VectraIPPlans()[2], compat.VPNSignalPlans()[1]})
+	if err != nil || ring.check("a").vectraIP.Name != "business" || ring.check("b").vectraIP.Name != "free" ||
+		ring.check("b").vpnSig.Name != "pro" || ring.check("c") != nil || ring.check("") != nil {
+		t.Errorf("keyring: %v", err)
+	}
+	if _, err := newKeyring([]keySpec{{"d", "gold", ""}}, plans{}); err == nil {
+		t.Error("an unknown plan was accepted")
 	}
 	secret := strings.Repeat("s", 2000)
 	if _, err := readKeys(strings.NewReader(secret)); err == nil || strings.Contains(err.Error(), secret[:20]) {
 		t.Errorf("overlong line: %v", err)
 	}
-	if _, err := newKeyring([]string{" ", ""}); !errors.Is(err, errNoKeys) {
+	if _, err := newKeyring([]keySpec{{key: " "}, {}}, plans{}); !errors.Is(err, errNoKeys) {
 		t.Errorf("blank keys: %v", err)
 	}
 }

@@ -3,69 +3,116 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ipintel/ipintel/internal/wire"
+	"github.com/ipintel/ipintel/compat"
 )
 
 const apiDatpaq = "datpaq"
 
-// datpaqAPI speaks Datpaq: Bearer (or X-API-Key) keys, {"error",
-// "correlationId"} errors, a correlation id in every body and header.
+// defaultDatpaqRate is Datpaq's per-client-IP limit here, requests per
+// minute: the page says requests are limited per IP without a figure.
+const defaultDatpaqRate = 120
+
+// serviceName and serviceVersion are what Datpaq's health reports.
+const (
+	serviceName    = "ip-intelligence"
+	serviceVersion = "1.0.0"
+)
+
+// The plain-English errors Datpaq documents (datpaq.txt:50–58).
+const (
+	datpaqInvalidIP  = "The ip parameter is not a valid IPv4 or IPv6 address. Validate format before sending."
+	datpaqNotArray   = `POST batch requires ip to be a JSON array: {"ip": ["8.8.8.8", "1.1.1.1"]}.`
+	datpaqTooMany    = "More than 100 IPs in a single batch. Split into multiple requests of 100 or fewer."
+	datpaqEmpty      = "At least one IP address is required in the batch array."
+	datpaqNotFound   = "The requested IP is not in the threat intelligence database. Private/RFC-1918 ranges may not be indexed."
+	datpaqNoRoute    = "The requested path does not exist. Check the endpoint list for available routes."
+	datpaqTooFast    = "Too many requests from this IP. Wait before retrying."
+	datpaqServer     = "Unexpected server error during analysis. The correlationId in the response helps trace the issue."
+	datpaqNoKey      = "Missing or invalid API key. Send it as a bearer token, an x-api-key header or the api_key parameter."
+	datpaqNoCallerIP = "The caller's IP address could not be determined. Pass ip explicitly."
+)
+
+// datpaqAPI speaks Datpaq: the key as a bearer token, an x-api-key header
+// or an api_key query parameter; {"success": false, "error",
+// "correlationId"} errors; a limit per client IP; the correlation id in
+// every body and, as X-Request-Id and X-Correlation-ID, every response.
 type datpaqAPI struct{ s *server }
 
-func (datpaqAPI) name() string { return apiDatpaq }
+func (datpaqAPI) name() string  { return apiDatpaq }
+func (datpaqAPI) newID() string { return compat.NewCorrelationID() }
 
 func (datpaqAPI) key(r *http.Request) string {
 	if k := bearer(r); k != "" {
 		return k
 	}
-	return r.Header.Get("X-API-Key")
+	if k := r.Header.Get(compat.DatpaqKeyHeader); k != "" {
+		return k
+	}
+	return r.URL.Query().Get(compat.DatpaqKeyQuery)
 }
 
-func (datpaqAPI) ids(w http.ResponseWriter, id string) {
-	w.Header().Set("X-Correlation-ID", id)
-	w.Header().Set("X-Request-ID", id)
+// admit applies the per-client-IP limit to every request, keyed or not.
+func (d datpaqAPI) admit(w http.ResponseWriter, r *http.Request, _ *account) *failure {
+	w.Header().Set("X-Correlation-ID", w.Header().Get(compat.RequestIDHeader))
+	ip, err := d.s.resolver.ClientIP(r)
+	if err != nil {
+		return nil // no address to count against; the lookup reports it if it needs one
+	}
+	v := d.s.datpaqIP.allow(ip.String(), d.s.datpaqRate)
+	if v.allowed {
+		return nil
+	}
+	retry := seconds(v.reset.Sub(d.s.now()))
+	w.Header().Set("Retry-After", strconv.Itoa(retry))
+	return &failure{kind: errRateLimited, retryAfter: retry}
 }
 
 func (datpaqAPI) fail(w http.ResponseWriter, id string, f failure) {
-	e := wire.DatpaqError{CorrelationID: id}
+	e := compat.DatpaqError{CorrelationID: compat.Text(id)}
 	status := http.StatusBadRequest
 	switch f.kind {
 	case errUnauthorized:
-		status, e.Error = http.StatusUnauthorized, "Unauthorized: invalid API key"
+		status, e.Error = http.StatusUnauthorized, datpaqNoKey
 	case errRateLimited:
-		status, e.Error = http.StatusTooManyRequests, "Too many requests"
+		status, e.Error = http.StatusTooManyRequests, datpaqTooFast
 	case errBadJSON:
-		e.Error = "Invalid JSON body: expected {\"ip\": [\"…\"]}"
+		e.Error = datpaqNotArray
 	case errMissingIP:
-		e.Error = "Missing ip input (string or comma-separated list)"
-	case errInvalidIP, errReservedIP:
-		e.Error = "INVALID_IP"
+		e.Error = datpaqEmpty
+	case errInvalidIP:
+		e.Error = datpaqInvalidIP
 	case errBatchSize:
-		e.Error = "Batch size exceeds maximum of 100 IPs"
-		e.Requested, e.Maximum = f.requested, wire.DatpaqMaxBatch
-	case errNotFound:
-		status, e.Error = http.StatusNotFound, "NOT_FOUND"
+		e.Error = datpaqTooMany
+	case errReservedIP, errNotFound:
+		status, e.Error = http.StatusNotFound, datpaqNotFound
 	case errRoute:
-		status, e.Error = http.StatusNotFound, "Route not found"
+		status, e.Error = http.StatusNotFound, datpaqNoRoute
 	default:
-		status, e.Error = http.StatusInternalServerError, "INTERNAL_ERROR"
+		status, e.Error = http.StatusInternalServerError, datpaqServer
+	}
+	if f.kind == errInvalidIP && f.msg == datpaqNoCallerIP {
+		e.Error = datpaqNoCallerIP
 	}
 	writeJSON(w, status, e)
 }
 
-// lookup serves GET /api/v1/ip-intelligence?ip=…; without ip it answers for
-// the caller's own address, found as the middleware finds it (the peer, or
-// what a trusted proxy says).
+// lookup serves GET /api/v1/ip-intelligence?ip=…. Without ip it answers
+// for the caller's own address, found as the middleware finds it (the
+// peer, or what a trusted proxy says); a comma-separated ip is a batch.
 func (d datpaqAPI) lookup(w http.ResponseWriter, r *http.Request, id string) {
-	start := d.s.now()
 	ip := strings.TrimSpace(r.URL.Query().Get("ip"))
+	if strings.Contains(ip, ",") {
+		d.batchGet(w, r, id)
+		return
+	}
 	if ip == "" {
 		addr, err := d.s.resolver.ClientIP(r)
 		if err != nil {
-			d.fail(w, id, failure{kind: errInvalidIP})
+			d.fail(w, id, failure{kind: errInvalidIP, msg: datpaqNoCallerIP})
 			return
 		}
 		ip = addr.String()
@@ -79,62 +126,42 @@ func (d datpaqAPI) lookup(w http.ResponseWriter, r *http.Request, id string) {
 		d.fail(w, id, failure{kind: errNotFound})
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.DatpaqResponse{
-		Success:       true,
-		Data:          datpaqIntel(res),
-		Meta:          d.meta(start, ""),
-		CorrelationID: id,
-	})
+	out := compat.Datpaq(res)
+	out.CorrelationID = compat.Text(id)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // batchGet serves GET …/batch?ip=a,b,c (ip may repeat).
 func (d datpaqAPI) batchGet(w http.ResponseWriter, r *http.Request, id string) {
 	var ips []string
 	for _, v := range r.URL.Query()["ip"] {
-		ips = append(ips, splitList(v)...)
+		if strings.TrimSpace(v) != "" {
+			ips = append(ips, strings.Split(v, ",")...)
+		}
 	}
 	d.batch(w, r, id, ips)
 }
 
-// batchPost serves POST …/batch with {"ip": ["a", "b"]} or {"ip": "a,b"}.
+// batchPost serves POST …/batch with {"ip": ["a", "b"]}.
 func (d datpaqAPI) batchPost(w http.ResponseWriter, r *http.Request, id string) {
 	var req struct {
 		IP json.RawMessage `json:"ip"`
 	}
-	if err := decodeBody(r, &req); err != nil {
-		d.fail(w, id, failure{kind: errBadJSON})
-		return
-	}
 	var ips []string
-	var one string
-	switch {
-	case len(req.IP) == 0 || string(req.IP) == "null":
-	case json.Unmarshal(req.IP, &ips) == nil:
-	case json.Unmarshal(req.IP, &one) == nil:
-		ips = splitList(one)
-	default:
+	if decodeBody(r, &req) != nil || json.Unmarshal(req.IP, &ips) != nil {
 		d.fail(w, id, failure{kind: errBadJSON})
 		return
 	}
 	d.batch(w, r, id, ips)
 }
 
-// splitList splits a comma list; a blank string is no entries.
-func splitList(s string) []string {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
 func (d datpaqAPI) batch(w http.ResponseWriter, r *http.Request, id string, ips []string) {
-	start := d.s.now()
 	switch n := len(ips); {
 	case n == 0:
 		d.fail(w, id, failure{kind: errMissingIP})
 		return
-	case n > wire.DatpaqMaxBatch:
-		d.fail(w, id, failure{kind: errBatchSize, requested: n})
+	case n > compat.DatpaqMaxBatch:
+		d.fail(w, id, failure{kind: errBatchSize})
 		return
 	}
 	b, f := d.s.batch(r, ips)
@@ -142,55 +169,31 @@ func (d datpaqAPI) batch(w http.ResponseWriter, r *http.Request, id string, ips 
 		d.fail(w, id, *f)
 		return
 	}
-	resp := wire.DatpaqBatchResponse{Success: true, CorrelationID: id, Meta: d.meta(start, "1-100")}
-	resp.Data.Results = make([]wire.DatpaqBatchItem, 0, len(b.Items))
-	for _, it := range b.Items {
-		item := wire.DatpaqBatchItem{Index: it.Index}
-		switch {
-		case it.Result != nil:
-			item.DatpaqIntel = datpaqIntel(it.Result)
-		case isAddrError(it.Err):
-			item.IP, item.Error, item.Reason = echo(strings.TrimSpace(it.Input)), "INVALID_IP", reason(it.Err)
-		default:
-			item.IP, item.Error, item.Reason = echo(strings.TrimSpace(it.Input)), "LOOKUP_FAILED", reason(it.Err)
-		}
-		resp.Data.Results = append(resp.Data.Results, item)
-	}
-	resp.Data.Summary = wire.DatpaqSummary{
-		TotalRequested:   b.Summary.Total,
-		ValidIPs:         b.Summary.Valid,
-		InvalidIPs:       b.Summary.Invalid,
-		Found:            b.Summary.Found,
-		NotFound:         b.Summary.NotFound,
-		Errors:           b.Summary.Failed,
-		ProcessingTimeMS: resp.Meta.ProcessingTimeMS,
-	}
-	writeJSON(w, http.StatusOK, resp)
+	out := compat.DatpaqBatch(b)
+	out.CorrelationID = compat.Text(id)
+	writeJSON(w, http.StatusOK, out)
 }
 
-func (d datpaqAPI) meta(start time.Time, batchRange string) wire.DatpaqMeta {
-	now := d.s.now()
-	return wire.DatpaqMeta{
-		Timestamp:        now.UTC().Format(time.RFC3339),
-		ProcessingTimeMS: int(now.Sub(start).Milliseconds()),
-		BatchSizeRange:   batchRange,
-	}
+// batchInfo serves GET …/batch/info: the batch configuration.
+func (d datpaqAPI) batchInfo(w http.ResponseWriter, _ *http.Request, _ string) {
+	writeJSON(w, http.StatusOK, compat.DatpaqBatchInfo{
+		MaxBatchSize:   compat.DatpaqMaxBatch,
+		Endpoint:       compat.DatpaqBatchPath,
+		ExampleRequest: compat.DatpaqBatchRequest{IP: []string{"8.8.8.8", "185.220.101.1", "1.1.1.1"}},
+		ResponseSchema: map[string]string{
+			"success":            "boolean",
+			"data.summary":       "{total_requested, valid_ips, invalid_ips, found, not_found}",
+			"data.results[]":     "{ip, trust_score, is_vpn, is_tor, asn, country, org, found, error}",
+			"data.invalid_ips[]": "{index, ip, reason}",
+			"correlationId":      "string",
+		},
+	})
 }
 
-// datpaqHealth is the body of GET …/health. wire has no Datpaq health
-// shape (its documentation shows none), so this one is ours.
-type datpaqHealth struct {
-	Status    string   `json:"status"`
-	Timestamp string   `json:"timestamp"`
-	Sources   []string `json:"sources"`
-}
-
+// health serves GET …/health: status, service, version and timestamp.
 func (d datpaqAPI) health(w http.ResponseWriter, _ *http.Request, _ string) {
-	var names []string
-	for _, src := range d.s.client.Sources() {
-		names = append(names, src.Name())
-	}
-	writeJSON(w, http.StatusOK, datpaqHealth{Status: "ok", Timestamp: d.s.now().UTC().Format(time.RFC3339), Sources: names})
+	writeJSON(w, http.StatusOK, compat.DatpaqHealth{Status: "healthy", Service: serviceName, Version: serviceVersion,
+		Timestamp: d.s.now().UTC().Format(time.RFC3339)})
 }
 
 func (d datpaqAPI) notFound(w http.ResponseWriter, _ *http.Request, id string) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -55,9 +56,18 @@ type fixture struct {
 	clock *clock
 }
 
+// limits are a fixture's plans: both keys get them.
+type limits struct {
+	vectraIP, vpnSignal string // plan names
+	datpaqRate          int    // per client IP per minute
+}
+
+// roomy is plenty for tests that are not about limits.
+var roomy = limits{"enterprise", "enterprise", 100000}
+
 // newFixture builds the handler on the bundled MMDBs with keys key1 and
-// key2, the given rate limit, and trusted proxies.
-func newFixture(t testing.TB, rate int, trusted ...string) *fixture {
+// key2 on the given plans, and trusted proxies.
+func newFixture(t testing.TB, l limits, trusted ...string) *fixture {
 	t.Helper()
 	var srcs []source.Source
 	for _, f := range []string{"ipintel-City.mmdb", "ipintel-ASN.mmdb", "ipintel-Anonymous-IP.mmdb"} {
@@ -72,8 +82,12 @@ func newFixture(t testing.TB, rate int, trusted ...string) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
-	ring, err := newKeyring([]string{key1, key2})
-	if err != nil {
+	var def plans
+	var err1, err2 error
+	def.vectraIP, err1 = vectraIPPlan(l.vectraIP)
+	def.vpnSig, err2 = vpnSignalPlan(l.vpnSignal)
+	ring, err := newKeyring([]keySpec{{key: key1}, {key: key2}}, def)
+	if err = errors.Join(err1, err2, err); err != nil {
 		t.Fatal(err)
 	}
 	var nets []netip.Prefix
@@ -86,12 +100,13 @@ func newFixture(t testing.TB, rate int, trusted ...string) *fixture {
 	}
 	c := newClock()
 	return &fixture{
-		h:     newHandler(config{client: client, keys: ring, rate: rate, resolver: res, now: c.now}),
+		h:     newHandler(config{client: client, keys: ring, datpaqRate: l.datpaqRate, resolver: res, now: c.now}),
 		clock: c,
 	}
 }
 
-// call sends one request; auth is "vectra", "bearer", "x-api-key" or "".
+// call sends one request; auth is "vectra", "bearer", "x-api-key",
+// "api_key" (the query parameter) or "".
 type call struct {
 	method, path, body string
 	auth, key          string
@@ -127,6 +142,10 @@ func (f *fixture) do(t testing.TB, c call) answer {
 		r.Header.Set("X-API-Key", key)
 	case "bearer":
 		r.Header.Set("Authorization", "Bearer "+key)
+	case "api_key":
+		q := r.URL.Query()
+		q.Set("api_key", key)
+		r.URL.RawQuery = q.Encode()
 	}
 	for k, v := range c.header {
 		r.Header[k] = v

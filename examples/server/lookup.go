@@ -72,12 +72,3 @@ func (s *server) classify(err error, ip string) failure {
 		return failure{kind: errInternal, msg: "Internal server error"}
 	}
 }
-
-// reason is the text for a batch item's error.
-func reason(err error) string {
-	var ae *ipintel.AddrError
-	if errors.As(err, &ae) {
-		return ae.Reason
-	}
-	return "lookup did not finish"
-}

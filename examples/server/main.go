@@ -41,12 +41,14 @@ type options struct {
 	addr       string
 	data       cli.Flags
 	keysFile   string
-	rate       int
 	trusted    string
 	header     string
 	timeout    time.Duration
 	cacheSize  int
 	allowNoKey bool
+	vectraPlan string
+	vpnPlan    string
+	datpaqRate int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -56,7 +58,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address")
 	o.data.Register(fs)
 	fs.StringVar(&o.keysFile, "keys-file", "", "file of API keys, one a line (also: $"+keysEnv+", comma-separated)")
-	fs.IntVar(&o.rate, "rate-limit", 600, "requests per API key per sliding 60-second window")
+	fs.StringVar(&o.vectraPlan, "vectraip-plan", "business", "VectraIP plan of keys that name none: free, developer, business, enterprise")
+	fs.StringVar(&o.vpnPlan, "vpnsignal-plan", "pro", "VPN Signal plan of keys that name none: free, starter, pro, enterprise")
+	fs.IntVar(&o.datpaqRate, "datpaq-rate", defaultDatpaqRate, "Datpaq requests per client IP per sliding 60-second window")
 	fs.StringVar(&o.trusted, "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose client-IP header is believed")
 	fs.StringVar(&o.header, "client-ip-header", "X-Forwarded-For", "header trusted proxies put the client address in (X-Forwarded-For, Forwarded, X-Real-IP…)")
 	fs.DurationVar(&o.timeout, "lookup-timeout", 2*time.Second, "deadline of one request's lookups")
@@ -72,8 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.rate < 1 {
-		return o, errors.New("-rate-limit must be at least 1")
+	if o.datpaqRate < 1 {
+		return o, errors.New("-datpaq-rate must be at least 1")
 	}
 	return o, nil
 }
@@ -98,11 +102,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if !o.allowNoKey {
 			return fmt.Errorf("no API keys: set $%s or -keys-file (or -dev to generate one)", keysEnv)
 		}
-		k := newRequestID() // 122 random bits
-		keys = []string{k}
+		k := newKey()
+		keys = []keySpec{{key: k}}
 		fmt.Fprintf(stderr, "dev mode: no keys configured; generated API key %s\n", k)
 	}
-	ring, err := newKeyring(keys)
+	var def plans
+	if def.vectraIP, err = vectraIPPlan(o.vectraPlan); err != nil {
+		return err
+	}
+	if def.vpnSig, err = vpnSignalPlan(o.vpnPlan); err != nil {
+		return err
+	}
+	ring, err := newKeyring(keys, def)
 	if err != nil {
 		return err
 	}
@@ -131,13 +142,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(ipintelprom.NewCollector(client))
 	h := newHandler(config{
-		client:   client,
-		keys:     ring,
-		rate:     o.rate,
-		resolver: resolver,
-		timeout:  o.timeout,
-		logger:   logger,
-		registry: reg,
+		client:     client,
+		keys:       ring,
+		datpaqRate: o.datpaqRate,
+		resolver:   resolver,
+		timeout:    o.timeout,
+		logger:     logger,
+		registry:   reg,
 	})
 	srv := &http.Server{
 		Handler:           h,
@@ -152,8 +163,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // loadKeys reads keys from the file and the environment.
-func loadKeys(file string, getenv func(string) string) ([]string, error) {
-	var keys []string
+func loadKeys(file string, getenv func(string) string) ([]keySpec, error) {
+	var keys []keySpec
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
@@ -166,7 +177,7 @@ func loadKeys(file string, getenv func(string) string) ([]string, error) {
 	}
 	for k := range strings.SplitSeq(getenv(keysEnv), ",") {
 		if k = strings.TrimSpace(k); k != "" {
-			keys = append(keys, k)
+			keys = append(keys, keySpec{key: k})
 		}
 	}
 	return keys, nil

@@ -1,46 +1,43 @@
 package main
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/ipintel/ipintel"
-	"github.com/ipintel/ipintel/internal/wire"
+	"github.com/ipintel/ipintel/compat"
 	"github.com/ipintel/ipintel/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Limits of the server.
-const (
-	// maxBody bounds request bodies: a batch of 100 addresses is under 5 KiB.
-	maxBody = 64 << 10
-	// window is the rate limit's sliding window.
-	window = 60 * time.Second
-)
+// maxBody bounds request bodies: a batch of 100 addresses is under 5 KiB.
+const maxBody = 64 << 10
 
 // config is what newHandler needs; run fills it from flags.
 type config struct {
-	client   *ipintel.Client
-	keys     keyring
-	rate     int                  // requests per key per window
-	resolver *middleware.Resolver // for Datpaq's "no ip: the caller"
-	timeout  time.Duration        // per request lookup deadline
-	now      func() time.Time     // the clock; time.Now unless testing
-	logger   *slog.Logger
-	registry *prometheus.Registry // metrics are registered here
+	client     *ipintel.Client
+	keys       keyring
+	datpaqRate int                  // Datpaq requests per client IP per minute
+	resolver   *middleware.Resolver // the caller's address: Datpaq's "no ip" and its per-IP limit
+	timeout    time.Duration        // per request lookup deadline
+	now        func() time.Time     // the clock; time.Now unless testing
+	logger     *slog.Logger
+	registry   *prometheus.Registry // metrics are registered here
 }
 
 // server serves the three APIs.
 type server struct {
 	config
-	limiter *limiter
-	metrics *metrics
+	vectraMinute *slidingLimiter // per key
+	vectraMonth  *fixedLimiter   // per key
+	vpnSecond    *slidingLimiter // per key
+	vpnDay       *fixedLimiter   // per key
+	datpaqIP     *slidingLimiter // per client IP
+	metrics      *metrics
 }
 
 // newHandler returns the handler for all endpoints of the three APIs.
@@ -57,28 +54,38 @@ func newHandler(cfg config) http.Handler {
 	if cfg.timeout <= 0 {
 		cfg.timeout = 5 * time.Second
 	}
-	s := &server{config: cfg, limiter: newLimiter(cfg.rate, window, cfg.now), metrics: newMetrics(cfg.registry)}
+	if cfg.datpaqRate <= 0 {
+		cfg.datpaqRate = defaultDatpaqRate
+	}
+	s := &server{
+		config:       cfg,
+		vectraMinute: newSlidingLimiter(time.Minute, cfg.now),
+		vectraMonth:  newFixedLimiter(utcMonth, cfg.now),
+		vpnSecond:    newSlidingLimiter(time.Second, cfg.now),
+		vpnDay:       newFixedLimiter(utcDay, cfg.now),
+		datpaqIP:     newSlidingLimiter(time.Minute, cfg.now),
+		metrics:      newMetrics(cfg.registry),
+	}
 
 	mux := http.NewServeMux()
 	v, vs, d := vectraAPI{s}, vpnSignalAPI{s}, datpaqAPI{s}
-	// VectraIP.
-	mux.Handle("GET "+wire.VectraIPLookup+"{ip}", s.api(v, "lookup", true, v.lookup))
-	mux.Handle("POST "+wire.VectraIPBatch, s.api(v, "batch", true, v.batch))
+	// VectraIP, at the root of its base URL.
+	mux.Handle("GET "+compat.VectraIPLookupPath+"{ip}", s.api(v, "lookup", true, v.lookup))
+	mux.Handle("POST "+compat.VectraIPBatchPath, s.api(v, "batch", true, v.batch))
 	mux.Handle("/v1/", s.api(v, "other", false, v.notFound))
-	// VPN Signal.
-	mux.Handle("POST "+wire.VPNSignalCheck, s.api(vs, "check", true, vs.check))
-	mux.Handle("GET "+wire.VPNSignalHealthP, s.api(vs, "health", false, vs.health))
+	// VPN Signal, under its base URL's path /api/v1.
+	mux.Handle("POST "+vpnSignalBase+compat.VPNSignalCheckPath, s.api(vs, "check", true, vs.check))
+	mux.Handle("GET "+vpnSignalBase+compat.VPNSignalHealthPath, s.api(vs, "health", false, vs.health))
 	// Datpaq.
-	mux.Handle("GET "+wire.DatpaqLookup, s.api(d, "lookup", true, d.lookup))
-	mux.Handle("GET "+wire.DatpaqBatch, s.api(d, "batch", true, d.batchGet))
-	mux.Handle("POST "+wire.DatpaqBatch, s.api(d, "batch", true, d.batchPost))
-	mux.Handle("GET "+wire.DatpaqHealth, s.api(d, "health", false, d.health))
+	mux.Handle("GET "+compat.DatpaqLookupPath, s.api(d, "lookup", true, d.lookup))
+	mux.Handle("GET "+compat.DatpaqBatchPath, s.api(d, "batch", true, d.batchGet))
+	mux.Handle("POST "+compat.DatpaqBatchPath, s.api(d, "batch", true, d.batchPost))
+	mux.Handle("GET "+compat.DatpaqBatchInfoPath, s.api(d, "batch_info", false, d.batchInfo))
+	mux.Handle("GET "+compat.DatpaqHealthPath, s.api(d, "health", false, d.health))
 	mux.Handle("GET "+datpaqMetrics, s.metrics.handler(cfg.registry))
 	mux.Handle("GET /metrics", s.metrics.handler(cfg.registry))
-	mux.Handle(wire.DatpaqLookup+"/", s.api(d, "other", false, d.notFound))
-	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
-	}))
+	mux.Handle(compat.DatpaqLookupPath+"/", s.api(d, "other", false, d.notFound))
+	mux.Handle("/", s.api(vs, "other", false, vs.notFound))
 	return mux
 }
 
@@ -87,6 +94,7 @@ type errKind int
 
 const (
 	errUnauthorized errKind = iota
+	errQuota                // VectraIP: monthly quota used up (403)
 	errRateLimited
 	errBadJSON
 	errMissingIP
@@ -103,54 +111,49 @@ type failure struct {
 	kind       errKind
 	msg        string // for people; never holds a key
 	ip         string // the offending input, cut short
-	requested  int    // batch size, for errBatchSize
 	retryAfter int    // seconds, for errRateLimited
 }
 
-// flavor is one API's way of speaking: its auth header and error envelope.
+// flavor is one API's way of speaking: its request ids, auth, rate limits
+// and error envelope.
 type flavor interface {
 	name() string
+	newID() string
 	key(r *http.Request) string
+	// admit applies the API's rate limits to a request from acct (nil
+	// when the request has no valid key) and sets their headers; it
+	// returns the failure to send when the request is refused.
+	admit(w http.ResponseWriter, r *http.Request, acct *account) *failure
 	fail(w http.ResponseWriter, id string, f failure)
-	// ids sets the request id headers of a response.
-	ids(w http.ResponseWriter, id string)
 }
 
 // handlerFunc is an endpoint: it gets the request id.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, id string)
 
-// api wraps an endpoint with request ids, metrics, authentication (when
-// auth is true) and the per-key rate limit.
+// api wraps an endpoint with a request id (X-Request-Id on every
+// response), metrics, the API's rate limits and, when auth is true, its
+// authentication.
 func (s *server) api(fl flavor, endpoint string, auth bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.now()
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		id := newRequestID()
-		fl.ids(rec, id)
+		id := fl.newID()
+		rec.Header().Set(compat.RequestIDHeader, id)
 		defer func() {
 			s.metrics.observe(fl.name(), endpoint, rec.status, s.now().Sub(start))
 		}()
-		if auth {
-			key := s.keys.check(fl.key(r))
-			if key == "" {
-				s.metrics.authFailures.WithLabelValues(fl.name()).Inc()
-				fl.fail(rec, id, failure{kind: errUnauthorized, msg: "Invalid or missing API key"})
-				return
-			}
-			v := s.limiter.allow(key)
-			if fl.name() == apiVPNSignal {
-				h := rec.Header()
-				h.Set(wire.RateLimitLimit, strconv.Itoa(v.limit))
-				h.Set(wire.RateLimitRemaining, strconv.Itoa(v.remaining))
-				h.Set(wire.RateLimitReset, strconv.Itoa(seconds(v.reset)))
-			}
-			if !v.allowed {
+		acct := s.keys.check(fl.key(r))
+		if f := fl.admit(rec, r, acct); f != nil {
+			if f.kind == errRateLimited {
 				s.metrics.rateLimited.WithLabelValues(fl.name()).Inc()
-				retry := seconds(v.reset)
-				rec.Header().Set("Retry-After", strconv.Itoa(retry))
-				fl.fail(rec, id, failure{kind: errRateLimited, msg: "Rate limit exceeded", retryAfter: retry})
-				return
 			}
+			fl.fail(rec, id, *f)
+			return
+		}
+		if auth && acct == nil {
+			s.metrics.authFailures.WithLabelValues(fl.name()).Inc()
+			fl.fail(rec, id, failure{kind: errUnauthorized, msg: "Missing or invalid API key"})
+			return
 		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
@@ -171,15 +174,6 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// newRequestID returns a random UUID-formatted id.
-func newRequestID() string {
-	var id ipintel.RequestID
-	rand.Read(id[:])
-	id[6] = id[6]&0x0f | 0x40
-	id[8] = id[8]&0x3f | 0x80
-	return id.String()
-}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)

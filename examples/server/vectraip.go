@@ -3,22 +3,43 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
-	"github.com/ipintel/ipintel/internal/wire"
+	"github.com/ipintel/ipintel/compat"
 )
 
 const apiVectraIP = "vectraip"
 
-// vectraAPI speaks VectraIP: X-API-Key, {"detail": …} errors.
+// vectraAPI speaks VectraIP: X-API-Key, {"detail": …} errors, limits per
+// key by plan (a sliding 60-second window and a monthly quota).
 type vectraAPI struct{ s *server }
 
-func (vectraAPI) name() string                         { return apiVectraIP }
-func (vectraAPI) key(r *http.Request) string           { return r.Header.Get(wire.VectraIPKeyHeader) }
-func (vectraAPI) ids(w http.ResponseWriter, id string) { w.Header().Set("X-Request-ID", id) }
+func (vectraAPI) name() string               { return apiVectraIP }
+func (vectraAPI) newID() string              { return newRequestID() }
+func (vectraAPI) key(r *http.Request) string { return r.Header.Get(compat.VectraIPKeyHeader) }
+
+func (v vectraAPI) admit(w http.ResponseWriter, _ *http.Request, acct *account) *failure {
+	if acct == nil {
+		return nil // refused as unauthorized, without counting
+	}
+	plan := acct.vectraIP
+	minute := v.s.vectraMinute.allow(acct.id, plan.PerMinute)
+	if !minute.allowed {
+		retry := seconds(minute.reset.Sub(v.s.now()))
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		return &failure{kind: errRateLimited, retryAfter: retry,
+			msg: fmt.Sprintf("Rate limit exceeded: %d requests per minute on the %s plan", plan.PerMinute, plan.Name)}
+	}
+	if plan.Monthly > 0 && !v.s.vectraMonth.allow(acct.id, plan.Monthly).allowed {
+		return &failure{kind: errQuota, msg: fmt.Sprintf("Monthly quota of %d requests exceeded", plan.Monthly)}
+	}
+	return nil
+}
 
 func (vectraAPI) fail(w http.ResponseWriter, _ string, f failure) {
 	status := map[errKind]int{
 		errUnauthorized: http.StatusUnauthorized,
+		errQuota:        http.StatusForbidden,
 		errRateLimited:  http.StatusTooManyRequests,
 		errBadJSON:      http.StatusBadRequest,
 		errMissingIP:    http.StatusUnprocessableEntity,
@@ -29,46 +50,37 @@ func (vectraAPI) fail(w http.ResponseWriter, _ string, f failure) {
 		errRoute:        http.StatusNotFound,
 		errInternal:     http.StatusInternalServerError,
 	}[f.kind]
-	switch f.kind {
-	case errBatchSize, errMissingIP:
-		// FastAPI's validation error: a list in detail.
-		writeJSON(w, status, map[string]any{"detail": []map[string]any{{
-			"loc":  []string{"body", "ips"},
-			"msg":  f.msg,
-			"type": "value_error.list",
-		}}})
-		return
-	case errRateLimited:
-		f.msg = fmt.Sprintf("Rate limit exceeded: retry after %d seconds", f.retryAfter)
-	}
-	writeJSON(w, status, wire.VectraIPError{Detail: wire.RawText(f.msg)})
+	writeJSON(w, status, compat.VectraIPError{Detail: compat.RawText(f.msg)})
 }
 
-// lookup serves GET /v1/ip/{ip}.
+// lookup serves GET /v1/ip/{ip}. The response's request_id is the
+// X-Request-Id of the response, as documented.
 func (v vectraAPI) lookup(w http.ResponseWriter, r *http.Request, id string) {
 	res, f := v.s.lookup(r, r.PathValue("ip"))
 	if f != nil {
 		v.fail(w, id, *f)
 		return
 	}
-	writeJSON(w, http.StatusOK, vectraResponse(res, id))
+	out := compat.VectraIP(res)
+	out.Query.RequestID = compat.Text(id)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // batch serves POST /v1/batch/ip {"ips": [...]}: at most 100 addresses,
 // looked up concurrently, one result per distinct address.
 func (v vectraAPI) batch(w http.ResponseWriter, r *http.Request, id string) {
-	var req wire.VectraIPBatchRequest
+	var req compat.VectraIPBatchRequest
 	if err := decodeBody(r, &req); err != nil {
-		v.fail(w, id, failure{kind: errBadJSON, msg: "Malformed body: expected {\"ips\": [\"…\"]}"})
+		v.fail(w, id, failure{kind: errBadJSON, msg: `Malformed body: expected {"ips": ["…"]}`})
 		return
 	}
 	switch n := len(req.IPs); {
 	case n == 0:
-		v.fail(w, id, failure{kind: errMissingIP, msg: "ensure this value has at least 1 items"})
+		v.fail(w, id, failure{kind: errMissingIP, msg: "Validation error: ips must hold at least 1 address"})
 		return
-	case n > wire.VectraIPMaxBatch:
-		v.fail(w, id, failure{kind: errBatchSize, requested: n,
-			msg: fmt.Sprintf("ensure this value has at most %d items (got %d)", wire.VectraIPMaxBatch, n)})
+	case n > compat.VectraIPMaxBatch:
+		v.fail(w, id, failure{kind: errBatchSize,
+			msg: fmt.Sprintf("Validation error: ips must hold at most %d addresses (got %d)", compat.VectraIPMaxBatch, n)})
 		return
 	}
 	b, f := v.s.batch(r, req.IPs)
@@ -76,26 +88,7 @@ func (v vectraAPI) batch(w http.ResponseWriter, r *http.Request, id string) {
 		v.fail(w, id, *f)
 		return
 	}
-	resp := wire.VectraIPBatchResponse{Results: []wire.VectraIPResponse{}, Total: len(req.IPs)}
-	seenAddr := map[string]bool{}
-	seenBad := map[string]bool{}
-	for _, it := range b.Items {
-		if it.Result == nil {
-			if !seenBad[it.Input] {
-				seenBad[it.Input] = true
-				resp.Errors = append(resp.Errors, wire.VectraIPBatchError{IP: echo(it.Input), Detail: reason(it.Err)})
-			}
-			continue
-		}
-		key := it.Result.Query.IP.String()
-		if seenAddr[key] {
-			continue
-		}
-		seenAddr[key] = true
-		resp.Results = append(resp.Results, vectraResponse(it.Result, it.Result.Query.RequestID.String()))
-	}
-	resp.Unique = len(resp.Results) + len(resp.Errors)
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, compat.VectraIPBatch(b))
 }
 
 func (v vectraAPI) notFound(w http.ResponseWriter, _ *http.Request, id string) {

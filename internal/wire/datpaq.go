@@ -1,61 +1,58 @@
 package wire
 
-// Datpaq IP Intelligence: https://www.datpaq.com/api-list/ip-intelligence
-// and https://www.datpaq.com/docs/ip-intelligence.
+// Datpaq IP Intelligence, documented in ../shared/api/datpaq.txt (the
+// published page). The page documents:
 //
-//	GET  {base}/api/v1/ip-intelligence?ip=…        → DatpaqResponse (omit ip: the caller's address)
-//	GET  {base}/api/v1/ip-intelligence/batch?ip=a,b → DatpaqBatchResponse
-//	POST {base}/api/v1/ip-intelligence/batch       DatpaqBatchRequest → DatpaqBatchResponse
-//	GET  {base}/api/v1/ip-intelligence/health, …/metrics (Prometheus)
+//	GET  {base}/api/v1/ip-intelligence?ip=…         single lookup (omit ip: the caller's address)
+//	GET  {base}/api/v1/ip-intelligence/batch?ip=a,b  batch, comma-separated, ≤ 100
+//	POST {base}/api/v1/ip-intelligence/batch         {"ip": [...]}, ≤ 100
 //
-// Authentication: the documentation's FAQ says to send the key "as a bearer
-// token in the Authorization header"; sibling Datpaq APIs also take an
-// x-api-key header or an api_key query parameter. We send the bearer header
-// and never the query parameter, which would put the key in URLs, logs and
-// error messages.
+// and, without giving their paths, a batch-info, a health and a Prometheus
+// metrics endpoint (the paths below for those are inferred). The key goes as
+// a bearer token, an x-api-key header or an api_key query parameter; a
+// client here sends the bearer header and never the query parameter, which
+// would put the key in URLs and logs. Lookups are rate limited per client
+// IP. Every response, errors too, has a correlationId; errors have a
+// plain-English "error".
 //
-// Errors are {"error": "…", "correlationId": "…"}: 400 INVALID_IP, 404
-// NOT_FOUND when no CIDR block matches the address (a miss, not a failure),
-// 500 INTERNAL_ERROR. A batch over the limit is a 400 with "requested" and
-// "maximum".
+// The documented per-address fields are ip, trust_score, is_vpn, is_tor,
+// asn, country, org, with correlationId beside them. The envelope
+// {"success", "data", "correlationId"} is documented by the batch example.
 const (
 	DatpaqBaseURL    = "https://datpaq.com"
 	DatpaqLookup     = "/api/v1/ip-intelligence"
 	DatpaqBatch      = "/api/v1/ip-intelligence/batch"
-	DatpaqHealth     = "/api/v1/ip-intelligence/health"
-	DatpaqAuthHeader = "Authorization" // "Bearer " + key
+	DatpaqBatchInfoP = "/api/v1/ip-intelligence/batch/info" // inferred path
+	DatpaqHealthP    = "/api/v1/ip-intelligence/health"     // inferred path
+	DatpaqMetricsP   = "/api/v1/ip-intelligence/metrics"    // inferred path
+	DatpaqAuthHeader = "Authorization"                      // "Bearer " + key
+	DatpaqKeyHeader  = "x-api-key"
+	DatpaqKeyQuery   = "api_key"
 	DatpaqMaxBatch   = 100
 )
 
-// DatpaqIntel is the documented per-address record. ASN is text ("AS13335"
-// or "13335"); TrustScore is 0 (high risk) to 100 (clean).
+// DatpaqIntel is the documented per-address record. ASN is text
+// ("AS15169"); TrustScore is 0 (high risk) to 100 (clean).
 type DatpaqIntel struct {
-	IP         string `json:"ip"`
-	TrustScore *int   `json:"trust_score"` // nil when absent (not found)
-	IsVPN      bool   `json:"is_vpn"`
-	IsTor      bool   `json:"is_tor"`
-	ASN        string `json:"asn"`
-	Country    string `json:"country"`
-	Org        string `json:"org"`
-	Found      bool   `json:"found"`
+	IP         Text `json:"ip"`
+	TrustScore *Int `json:"trust_score"` // null for an address not found
+	IsVPN      bool `json:"is_vpn"`
+	IsTor      bool `json:"is_tor"`
+	ASN        Text `json:"asn"`
+	Country    Text `json:"country"`
+	Org        Text `json:"org"`
 }
 
-// DatpaqMeta is documented (batch_size_range on batch responses only).
-type DatpaqMeta struct {
-	Timestamp        string `json:"timestamp"`
-	ProcessingTimeMS int    `json:"processing_time_ms"`
-	BatchSizeRange   string `json:"batch_size_range,omitempty"`
-}
-
-// DatpaqResponse is the single-lookup response.
+// DatpaqResponse is the single-lookup response: the page's field table
+// lists the record's fields and correlationId side by side, so they are
+// one flat object. (Clients here also read the record inside a batch-style
+// {"success", "data"} envelope.)
 type DatpaqResponse struct {
-	Success       bool        `json:"success"`
-	Data          DatpaqIntel `json:"data"`
-	Meta          DatpaqMeta  `json:"meta"`
-	CorrelationID string      `json:"correlationId"`
+	DatpaqIntel
+	CorrelationID Text `json:"correlationId"`
 }
 
-// DatpaqBatchRequest is the documented POST body: {"ip": [...]}, at most
+// DatpaqBatchRequest is the POST body: {"ip": [...]}, at most
 // [DatpaqMaxBatch] addresses.
 type DatpaqBatchRequest struct {
 	IP []string `json:"ip"`
@@ -65,43 +62,68 @@ type DatpaqBatchRequest struct {
 type DatpaqBatchResponse struct {
 	Success       bool            `json:"success"`
 	Data          DatpaqBatchData `json:"data"`
-	Meta          DatpaqMeta      `json:"meta"`
-	CorrelationID string          `json:"correlationId"`
+	CorrelationID Text            `json:"correlationId"`
 }
 
-// DatpaqBatchData holds the documented summary and per-item results.
+// DatpaqBatchData holds the summary, the per-address results (with found
+// and error flags) and the invalid inputs, each with its index and reason.
+// Results and the names of the flags are inferred from the page's prose.
 type DatpaqBatchData struct {
-	Summary DatpaqSummary     `json:"summary"`
-	Results []DatpaqBatchItem `json:"results"`
+	Summary    DatpaqSummary       `json:"summary"`
+	Results    []DatpaqBatchItem   `json:"results"`
+	InvalidIPs []DatpaqInvalidItem `json:"invalid_ips"`
 }
 
-// DatpaqSummary is documented.
+// DatpaqSummary: total_requested, valid_ips and invalid_ips are in the
+// example; found and not_found are named in the prose.
 type DatpaqSummary struct {
-	TotalRequested   int `json:"total_requested"`
-	ValidIPs         int `json:"valid_ips"`
-	InvalidIPs       int `json:"invalid_ips"`
-	Found            int `json:"found"`
-	NotFound         int `json:"not_found"`
-	Errors           int `json:"errors"`
-	ProcessingTimeMS int `json:"processing_time_ms,omitempty"`
+	TotalRequested Int `json:"total_requested"`
+	ValidIPs       Int `json:"valid_ips"`
+	InvalidIPs     Int `json:"invalid_ips"`
+	Found          Int `json:"found"`
+	NotFound       Int `json:"not_found"`
 }
 
-// DatpaqBatchItem is one result of a batch: the intel fields plus its index
-// in the request and, for an invalid or failed address, an error and reason
-// (documented as per-item index, found/error flags and reason; exact names
-// inferred).
+// DatpaqBatchItem is one result of a batch: the record plus its found and
+// error flags (an error flag may come as a message) and, inferred, its
+// index in the request and why it failed.
 type DatpaqBatchItem struct {
-	Index int `json:"index"`
+	Index Int `json:"index,omitempty"` // inferred: read when present, never written by compat
 	DatpaqIntel
-	Error  string `json:"error,omitempty"`
-	Reason string `json:"reason,omitempty"`
+	Found  Flag     `json:"found"`
+	Error  Flag     `json:"error"`
+	Reason NullText `json:"reason,omitempty"` // inferred
 }
 
-// DatpaqError is the documented error envelope; Requested and Maximum appear
-// on a batch that is too large.
+// DatpaqInvalidItem is one input that is not an IP address.
+type DatpaqInvalidItem struct {
+	Index  Int  `json:"index"`
+	IP     Text `json:"ip"`
+	Reason Text `json:"reason"`
+}
+
+// DatpaqError is the error envelope: a plain-English error and the
+// correlation id. Success false is inferred.
 type DatpaqError struct {
-	Error         string `json:"error"`
-	CorrelationID string `json:"correlationId,omitempty"`
-	Requested     int    `json:"requested,omitempty"`
-	Maximum       int    `json:"maximum,omitempty"`
+	Success       bool `json:"success"`
+	Error         Text `json:"error"`
+	CorrelationID Text `json:"correlationId"`
+}
+
+// DatpaqHealth is the health body: status, service name, version and
+// timestamp (named in the prose; the JSON names are inferred).
+type DatpaqHealth struct {
+	Status    string `json:"status"`
+	Service   string `json:"service"`
+	Version   string `json:"version"`
+	Timestamp string `json:"timestamp"`
+}
+
+// DatpaqBatchInfo is the batch-info body: max size, endpoint, example
+// request and response schema (named in the prose; JSON names inferred).
+type DatpaqBatchInfo struct {
+	MaxBatchSize   int                `json:"max_batch_size"`
+	Endpoint       string             `json:"endpoint"`
+	ExampleRequest DatpaqBatchRequest `json:"example_request"`
+	ResponseSchema map[string]string  `json:"response_schema"`
 }

@@ -1,14 +1,21 @@
 package wire
 
-// VectraIP: https://vectraip.com/docs-guide.
+import (
+	"strconv"
+	"strings"
+)
+
+// VectraIP, documented in ../shared/api/vectraip.txt (the published page).
 //
 //	GET  {base}/v1/ip/{ip}      X-API-Key: …   → VectraIPResponse
 //	POST {base}/v1/batch/ip     X-API-Key: …   VectraIPBatchRequest → VectraIPBatchResponse
 //
-// Errors are {"detail": "…"} (FastAPI style): 400 bad IP or body, 401
-// missing or invalid key, 403 key revoked or quota exceeded, 422 validation,
-// 429 rate limited (Retry-After header), 500. Private, loopback and reserved
-// addresses are rejected. Rate limits use a sliding 60-second window per key.
+// Errors are {"detail": "…"}: 400 bad IP or body, 401 missing or invalid
+// key, 403 key revoked or quota exceeded, 422 validation, 429 rate limited
+// (Retry-After header), 500. Private, loopback and reserved addresses are
+// rejected. Rate limits use a sliding 60-second window per key, by plan.
+// Every field below is documented (in the example response or in a field
+// table) unless its comment says "inferred".
 const (
 	VectraIPBaseURL   = "https://api.vectraip.com"
 	VectraIPLookup    = "/v1/ip/" // followed by the address
@@ -16,10 +23,28 @@ const (
 	VectraIPKeyHeader = "X-API-Key"
 	// VectraIPMaxBatch is the documented batch limit.
 	VectraIPMaxBatch = 100
+	// RequestIDHeader carries the request id (documented for VectraIP's
+	// query.request_id).
+	RequestIDHeader = "X-Request-Id"
 )
 
-// VectraIPResponse is the documented single-lookup response; each element of
-// a batch response has the same shape.
+// VectraIPPlan is one of VectraIP's documented plans.
+type VectraIPPlan struct {
+	Name      string
+	PerMinute int // requests per sliding 60-second window
+	Monthly   int // 0: unlimited
+}
+
+// VectraIPPlans are the documented plans, smallest first.
+var VectraIPPlans = []VectraIPPlan{
+	{"free", 10, 1000},
+	{"developer", 60, 50000},
+	{"business", 300, 500000},
+	{"enterprise", 1000, 0},
+}
+
+// VectraIPResponse is the single-lookup response; each element of a batch
+// response has the same shape.
 type VectraIPResponse struct {
 	Query      VectraIPQuery      `json:"query"`
 	Privacy    VectraIPPrivacy    `json:"privacy"`
@@ -30,114 +55,154 @@ type VectraIPResponse struct {
 	Meta       VectraIPMeta       `json:"meta"`
 }
 
-// VectraIPQuery echoes the request (documented).
+// VectraIPQuery echoes the request.
 type VectraIPQuery struct {
-	IP          string `json:"ip"`
-	ProcessedAt string `json:"processed_at"` // RFC 3339
-	CacheStatus string `json:"cache_status"` // "hit" or "miss"
-	RequestID   string `json:"request_id"`
+	IP          Text `json:"ip"`
+	ProcessedAt Text `json:"processed_at"` // ISO 8601
+	CacheStatus Text `json:"cache_status"` // "hit", "db_hit" or "miss"
+	RequestID   Text `json:"request_id"`   // "req_a1b2c3d4", also the X-Request-Id header
 }
 
-// VectraIPPrivacy is the anonymity section. The is_* flags and risk_score
-// are documented; is_hosting and provider are inferred.
+// VectraIPPrivacy is the anonymity section.
 type VectraIPPrivacy struct {
-	IsVPN     bool   `json:"is_vpn"`
-	IsProxy   bool   `json:"is_proxy"`
-	IsTor     bool   `json:"is_tor"`
-	IsRelay   bool   `json:"is_relay"`
-	RiskScore int    `json:"risk_score"`
-	IsHosting bool   `json:"is_hosting,omitempty"` // inferred
-	Provider  string `json:"provider,omitempty"`   // inferred: the VPN or relay operator
+	IsVPN     bool `json:"is_vpn"`
+	IsProxy   bool `json:"is_proxy"`
+	IsTor     bool `json:"is_tor"`
+	IsRelay   bool `json:"is_relay"` // Apple Private Relay
+	RiskScore Int  `json:"risk_score"`
 }
 
-// VectraIPGeo is documented. Continent is a name ("Asia"), not a code.
+// VectraIPGeo is the location. Continent is a name ("Asia"), not a code.
 type VectraIPGeo struct {
-	CountryCode string              `json:"country_code"`
-	CountryName string              `json:"country_name"`
-	Region      string              `json:"region"`
-	City        string              `json:"city"`
-	Timezone    string              `json:"timezone"`
-	Continent   string              `json:"continent"`
+	CountryCode Text                `json:"country_code"`
+	CountryName Text                `json:"country_name"`
+	Region      Text                `json:"region"`
+	City        Text                `json:"city"`
+	Timezone    Text                `json:"timezone"`
+	Continent   Text                `json:"continent"`
 	Coordinates VectraIPCoordinates `json:"coordinates"`
 }
 
-// VectraIPCoordinates is documented as {"lat", "lng"}.
+// VectraIPCoordinates is {"lat", "lng"}.
 type VectraIPCoordinates struct {
 	Lat float64 `json:"lat"`
 	Lng float64 `json:"lng"`
 }
 
-// VectraIPNetwork is documented. ASN is text, "AS137409".
+// VectraIPNetwork is the network. ASN is text, "AS137409".
 type VectraIPNetwork struct {
-	ASN            string `json:"asn"`
-	Organization   string `json:"organization"`
-	CIDR           string `json:"cidr"`
-	ConnectionType string `json:"connection_type"`
-	UsageType      string `json:"usage_type"`
-	TrafficClass   string `json:"traffic_class"` // "vpn_exit", …
+	ASN            Text `json:"asn"`
+	Organization   Text `json:"organization"`
+	CIDR           Text `json:"cidr"`
+	ConnectionType Text `json:"connection_type"`
+	UsageType      Text `json:"usage_type"`
+	TrafficClass   Text `json:"traffic_class"` // "vpn_exit", …
 }
 
-// VectraIPMonitoring names uptime-monitoring probes (UptimeRobot, Pingdom…).
-// detected and provider (null when none) are documented; the rest are
-// inferred from the documentation's prose (provider, category, confidence,
-// first and last seen).
+// VectraIPMonitoring names uptime-monitoring probes (UptimeRobot…). Every
+// field but detected is "string | null" (ISO 8601 for the times);
+// confidence is "high", "medium" or "low".
 type VectraIPMonitoring struct {
-	Detected   bool    `json:"detected"`
-	Provider   *string `json:"provider"`
-	Category   string  `json:"category,omitempty"`   // inferred: "uptime", "synthetic", …
-	Confidence int     `json:"confidence,omitempty"` // inferred: 0–100
-	FirstSeen  string  `json:"first_seen,omitempty"` // inferred: RFC 3339
-	LastSeen   string  `json:"last_seen,omitempty"`  // inferred: RFC 3339
+	Detected   bool     `json:"detected"`
+	Provider   NullText `json:"provider"`
+	Category   NullText `json:"category"`
+	Confidence NullText `json:"confidence"`
+	FirstSeen  NullText `json:"first_seen"`
+	LastSeen   NullText `json:"last_seen"`
 }
 
-// VectraIPRisk is the provider's own verdict. score, level (low, medium,
-// high, critical), fraud_probability and bot_probability are documented; the
-// other figures are named in the documentation's prose and their JSON names
-// are inferred. All are 0–100.
+// VectraIPRisk is the provider's verdict. Every figure is an int 0–100;
+// level is low, medium, high or critical.
 type VectraIPRisk struct {
-	Score                       int    `json:"score"`
-	Level                       string `json:"level"`
-	FraudProbability            int    `json:"fraud_probability"`
-	BotProbability              int    `json:"bot_probability"`
-	AbuseProbability            int    `json:"abuse_probability,omitempty"`             // inferred
-	DatacenterProbability       int    `json:"datacenter_probability,omitempty"`        // inferred
-	VPNConfidence               int    `json:"vpn_confidence,omitempty"`                // inferred
-	ResidentialTrust            int    `json:"residential_trust,omitempty"`             // inferred
-	SyntheticTrafficProbability int    `json:"synthetic_traffic_probability,omitempty"` // inferred
+	Score                       Int  `json:"score"`
+	Level                       Text `json:"level"`
+	FraudProbability            Int  `json:"fraud_probability"`
+	BotProbability              Int  `json:"bot_probability"`
+	AbuseProbability            Int  `json:"abuse_probability"`
+	DatacenterRisk              Int  `json:"datacenter_risk"`
+	VPNConfidence               Int  `json:"vpn_confidence"`
+	ResidentialTrust            Int  `json:"residential_trust"`
+	SyntheticTrafficProbability Int  `json:"synthetic_traffic_probability"`
 }
 
-// VectraIPMeta is inferred: the documentation names a meta section without
-// showing it. Found, when present and false, means the address is not in
-// VectraIP's data (a miss).
+// Percentage is one figure documented as int (0–100), by JSON name.
+type Percentage struct {
+	Name  string
+	Value Int
+}
+
+// Percentages returns the risk figures documented as int (0–100), for
+// range checks.
+func (r *VectraIPRisk) Percentages() [8]Percentage {
+	return [8]Percentage{
+		{"score", r.Score}, {"fraud_probability", r.FraudProbability}, {"bot_probability", r.BotProbability},
+		{"abuse_probability", r.AbuseProbability}, {"datacenter_risk", r.DatacenterRisk},
+		{"vpn_confidence", r.VPNConfidence}, {"residential_trust", r.ResidentialTrust},
+		{"synthetic_traffic_probability", r.SyntheticTrafficProbability},
+	}
+}
+
+// VectraIPMeta is shown in the example response.
 type VectraIPMeta struct {
-	Found          *bool    `json:"found,omitempty"`
-	DataSources    []string `json:"data_sources,omitempty"`
-	ResponseTimeMS float64  `json:"response_time_ms,omitempty"`
+	ResponseTimeMS Millis   `json:"response_time_ms"`
+	DataSources    []string `json:"data_sources"`
 }
 
-// VectraIPBatchRequest is the body of POST /v1/batch/ip (inferred name
-// "ips"; at most [VectraIPMaxBatch] addresses, deduplicated by the server).
+// VectraIPBatchRequest is the body of POST /v1/batch/ip: at most
+// [VectraIPMaxBatch] addresses, deduplicated by the server.
 type VectraIPBatchRequest struct {
 	IPs []string `json:"ips"`
 }
 
-// VectraIPBatchResponse is inferred: one result per unique address (matched
-// to the request by query.ip, not by position) and per-address errors.
+// VectraIPBatchResponse is the batch response: one result per distinct
+// address that could be enriched (matched to the request by query.ip), how
+// many were processed and how many failed.
 type VectraIPBatchResponse struct {
-	Results []VectraIPResponse   `json:"results"`
-	Errors  []VectraIPBatchError `json:"errors,omitempty"`
-	Total   int                  `json:"total,omitempty"`
-	Unique  int                  `json:"unique,omitempty"`
+	Results   []VectraIPResponse `json:"results"`
+	Processed Int                `json:"processed"`
+	Errors    Int                `json:"errors"`
 }
 
-// VectraIPBatchError reports one address of a batch that failed (inferred).
-type VectraIPBatchError struct {
-	IP     string `json:"ip"`
-	Detail string `json:"detail"`
-}
-
-// VectraIPError is the documented error envelope. FastAPI's 422 puts a list
-// of validation errors in detail, so Detail is kept raw.
+// VectraIPError is the error envelope. FastAPI's 422 puts a list of
+// validation errors in detail, so Detail is kept raw.
 type VectraIPError struct {
 	Detail RawText `json:"detail"`
 }
+
+// ConfidenceLevel turns a 0–100 confidence into VectraIP's documented
+// monitoring confidence: "high" (75 and up), "medium" (40 and up) or "low".
+// The band edges are ours: the page shows only the three words.
+func ConfidenceLevel(c int) string {
+	switch {
+	case c >= 75:
+		return "high"
+	case c >= 40:
+		return "medium"
+	}
+	return "low"
+}
+
+// LevelConfidence is the reverse of [ConfidenceLevel]: the middle of each
+// band (high 90, medium 60, low 25). A number in the text ("80") is kept;
+// anything else is 0, unknown.
+func LevelConfidence(level string) int {
+	switch s := strings.ToLower(strings.TrimSpace(level)); s {
+	case "high":
+		return 90
+	case "medium":
+		return 60
+	case "low":
+		return 25
+	default:
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 && n <= 100 {
+			return n
+		}
+	}
+	return 0
+}
+
+// FromResult renders an *ipintel.Result as [VectraIPResponse]. Package
+// ipintel sets it (it cannot be imported from here, and its Result's JSON
+// is built from the same response); package compat calls it, so that the
+// mapping exists once.
+var FromResult func(result any) VectraIPResponse

@@ -1,16 +1,16 @@
 package wire
 
-// VPN Signal: https://www.vpnsignal.io/docs/api-reference.
+// VPN Signal, documented in ../shared/api/vpnsignal.txt (the published
+// page). Base URL https://vpnsignal.io/api/v1.
 //
 //	POST {base}/check   Authorization: Bearer …   VPNSignalRequest → VPNSignalResponse
 //	GET  {base}/health  (no authentication)       → VPNSignalHealth
 //
 // There is no batch endpoint. Errors are {"error": code, "message",
-// "details"}: 400 invalid_ip, missing_ip, invalid_json; 401 unauthorized,
-// invalid_api_key; 403 forbidden; 429 rate_limit_exceeded (with a
-// "retry_after" in seconds in the body). Responses carry X-RateLimit-Limit,
-// X-RateLimit-Remaining and X-RateLimit-Reset. Plans allow 1 (free) to 100
-// (enterprise) requests per second.
+// "details"}: 400 invalid_ip, 401 unauthorized, 403 forbidden, 429
+// rate_limit_exceeded (daily limit), 500 internal_error. Every response
+// carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (a
+// Unix time). Limits are per key, per day and per second, by plan.
 const (
 	VPNSignalBaseURL = "https://vpnsignal.io/api/v1"
 	VPNSignalCheck   = "/check"
@@ -20,65 +20,80 @@ const (
 
 	RateLimitLimit     = "X-RateLimit-Limit"
 	RateLimitRemaining = "X-RateLimit-Remaining"
-	RateLimitReset     = "X-RateLimit-Reset"
+	RateLimitReset     = "X-RateLimit-Reset" // Unix seconds, "1640995200"
 )
 
-// VPNSignalRequest is the documented body of POST /check.
+// VPNSignalPlan is one of VPN Signal's documented plans.
+type VPNSignalPlan struct {
+	Name      string
+	Daily     int // 0: unlimited
+	PerSecond int
+}
+
+// VPNSignalPlans are the documented plans, smallest first.
+var VPNSignalPlans = []VPNSignalPlan{
+	{"free", 100, 1},
+	{"starter", 10000, 10},
+	{"pro", 100000, 50},
+	{"enterprise", 0, 100},
+}
+
+// VPNSignalRequest is the body of POST /check.
 type VPNSignalRequest struct {
 	IP string `json:"ip"`
 }
 
-// VPNSignalResponse is documented. Company, Location and ASN are null when
-// the provider has no data.
+// VPNSignalResponse is the answer of POST /check. Company, Location and
+// ASN are null when the provider has no data.
 type VPNSignalResponse struct {
-	IP             string             `json:"ip"`
+	IP             Text               `json:"ip"`
 	IsVPN          bool               `json:"is_vpn"`
 	IsProxy        bool               `json:"is_proxy"`
 	IsTor          bool               `json:"is_tor"`
 	IsRelay        bool               `json:"is_relay"` // iCloud Private Relay
 	IsHosting      bool               `json:"is_hosting"`
-	RiskScore      int                `json:"risk_score"`     // 0–100
-	Recommendation string             `json:"recommendation"` // allow, verify, block
+	RiskScore      Int                `json:"risk_score"`     // 0–100
+	Recommendation Text               `json:"recommendation"` // allow, verify, block
 	Company        *VPNSignalCompany  `json:"company"`
 	Location       *VPNSignalLocation `json:"location"`
 	ASN            *VPNSignalASN      `json:"asn"`
 }
 
-// VPNSignalCompany is documented.
+// VPNSignalCompany is the network's owner.
 type VPNSignalCompany struct {
-	Name   string `json:"name"`
-	Type   string `json:"type"` // "hosting", "isp", …
-	Domain string `json:"domain"`
+	Name   Text `json:"name"`
+	Type   Text `json:"type"` // "hosting", "isp", …
+	Domain Text `json:"domain"`
 }
 
-// VPNSignalLocation is documented. Country is ISO 3166-1 alpha-2.
+// VPNSignalLocation is the location. Country is ISO 3166-1 alpha-2.
 type VPNSignalLocation struct {
-	Country     string  `json:"country"`
-	CountryName string  `json:"country_name"`
-	City        string  `json:"city"`
-	Region      string  `json:"region"`
+	Country     Text    `json:"country"`
+	CountryName Text    `json:"country_name"`
+	City        Text    `json:"city"`
+	Region      Text    `json:"region"`
 	Latitude    float64 `json:"latitude"`
 	Longitude   float64 `json:"longitude"`
 }
 
-// VPNSignalASN is documented; Route is the announced prefix, "1.1.1.0/24".
+// VPNSignalASN is the autonomous system; Route is the announced prefix,
+// "1.1.1.0/24".
 type VPNSignalASN struct {
-	Number uint32 `json:"number"`
-	Name   string `json:"name"`
-	Route  string `json:"route"`
+	Number Int  `json:"number"`
+	Name   Text `json:"name"`
+	Route  Text `json:"route"`
 }
 
-// VPNSignalError is the documented error envelope. RetryAfter (seconds) is
-// documented on rate_limit_exceeded only.
+// VPNSignalError is the error envelope. RetryAfter (seconds) is inferred:
+// the page does not show it, and a client that finds it honours it.
 type VPNSignalError struct {
-	Error      string         `json:"error"`
-	Message    string         `json:"message"`
+	Error      Text           `json:"error"`
+	Message    RawText        `json:"message"`
 	Details    map[string]any `json:"details"`
-	RetryAfter int            `json:"retry_after,omitempty"`
+	RetryAfter Int            `json:"retry_after,omitempty"` // inferred
 }
 
-// VPNSignalHealth is the body of GET /health (field names inferred).
+// VPNSignalHealth is the body of GET /health: {"status": "healthy"}.
 type VPNSignalHealth struct {
-	Status    string `json:"status"`
-	Timestamp string `json:"timestamp,omitempty"`
+	Status string `json:"status"`
 }

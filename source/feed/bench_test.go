@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -216,4 +217,63 @@ func BenchmarkLoad1M(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(perPfx, "heapB/prefix")
+}
+
+// catalogWithRealData is the fixture presets plus every catalog preset
+// whose official file realdata has, served at their real URLs.
+func catalogWithRealData(b *testing.B) ([]feed.Preset, *catalogTransport) {
+	tr := &catalogTransport{files: map[string]string{}}
+	var ps []feed.Preset
+	for _, fx := range serverFixtures {
+		p, _ := feed.CatalogPreset(fx.preset)
+		tr.files[p.URL] = "testdata/servers/" + fx.file
+		ps = append(ps, p)
+	}
+	if realdata.Root() == "" {
+		return ps, tr
+	}
+	for name, elem := range realdataCatalogFiles {
+		p, _ := feed.CatalogPreset(name)
+		tr.files[p.URL] = realdata.Path(b, elem...)
+		ps = append(ps, p)
+	}
+	return ps, tr
+}
+
+// BenchmarkOpenAll measures start-up of the catalog (fixtures and the
+// realdata files): cold with the network up, warm with a fresh cache and
+// the network black-holed, and with no cache and a black-holed network
+// (which returns at the budget, here 100ms).
+func BenchmarkOpenAll(b *testing.B) {
+	ps, tr := catalogWithRealData(b)
+	dir := b.TempDir()
+	client := feed.WithHTTPClient(&http.Client{Transport: tr})
+	run := func(b *testing.B, opts ...feed.Option) {
+		for b.Loop() {
+			set, err := feed.OpenAll(b.Context(), ps, append([]feed.Option{client}, opts...)...)
+			if set == nil {
+				b.Fatal(err)
+			}
+			set.Close()
+		}
+		b.ReportMetric(float64(len(ps)), "feeds")
+	}
+	b.Run("cold/network", func(b *testing.B) {
+		tr.setBlackhole(false)
+		run(b, feed.WithCacheDir(b.TempDir()))
+	})
+	b.Run("warm/blackholed", func(b *testing.B) {
+		tr.setBlackhole(false)
+		if set, err := feed.OpenAll(b.Context(), ps, client, feed.WithCacheDir(dir)); set == nil {
+			b.Fatal(err)
+		} else {
+			set.Close()
+		}
+		tr.setBlackhole(true)
+		run(b, feed.WithCacheDir(dir), feed.WithStartupBudget(2*time.Second))
+	})
+	b.Run("nocache/blackholed", func(b *testing.B) {
+		tr.setBlackhole(true)
+		run(b, feed.WithCacheDir(b.TempDir()), feed.WithStartupBudget(100*time.Millisecond))
+	})
 }

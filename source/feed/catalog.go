@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -66,7 +67,7 @@ func Catalog() []Preset {
 			Refresh:  7 * day,
 			Note: "Microsoft publishes the Service Tags file under a new name every week " +
 				"(ServiceTags_Public_YYYYMMDD.json) and no stable URL; take the current one from the " +
-				"homepage and call FromURL(url, preset.Spec), or Open a downloaded copy.",
+				"homepage and call FromURL(ctx, url, preset.Spec), or Open a downloaded copy.",
 		},
 		{
 			Spec:     Spec{Name: "oracle", Kind: source.Hosting, Provider: "Oracle Cloud", Format: Oracle, Confidence: 95},
@@ -115,6 +116,114 @@ func Catalog() []Preset {
 			Refresh:  day,
 		},
 		{
+			Spec:     Spec{Name: "tor-onionoo", Kind: source.Tor, Provider: "Tor Project", Format: Onionoo, Confidence: 100},
+			URL:      "https://onionoo.torproject.org/details?type=relay&running=true&flag=Exit&fields=or_addresses,exit_addresses,first_seen,last_seen,flags",
+			Homepage: "https://metrics.torproject.org/onionoo.html",
+			Refresh:  time.Hour,
+			Note: "Running relays with the Exit flag: exit and OR addresses, IPv4 and IPv6; each match carries " +
+				"the relay's first and last seen times.",
+		},
+		// First-party VPN server lists: each provider's own public list.
+		{
+			Spec:     Spec{Name: "mullvad", Kind: source.VPN, Provider: "Mullvad", Format: Mullvad, Confidence: 95},
+			URL:      "https://api.mullvad.net/www/relays/all/",
+			Homepage: "https://mullvad.net/en/servers",
+			Refresh:  6 * time.Hour,
+			Note:     "All relays (WireGuard, OpenVPN, bridges), IPv4 and IPv6.",
+		},
+		{
+			Spec:     Spec{Name: "mullvad-wireguard", Kind: source.VPN, Provider: "Mullvad", Format: Mullvad, Confidence: 95, Category: "wireguard"},
+			URL:      "https://api.mullvad.net/www/relays/wireguard/",
+			Homepage: "https://mullvad.net/en/servers",
+			Refresh:  6 * time.Hour,
+			Note:     "WireGuard relays only; the same shape as the full list.",
+		},
+		{
+			Spec:     Spec{Name: "nordvpn", Kind: source.VPN, Provider: "NordVPN", Format: NordVPN, Confidence: 95},
+			URL:      "https://api.nordvpn.com/v1/servers?limit=16384",
+			Homepage: "https://nordvpn.com/servers/",
+			Refresh:  6 * time.Hour,
+			Note:     "About 10 MB of JSON; the limit parameter asks for every server.",
+		},
+		{
+			Spec:     Spec{Name: "protonvpn", Kind: source.VPN, Provider: "ProtonVPN", Format: ProtonVPN, Confidence: 95},
+			URL:      "https://api.protonvpn.ch/vpn/logicals",
+			Homepage: "https://protonvpn.com/vpn-servers",
+			Refresh:  6 * time.Hour,
+			Note:     "Each physical server's exit IP (the address traffic comes from).",
+		},
+		{
+			Spec:     Spec{Name: "pia", Kind: source.VPN, Provider: "Private Internet Access", Format: PIA, Confidence: 95},
+			URL:      "https://serverlist.piaservers.net/vpninfo/servers/v6",
+			Homepage: "https://www.privateinternetaccess.com/vpn-server",
+			Refresh:  6 * time.Hour,
+		},
+		{
+			Spec:     Spec{Name: "windscribe", Kind: source.VPN, Provider: "Windscribe", Format: Windscribe, Confidence: 90},
+			URL:      "https://assets.windscribe.com/serverlist/mob-v2/1/0",
+			Homepage: "https://windscribe.com/status",
+			Refresh:  6 * time.Hour,
+			Note:     "Each node's three addresses (ip, ip2, ip3); the last path element is a cache breaker.",
+		},
+		{
+			Spec:     Spec{Name: "airvpn", Kind: source.VPN, Provider: "AirVPN", Format: AirVPN, Confidence: 95},
+			URL:      "https://airvpn.org/api/status/",
+			Homepage: "https://airvpn.org/status/",
+			Refresh:  6 * time.Hour,
+			Note:     "Entry addresses (IPv4 and IPv6); AirVPN exits can differ and are not listed.",
+		},
+		{
+			Spec:     Spec{Name: "ivpn", Kind: source.VPN, Provider: "IVPN", Format: IVPN, Confidence: 95},
+			URL:      "https://api.ivpn.net/v5/servers.json",
+			Homepage: "https://www.ivpn.net/status/",
+			Refresh:  6 * time.Hour,
+			Note:     "WireGuard and OpenVPN gateways' hosts, IPv6 where given.",
+		},
+		{
+			Spec:     Spec{Name: "vpngate", Kind: source.VPN, Provider: "VPN Gate", Format: VPNGate, Confidence: 80},
+			URL:      "https://www.vpngate.net/api/iphone/",
+			Homepage: "https://www.vpngate.net/",
+			Refresh:  2 * time.Hour,
+			Note:     "Volunteer relays, mostly home connections: they churn by the hour.",
+		},
+		// Monitoring probes: the providers' official published lists.
+		{
+			Spec:     Spec{Name: "pingdom-v4", Kind: source.Monitoring, Provider: "Pingdom", Format: Plain, Confidence: 100, Category: "uptime"},
+			URL:      "https://my.pingdom.com/probes/ipv4",
+			Homepage: "https://documentation.solarwinds.com/en/success_center/pingdom/content/topics/pingdom-probe-servers-ip-addresses.htm",
+			Refresh:  day,
+		},
+		{
+			Spec:     Spec{Name: "pingdom-v6", Kind: source.Monitoring, Provider: "Pingdom", Format: Plain, Confidence: 100, Category: "uptime"},
+			URL:      "https://my.pingdom.com/probes/ipv6",
+			Homepage: "https://documentation.solarwinds.com/en/success_center/pingdom/content/topics/pingdom-probe-servers-ip-addresses.htm",
+			Refresh:  day,
+		},
+		{
+			Spec:     Spec{Name: "betterstack", Kind: source.Monitoring, Provider: "Better Stack", Format: Plain, Confidence: 100, Category: "uptime"},
+			URL:      "https://uptime.betterstack.com/ips.txt",
+			Homepage: "https://betterstack.com/docs/uptime/frequently-asked-questions/",
+			Refresh:  day,
+		},
+		{
+			Spec:     Spec{Name: "statuscake", Kind: source.Monitoring, Provider: "StatusCake", Format: Plain, Confidence: 100, Category: "uptime"},
+			URL:      "https://app.statuscake.com/Workfloor/Locations.php?format=txt",
+			Homepage: "https://www.statuscake.com/kb/knowledge-base/what-are-your-ip-addresses/",
+			Refresh:  day,
+		},
+		{
+			Spec:     Spec{Name: "pulsetic-v4", Kind: source.Monitoring, Provider: "Pulsetic", Format: Plain, Confidence: 100, Category: "uptime"},
+			URL:      "https://api.pulsetic.com/ip-ranges.txt",
+			Homepage: "https://pulsetic.com/",
+			Refresh:  day,
+		},
+		{
+			Spec:     Spec{Name: "pulsetic-v6", Kind: source.Monitoring, Provider: "Pulsetic", Format: Plain, Confidence: 100, Category: "uptime"},
+			URL:      "https://api.pulsetic.com/ipv6-ranges.txt",
+			Homepage: "https://pulsetic.com/",
+			Refresh:  day,
+		},
+		{
 			Spec:     Spec{Name: "uptimerobot", Kind: source.Monitoring, Provider: "UptimeRobot", Format: Plain, Confidence: 100, Category: "uptime"},
 			URL:      "https://uptimerobot.com/inc/files/ips/IPv4andIPv6.txt",
 			Homepage: "https://uptimerobot.com/help/locations/",
@@ -134,10 +243,11 @@ func CatalogPreset(name string) (Preset, bool) {
 }
 
 // Open fetches the preset's feed with [FromURL], refreshing every
-// p.Refresh; opts come after and may override that.
-func (p Preset) Open(opts ...Option) (*Feed, error) {
+// p.Refresh; opts come after and may override that. ctx bounds the
+// start-up, as for FromURL.
+func (p Preset) Open(ctx context.Context, opts ...Option) (*Feed, error) {
 	if p.URL == "" {
 		return nil, fmt.Errorf("%w: %s has no fixed URL: %s", ErrInvalidSpec, p.Spec.Name, p.Note)
 	}
-	return FromURL(p.URL, p.Spec, append([]Option{WithRefresh(p.Refresh)}, opts...)...)
+	return FromURL(ctx, p.URL, p.Spec, append([]Option{WithRefresh(p.Refresh)}, opts...)...)
 }

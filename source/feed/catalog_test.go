@@ -26,7 +26,7 @@ func TestCatalogWellFormed(t *testing.T) {
 			if p.Note == "" {
 				t.Errorf("%s: no URL and no note saying why", name)
 			}
-			if _, err := p.Open(); !errors.Is(err, feed.ErrInvalidSpec) {
+			if _, err := p.Open(t.Context()); !errors.Is(err, feed.ErrInvalidSpec) {
 				t.Errorf("%s: Open without URL = %v", name, err)
 			}
 		} else if !strings.HasPrefix(p.URL, "https://") {
@@ -55,26 +55,30 @@ func (ft fileTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{}, Body: f, Request: r, ContentLength: -1}, nil
 }
 
+// realdataCatalogFiles are the catalog presets whose official file (or a
+// verbatim copy of it) realdata has, by preset name.
+var realdataCatalogFiles = map[string][]string{
+	"tor-exits":            {"javascripterzzeerrr-ipinfo-parser", "torbulkexitlist"},
+	"tor-exit-addresses":   {"javascripterzzeerrr-ipinfo-parser", "exit-addresses"},
+	"aws":                  {"femueller-cloud-ip-ranges", "aws-ip-ranges.json"},
+	"gcp":                  {"femueller-cloud-ip-ranges", "google-cloud-ip-ranges.json"},
+	"oracle":               {"femueller-cloud-ip-ranges", "oracle-cloud-ip-ranges.json"},
+	"digitalocean":         {"femueller-cloud-ip-ranges", "digitalocean.csv"},
+	"x4bnet-vpn-v4":        {"X4BNet-lists_vpn", "output", "vpn", "ipv4.txt"},
+	"x4bnet-vpn-v6":        {"X4BNet-lists_vpn", "output", "vpn", "ipv6.txt"},
+	"x4bnet-datacenter-v4": {"X4BNet-lists_vpn", "output", "datacenter", "ipv4.txt"},
+	"x4bnet-datacenter-v6": {"X4BNet-lists_vpn", "output", "datacenter", "ipv6.txt"},
+	"uptimerobot":          {"sefinek-known-bots-ip-whitelist", "lists", "uptimerobot", "ips.txt"},
+}
+
 // TestCatalogFormatsMatchRealData opens presets against real copies of
 // their files: the preset's explicit Format must parse them cleanly.
 func TestCatalogFormatsMatchRealData(t *testing.T) {
-	for name, elem := range map[string][]string{
-		"tor-exits":            {"javascripterzzeerrr-ipinfo-parser", "torbulkexitlist"},
-		"tor-exit-addresses":   {"javascripterzzeerrr-ipinfo-parser", "exit-addresses"},
-		"aws":                  {"femueller-cloud-ip-ranges", "aws-ip-ranges.json"},
-		"gcp":                  {"femueller-cloud-ip-ranges", "google-cloud-ip-ranges.json"},
-		"oracle":               {"femueller-cloud-ip-ranges", "oracle-cloud-ip-ranges.json"},
-		"digitalocean":         {"femueller-cloud-ip-ranges", "digitalocean.csv"},
-		"x4bnet-vpn-v4":        {"X4BNet-lists_vpn", "output", "vpn", "ipv4.txt"},
-		"x4bnet-vpn-v6":        {"X4BNet-lists_vpn", "output", "vpn", "ipv6.txt"},
-		"x4bnet-datacenter-v4": {"X4BNet-lists_vpn", "output", "datacenter", "ipv4.txt"},
-		"x4bnet-datacenter-v6": {"X4BNet-lists_vpn", "output", "datacenter", "ipv6.txt"},
-		"uptimerobot":          {"sefinek-known-bots-ip-whitelist", "lists", "uptimerobot", "ips.txt"},
-	} {
+	for name, elem := range realdataCatalogFiles {
 		t.Run(name, func(t *testing.T) {
 			p, _ := feed.CatalogPreset(name)
 			path := realdata.Path(t, elem...)
-			f, err := p.Open(feed.WithHTTPClient(&http.Client{Transport: fileTransport{path}}), feed.WithRefresh(0))
+			f, err := p.Open(t.Context(), feed.WithHTTPClient(&http.Client{Transport: fileTransport{path}}), feed.WithRefresh(0))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,8 +3,12 @@ package feed_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/feed"
@@ -63,4 +67,44 @@ func ExampleFeed_Stats() {
 	// Output:
 	// 2 1 1
 	// line 2: "not an address"
+}
+
+// ExampleOpenAll opens two presets concurrently, cache first: the second
+// start, with the publisher gone, answers from the cache without waiting.
+func ExampleOpenAll() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, map[string]string{"/vpn": "198.51.100.0/24", "/tor": "192.0.2.77"}[r.URL.Path])
+	}))
+	presets := []feed.Preset{
+		{Spec: feed.Spec{Name: "vpn", Kind: source.VPN, Provider: "ExampleVPN"}, URL: srv.URL + "/vpn", Refresh: time.Hour},
+		{Spec: feed.Spec{Name: "tor", Kind: source.Tor}, URL: srv.URL + "/tor", Refresh: time.Hour},
+	}
+	dir, err := os.MkdirTemp("", "feeds")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	opts := []feed.Option{feed.WithCacheDir(dir), feed.WithStartupBudget(2 * time.Second)}
+
+	set, err := feed.OpenAll(context.Background(), presets, opts...)
+	if err != nil {
+		panic(err)
+	}
+	set.Close()
+	srv.Close() // the publisher goes away
+
+	set, err = feed.OpenAll(context.Background(), presets, opts...)
+	if err != nil {
+		panic(err)
+	}
+	defer set.Close()
+	for _, d := range set.Datasets() {
+		fmt.Println(d.Name, d.Origin, d.Entries)
+	}
+	rec, _ := set.Lookup(context.Background(), netip.MustParseAddr("198.51.100.7"))
+	fmt.Println(rec.Signals[0].Kind, rec.Signals[0].Provider)
+	// Output:
+	// vpn cache 1
+	// tor cache 1
+	// vpn ExampleVPN
 }

@@ -89,6 +89,13 @@ func dedup(sigs []source.Signal) []source.Signal {
 	return out
 }
 
+// emptySnapshot is the data of a feed that has loaded nothing yet.
+func emptySnapshot() *snapshot {
+	var b cidr.Builder[uint32]
+	s, _ := freeze(&b, nil, Stats{}) // an empty table cannot fail
+	return s
+}
+
 func (s *snapshot) lookup(addr netip.Addr) source.Record {
 	pfx, g, ok := s.tab.LookupGroup(addr)
 	if !ok {
@@ -144,7 +151,7 @@ type Feed struct {
 // the new snapshot is accepted.
 type loader interface {
 	load(ctx context.Context, spec Spec, prev *snapshot) (*snapshot, func(), error)
-	origin() string
+	origin() source.Origin
 	close() // release what load keeps between calls
 }
 
@@ -152,16 +159,37 @@ type loader interface {
 type Status struct {
 	// Stats describe the data in use.
 	Stats Stats
-	// Origin is where the data in use came from: "file", "reader",
-	// "network" or "cache".
-	Origin string
+	// Origin is where the data in use came from: source.OriginFile,
+	// OriginReader, source.OriginNetwork or source.OriginCache; empty
+	// while a feed opened with a start-up budget has no data yet.
+	Origin source.Origin
+	// Fetched is when the data in use was last known current: read from
+	// its file, downloaded, or confirmed unchanged by the server (for a
+	// cached copy, as recorded in the cache). Zero without data.
+	Fetched time.Time
 	// LastAttempt and LastSuccess are when a (re)load was last tried and
 	// last succeeded (or found the data unchanged).
 	LastAttempt, LastSuccess time.Time
+	// NextRefresh is when the background refresher will next try; zero
+	// without one.
+	NextRefresh time.Time
 	// LastError is why the last attempt failed or was refused; nil after a
-	// success. A refused refresh wraps [ErrPoisoned].
+	// success. A refused refresh wraps [ErrPoisoned]; a feed still waiting
+	// for its first download reports [ErrNotLoaded].
 	LastError error
 }
+
+// Age is how long ago the data in use was last known current, or zero
+// without data.
+func (s Status) Age() time.Duration {
+	if s.Fetched.IsZero() {
+		return 0
+	}
+	return time.Since(s.Fetched)
+}
+
+// OriginReader is the Status.Origin of a feed made by [Load].
+const OriginReader source.Origin = "reader"
 
 func newFeed(spec Spec, l loader) *Feed {
 	return &Feed{spec: spec, loader: l, subs: map[int]func(){}}
@@ -197,7 +225,7 @@ func Load(r io.Reader, spec Spec) (*Feed, error) {
 	}
 	f := newFeed(spec, nil)
 	f.snap.Store(s)
-	f.status = Status{Stats: s.stats, Origin: "reader", LastAttempt: s.stats.Loaded, LastSuccess: s.stats.Loaded}
+	f.status = Status{Stats: s.stats, Origin: OriginReader, Fetched: s.stats.Loaded, LastAttempt: s.stats.Loaded, LastSuccess: s.stats.Loaded}
 	return f, nil
 }
 
@@ -215,7 +243,7 @@ func readAll(r io.Reader, max int64) ([]byte, error) {
 
 type fileLoader struct{ path string }
 
-func (l fileLoader) origin() string { return "file" }
+func (l fileLoader) origin() source.Origin { return source.OriginFile }
 
 func (l fileLoader) close() {}
 
@@ -316,6 +344,7 @@ func (f *Feed) Reload(ctx context.Context) error {
 	f.status.LastError = err
 	if err == nil {
 		f.status.LastSuccess = now
+		f.status.Fetched = now
 		if s != nil {
 			f.status.Origin = f.loader.origin()
 		}

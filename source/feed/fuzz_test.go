@@ -30,7 +30,7 @@ func FuzzParseFeed(f *testing.F) {
 		f.Add([]byte(s), uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, format uint8) {
-		spec := feed.Spec{Name: "fuzz", Kind: source.VPN, Format: feed.Format(format % 10), MaxBytes: 1 << 20}
+		spec := feed.Spec{Name: "fuzz", Kind: source.VPN, Format: feed.Format(format % uint8(feed.Onionoo+1)), MaxBytes: 1 << 20}
 		fd, err := feed.Load(bytes.NewReader(data), spec)
 		if err != nil {
 			for _, want := range []error{feed.ErrNoEntries, feed.ErrFormat, feed.ErrPoisoned, feed.ErrTooLarge, feed.ErrInvalidSpec} {

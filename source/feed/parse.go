@@ -83,6 +83,10 @@ func parse(data []byte, spec Spec) (*parser, error) {
 	case TorExitAddresses:
 		p.lines(data, p.torLine)
 		p.torFlush()
+	case VPNGate:
+		p.lines(data, p.vpnGateLine)
+	case Mullvad, NordVPN, ProtonVPN, PIA, Windscribe, AirVPN, IVPN, Onionoo:
+		err = p.serverList(data, f)
 	default:
 		err = p.cloud(data, f)
 	}
@@ -112,6 +116,15 @@ var defaultProvider = map[Format]string{
 	Azure:      "Microsoft Azure",
 	Oracle:     "Oracle Cloud",
 	Cloudflare: "Cloudflare",
+	Mullvad:    "Mullvad",
+	NordVPN:    "NordVPN",
+	ProtonVPN:  "ProtonVPN",
+	PIA:        "Private Internet Access",
+	Windscribe: "Windscribe",
+	AirVPN:     "AirVPN",
+	IVPN:       "IVPN",
+	VPNGate:    "VPN Gate",
+	Onionoo:    "Tor Project",
 }
 
 // detect sniffs the format from the first meaningful line.

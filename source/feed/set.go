@@ -126,6 +126,9 @@ func (s *Set) rebuild() error {
 		}
 	}
 	next, err := freeze(&b, entries, stats)
+	if err == nil && rebuildFault != nil {
+		next, err = nil, rebuildFault()
+	}
 	if err != nil {
 		return fmt.Errorf("feed: merging set: %w", err)
 	}
@@ -133,6 +136,9 @@ func (s *Set) rebuild() error {
 	s.err.Store(nil)
 	return nil
 }
+
+// rebuildFault, set by tests, makes every rebuild fail with its error.
+var rebuildFault func() error
 
 // Name returns the set's name, [SetName] unless made by [NewNamedSet].
 func (s *Set) Name() string { return s.name }
@@ -181,6 +187,17 @@ func (s *Set) Reload(ctx context.Context) error {
 		errs = append(errs, *p)
 	}
 	return errors.Join(errs...)
+}
+
+// LastError returns why the last rebuild of the merged table failed, or
+// nil if it worked. After a failed rebuild the set keeps answering from
+// the table it had, without the refreshed member's new data, until a
+// later refresh rebuilds it.
+func (s *Set) LastError() error {
+	if p := s.err.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // Status returns each member's status, by feed name.

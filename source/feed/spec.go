@@ -43,6 +43,36 @@ const (
 	// ({"result":{"ipv4_cidrs":[…],"ipv6_cidrs":[…]}}). Its plain-text
 	// ips-v4 / ips-v6 lists are Plain.
 	Cloudflare
+	// Mullvad is Mullvad VPN's relay list, api.mullvad.net/www/relays/…
+	// (a JSON array of relays with ipv4_addr_in and ipv6_addr_in); the
+	// WireGuard-only list has the same shape.
+	Mullvad
+	// NordVPN is NordVPN's api.nordvpn.com/v1/servers response (station,
+	// ipv6_station and ips[].ip.ip of each server).
+	NordVPN
+	// ProtonVPN is ProtonVPN's /vpn/logicals response; each physical
+	// server's ExitIP is listed.
+	ProtonVPN
+	// PIA is Private Internet Access's serverlist (vpninfo/servers/v6): a
+	// JSON document followed by a signature line; every server IP of every
+	// protocol is listed.
+	PIA
+	// Windscribe is Windscribe's server list (data[].groups[].nodes[] with
+	// ip, ip2 and ip3).
+	Windscribe
+	// AirVPN is AirVPN's status API (servers[] with ip_v4_in1–4 and
+	// ip_v6_in1–4).
+	AirVPN
+	// IVPN is IVPN's servers.json (wireguard[] and openvpn[] gateways whose
+	// hosts[].host are the server addresses; WireGuard hosts' IPv6 too).
+	IVPN
+	// VPNGate is VPN Gate's public relay list (api/iphone): CSV whose
+	// second field is the relay's IP.
+	VPNGate
+	// Onionoo is the Tor Project's Onionoo details document: relays with
+	// the Exit flag, their exit and OR addresses (IPv4 and IPv6), each
+	// match carrying the relay's first and last seen times.
+	Onionoo
 	maxFormat
 )
 
@@ -56,6 +86,15 @@ var formatNames = [...]string{
 	Azure:            "azure",
 	Oracle:           "oracle",
 	Cloudflare:       "cloudflare",
+	Mullvad:          "mullvad",
+	NordVPN:          "nordvpn",
+	ProtonVPN:        "protonvpn",
+	PIA:              "pia",
+	Windscribe:       "windscribe",
+	AirVPN:           "airvpn",
+	IVPN:             "ivpn",
+	VPNGate:          "vpngate",
+	Onionoo:          "onionoo",
 }
 
 // String returns the format's name: "plain", "geofeed", "aws"…
@@ -162,6 +201,9 @@ var (
 	// ErrFetch: downloading the feed failed (network error, HTTP status,
 	// deadline), after the retries.
 	ErrFetch = errors.New("feed: fetch failed")
+	// ErrNotLoaded: a feed opened with a start-up budget has no data yet;
+	// its first download goes on in the background.
+	ErrNotLoaded = errors.New("feed: no data yet, first download in progress")
 	// ErrClosed: the feed or set has been closed.
 	ErrClosed = errors.New("feed: closed")
 )

@@ -2,9 +2,6 @@ package feed
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,9 +9,11 @@ import (
 	"net/http"
 	neturl "net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ipintel/ipintel/internal/filecache"
+	"github.com/ipintel/ipintel/source"
 )
 
 // Option configures [FromURL].
@@ -27,6 +26,7 @@ type urlConfig struct {
 	backoffMin time.Duration
 	backoffMax time.Duration
 	cacheDir   string
+	budget     time.Duration
 	client     *http.Client
 	userAgent  string
 	logger     *slog.Logger
@@ -61,6 +61,12 @@ func WithBackoff(min, max time.Duration) Option {
 // ask the server "changed since?" instead of downloading again.
 func WithCacheDir(dir string) Option { return func(c *urlConfig) { c.cacheDir = dir } }
 
+// WithStartupBudget bounds how long [FromURL] waits for the network when
+// it has no fresh cached copy: after d it returns with the cached copy, or
+// an empty feed, and the download goes on in the background. Zero, the
+// default, waits for the download (up to [WithTimeout]).
+func WithStartupBudget(d time.Duration) Option { return func(c *urlConfig) { c.budget = d } }
+
 // WithHTTPClient sets the HTTP client. Default: a client of the feed's
 // own, without a timeout of its own (WithTimeout bounds each fetch), whose
 // idle connections [Feed.Close] closes.
@@ -78,11 +84,25 @@ func WithLogger(l *slog.Logger) Option { return func(c *urlConfig) { c.logger = 
 // body size limit (Spec.MaxBytes), a deadline per fetch, retries with
 // jittered exponential backoff, and an optional on-disk cache.
 //
+// Start-up is cache first. With [WithCacheDir], a cached copy younger than
+// the refresh interval is served at once, without waiting for the network,
+// and refreshed in the background when it comes due. An older copy is
+// served when the download fails, or, with [WithStartupBudget], when it has
+// not finished within the budget; the download then goes on in the
+// background. With a budget and no cached copy, FromURL returns an empty
+// feed by the budget, or earlier if the download fails ([Feed.Status] says
+// why); it fills in when a download succeeds, retried every minute (or the
+// refresh interval, if shorter) until one does.
+//
+// ctx bounds the start-up only: cancelling it makes FromURL stop the
+// download and return ctx's error at once. Background refreshes run until
+// [Feed.Close].
+//
 // Each refresh is parsed and checked off to the side; a refresh that fails
 // or looks poisoned (see [Feed.Reload]) keeps the data in use, and
-// [Feed.Status] says why. When the first fetch fails, the cached copy is
-// used if there is one; otherwise FromURL returns the error.
-func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
+// [Feed.Status] says why. Without a budget, when the first fetch fails and
+// there is no cached copy, FromURL returns the error.
+func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed, error) {
 	if err := spec.validate(); err != nil {
 		return nil, err
 	}
@@ -101,6 +121,13 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 			o(&cfg)
 		}
 	}
+	if cfg.refresh < 0 || cfg.timeout <= 0 || cfg.retries < 0 || cfg.backoffMin < 0 ||
+		cfg.backoffMax < cfg.backoffMin || cfg.budget < 0 {
+		return nil, fmt.Errorf("%w: %s: invalid refresh, timeout, retries, backoff or budget", ErrInvalidSpec, spec.Name)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Feed: spec.Name, Err: err}
+	}
 	ownClient := false
 	if cfg.client == nil {
 		// A transport of its own, so that Close can end the goroutines of
@@ -111,42 +138,92 @@ func FromURL(url string, spec Spec, opts ...Option) (*Feed, error) {
 			cfg.client.Transport, ownClient = t.Clone(), true
 		}
 	}
-	if cfg.refresh < 0 || cfg.timeout <= 0 || cfg.retries < 0 || cfg.backoffMin < 0 || cfg.backoffMax < cfg.backoffMin {
-		return nil, fmt.Errorf("%w: %s: invalid refresh, timeout, retries or backoff", ErrInvalidSpec, spec.Name)
-	}
 	l := &httpLoader{url: url, safeURL: redactURL(url), cfg: cfg, ownClient: ownClient}
-	f := newFeed(spec, l)
-
-	var cacheErr error
 	if cfg.cacheDir != "" {
-		if s, err := l.loadCache(spec); err == nil {
+		l.cache = filecache.New(cfg.cacheDir, spec.Name, url, spec.maxBytes())
+	}
+	f := newFeed(spec, l)
+	f.snap.Store(emptySnapshot())
+
+	// The cached copy first: it may spare the start-up any network wait.
+	var cacheErr error
+	fresh := false
+	if l.cache != nil {
+		s, confirmed, err := l.loadCache(spec)
+		switch {
+		case err == nil:
 			f.snap.Store(s)
-			f.status.Origin = "cache"
-		} else if !errors.Is(err, os.ErrNotExist) {
-			cacheErr = err
+			f.status.Origin = source.OriginCache
+			f.status.Fetched = confirmed
+			f.status.LastSuccess = confirmed
+			fresh = cfg.refresh > 0 && time.Since(confirmed) < cfg.refresh
+		case !errors.Is(err, os.ErrNotExist):
+			cacheErr = &Error{Feed: spec.Name, Err: fmt.Errorf("cached copy not used: %w", err)}
+			f.status.LastError = cacheErr
 		}
 	}
-	if err := f.Reload(context.Background()); err != nil {
-		if f.snap.Load() == nil {
-			l.close()
+
+	life, cancel := context.WithCancel(context.Background())
+	f.cancel, f.done = cancel, make(chan struct{})
+	first := make(chan error, 1)
+	firstWait := time.Duration(0)
+	if fresh {
+		// Recorded before FromURL returns, so that Status has it.
+		firstWait = f.scheduleNext(cfg.refresh, max(cfg.refresh-time.Since(f.status.Fetched), time.Millisecond))
+	}
+	go f.run(life, !fresh, firstWait, first, cfg.refresh, cfg.logger)
+	if fresh {
+		return f, nil
+	}
+
+	var budget <-chan time.Time
+	if cfg.budget > 0 {
+		t := time.NewTimer(cfg.budget)
+		defer t.Stop()
+		budget = t.C
+	}
+	select {
+	case err := <-first:
+		if err != nil && !f.hasData() && cfg.budget == 0 {
+			f.Close()
 			return nil, errors.Join(err, cacheErr)
 		}
-		// Running on the cached copy; Status reports the fetch error.
+		// On error: running on the cached copy, or (with a budget) open
+		// and empty, trying again soon (see scheduleNext). Status says why.
+		return f, nil
+	case <-budget:
+		// Serve the cached copy, or nothing yet; the download goes on.
+		f.mu.Lock()
+		if f.status.LastAttempt.IsZero() && !f.hasData() {
+			f.status.LastError = &Error{Feed: spec.Name, Err: ErrNotLoaded}
+		}
+		f.mu.Unlock()
+		return f, nil
+	case <-ctx.Done():
+		f.Close()
+		return nil, &Error{Feed: spec.Name, Err: fmt.Errorf("%w: start-up: %w", ErrFetch, ctx.Err())}
 	}
-	if cfg.refresh > 0 {
-		ctx, cancel := context.WithCancel(context.Background())
-		f.cancel = cancel
-		f.done = make(chan struct{})
-		go f.refreshLoop(ctx, cfg.refresh, cfg.logger)
-	}
-	return f, nil
 }
 
-// refreshLoop reloads every interval until Close cancels ctx.
-func (f *Feed) refreshLoop(ctx context.Context, every time.Duration, log *slog.Logger) {
+// hasData reports whether the feed has loaded any data.
+func (f *Feed) hasData() bool { return f.snap.Load().stats.Prefixes > 0 }
+
+// run makes the first download unless the cached copy is fresh (sending
+// its result on first), then refreshes every interval until Close cancels
+// ctx. firstWait, when set, is when the fresh cached copy comes due.
+func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, first chan<- error, every time.Duration, log *slog.Logger) {
 	defer close(f.done)
-	for {
-		wait := every + time.Duration((rand.Float64()*0.2-0.1)*float64(every))
+	wait := firstWait
+	if download {
+		err := f.Reload(ctx)
+		wait = f.scheduleNext(every, 0) // before start-up returns, so Status has it
+		first <- err
+		if ctx.Err() != nil {
+			return
+		}
+		f.logRefresh(log, err)
+	}
+	for every > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -158,13 +235,43 @@ func (f *Feed) refreshLoop(ctx context.Context, every time.Duration, log *slog.L
 		if ctx.Err() != nil {
 			return // Close interrupted the fetch: not a refresh failure
 		}
-		if log != nil {
-			if err != nil && !errors.Is(err, ErrClosed) {
-				log.Warn("feed refresh failed; keeping the data in use", "feed", f.spec.Name, "err", err)
-			} else if err == nil {
-				log.Debug("feed refreshed", "feed", f.spec.Name, "prefixes", f.Stats().Prefixes)
-			}
+		f.logRefresh(log, err)
+		wait = f.scheduleNext(every, 0)
+	}
+}
+
+// emptyRetry is how soon a feed with no data at all tries again.
+const emptyRetry = time.Minute
+
+// scheduleNext records when the next refresh is due and returns the wait:
+// wait itself when set, else every ±10% jitter. Without a refresh
+// interval there is none.
+func (f *Feed) scheduleNext(every, wait time.Duration) time.Duration {
+	if every <= 0 {
+		return 0
+	}
+	if wait <= 0 {
+		if !f.hasData() {
+			// Nothing to serve: try again soon rather than a whole
+			// interval later.
+			every = min(every, emptyRetry)
 		}
+		wait = every + time.Duration((rand.Float64()*0.2-0.1)*float64(every))
+	}
+	f.mu.Lock()
+	f.status.NextRefresh = time.Now().Add(wait)
+	f.mu.Unlock()
+	return wait
+}
+
+func (f *Feed) logRefresh(log *slog.Logger, err error) {
+	if log == nil {
+		return
+	}
+	if err != nil && !errors.Is(err, ErrClosed) {
+		log.Warn("feed refresh failed; keeping the data in use", "feed", f.spec.Name, "err", err)
+	} else if err == nil {
+		log.Debug("feed refreshed", "feed", f.spec.Name, "prefixes", f.Stats().Prefixes)
 	}
 }
 
@@ -174,12 +281,13 @@ type httpLoader struct {
 	url          string
 	safeURL      string // url for errors and logs, without credentials
 	cfg          urlConfig
-	ownClient    bool // cfg.client is the feed's own: close its connections
+	ownClient    bool             // cfg.client is the feed's own: close its connections
+	cache        *filecache.Cache // nil without WithCacheDir
 	etag         string
 	lastModified string
 }
 
-func (l *httpLoader) origin() string { return "network" }
+func (l *httpLoader) origin() source.Origin { return source.OriginNetwork }
 
 // close closes the idle connections of the feed's own client, ending
 // their goroutines; a client given with WithHTTPClient is the caller's.
@@ -206,6 +314,9 @@ func (l *httpLoader) load(ctx context.Context, spec Spec, prev *snapshot) (*snap
 		body, hdr, err = l.fetch(ctx, spec, prev != nil)
 		if err == nil {
 			if body == nil { // 304 Not Modified
+				if l.cache != nil {
+					l.cache.Touch(time.Now())
+				}
 				return nil, nil, nil
 			}
 			s, err := build(body, spec)
@@ -220,9 +331,9 @@ func (l *httpLoader) load(ctx context.Context, spec Spec, prev *snapshot) (*snap
 			// again rather than taken as "not modified".
 			commit := func() {
 				l.etag, l.lastModified = hdr.Get("ETag"), hdr.Get("Last-Modified")
-				if l.cfg.cacheDir != "" {
+				if l.cache != nil {
 					// A cache write failure must not lose a good refresh.
-					_ = l.saveCache(spec, body)
+					_ = l.cache.Save(filecache.Meta{ETag: l.etag, LastModified: l.lastModified, Saved: time.Now().UTC()}, body)
 				}
 			}
 			return s, commit, nil
@@ -316,92 +427,20 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
-// cacheMeta is stored beside the cached body.
-type cacheMeta struct {
-	URL          string    `json:"url"`
-	ETag         string    `json:"etag,omitempty"`
-	LastModified string    `json:"last_modified,omitempty"`
-	Saved        time.Time `json:"saved"`
-}
-
-// cachePath returns the body and meta file paths for this feed and URL.
-func (l *httpLoader) cachePath(spec Spec) (body, meta string) {
-	sum := sha256.Sum256([]byte(l.url))
-	safe := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
-			return r
-		}
-		return '_'
-	}, spec.Name)
-	if len(safe) > 64 {
-		safe = safe[:64]
-	}
-	base := filepath.Join(l.cfg.cacheDir, safe+"-"+hex.EncodeToString(sum[:6]))
-	return base + ".feed", base + ".json"
-}
-
-// loadCache reads the cached copy, if any, and adopts its validators.
-func (l *httpLoader) loadCache(spec Spec) (*snapshot, error) {
-	bodyPath, metaPath := l.cachePath(spec)
-	mb, err := os.ReadFile(metaPath)
+// loadCache reads and parses the cached copy, adopts its validators, and
+// returns when it was last known current.
+func (l *httpLoader) loadCache(spec Spec) (*snapshot, time.Time, error) {
+	m, body, confirmed, err := l.cache.Load()
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	var m cacheMeta
-	if err := json.Unmarshal(mb, &m); err != nil || m.URL != l.url {
-		return nil, fmt.Errorf("feed: cache %s: stale or corrupt metadata", metaPath)
-	}
-	fh, err := os.Open(bodyPath)
+	s, err := build(body, spec)
 	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := readAll(fh, spec.maxBytes())
-	if err != nil {
-		return nil, err
-	}
-	s, err := build(data, spec)
-	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if t, perr := http.ParseTime(m.LastModified); perr == nil {
 		s.stats.Modified = t
 	}
 	l.etag, l.lastModified = m.ETag, m.LastModified
-	return s, nil
-}
-
-// saveCache writes body and its validators atomically (temp file, rename).
-func (l *httpLoader) saveCache(spec Spec, body []byte) error {
-	if err := os.MkdirAll(l.cfg.cacheDir, 0o755); err != nil {
-		return err
-	}
-	bodyPath, metaPath := l.cachePath(spec)
-	mb, err := json.Marshal(cacheMeta{URL: l.url, ETag: l.etag, LastModified: l.lastModified, Saved: time.Now().UTC()})
-	if err != nil {
-		return err
-	}
-	// Body first: a meta file never describes a body that is not there.
-	if err := writeAtomic(bodyPath, body); err != nil {
-		return err
-	}
-	return writeAtomic(metaPath, mb)
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return s, confirmed, nil
 }

@@ -101,7 +101,7 @@ func fast() []feed.Option {
 
 func TestURLConditionalGet(t *testing.T) {
 	s := newServer(t, list(100, "10.0"))
-	f, err := feed.FromURL(s.srv.URL, spec, fast()...)
+	f, err := feed.FromURL(t.Context(), s.srv.URL, spec, fast()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestURLConditionalGet(t *testing.T) {
 
 func TestURLPoisoningRefused(t *testing.T) {
 	s := newServer(t, list(100, "10.0"))
-	f, err := feed.FromURL(s.srv.URL, spec, fast()...)
+	f, err := feed.FromURL(t.Context(), s.srv.URL, spec, fast()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestURLSizeLimit(t *testing.T) {
 	s := newServer(t, list(1000, "10.0"))
 	sp := spec
 	sp.MaxBytes = 100
-	_, err := feed.FromURL(s.srv.URL, sp, fast()...)
+	_, err := feed.FromURL(t.Context(), s.srv.URL, sp, fast()...)
 	if !errors.Is(err, feed.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
@@ -193,7 +193,7 @@ func TestURLSizeLimit(t *testing.T) {
 func TestURLRetries(t *testing.T) {
 	s := newServer(t, list(10, "10.0"))
 	s.failN = 2
-	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRetries(2))...)
+	f, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRetries(2))...)
 	if err != nil {
 		t.Fatalf("two 503s then success with 2 retries: %v", err)
 	}
@@ -204,7 +204,7 @@ func TestURLRetries(t *testing.T) {
 
 	s.failN = 5
 	s.requests.Store(0)
-	_, err = feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRetries(1))...)
+	_, err = feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRetries(1))...)
 	if !errors.Is(err, feed.ErrFetch) {
 		t.Fatalf("err = %v, want ErrFetch", err)
 	}
@@ -216,7 +216,7 @@ func TestURLRetries(t *testing.T) {
 	s.failN = 0
 	s.status = http.StatusNotFound
 	s.requests.Store(0)
-	if _, err := feed.FromURL(s.srv.URL, spec, fast()...); !errors.Is(err, feed.ErrFetch) || s.requests.Load() != 1 {
+	if _, err := feed.FromURL(t.Context(), s.srv.URL, spec, fast()...); !errors.Is(err, feed.ErrFetch) || s.requests.Load() != 1 {
 		t.Errorf("404: err %v after %d requests", err, s.requests.Load())
 	}
 }
@@ -224,7 +224,7 @@ func TestURLRetries(t *testing.T) {
 func TestURLDeadline(t *testing.T) {
 	s := newServer(t, list(10, "10.0"))
 	s.delay = time.Minute
-	_, err := feed.FromURL(s.srv.URL, spec, feed.WithTimeout(50*time.Millisecond), feed.WithRetries(0))
+	_, err := feed.FromURL(t.Context(), s.srv.URL, spec, feed.WithTimeout(50*time.Millisecond), feed.WithRetries(0))
 	if !errors.Is(err, feed.ErrFetch) {
 		t.Fatalf("err = %v, want ErrFetch on deadline", err)
 	}
@@ -233,7 +233,7 @@ func TestURLDeadline(t *testing.T) {
 func TestURLDiskCache(t *testing.T) {
 	dir := t.TempDir()
 	s := newServer(t, list(50, "10.0"))
-	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir))...)
+	f, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestURLDiskCache(t *testing.T) {
 
 	// Restart with the network down: the cached copy answers.
 	s.status = http.StatusInternalServerError
-	f, err = feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir), feed.WithRetries(0))...)
+	f, err = feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir), feed.WithRetries(0))...)
 	if err != nil {
 		t.Fatalf("restart without network: %v", err)
 	}
@@ -256,7 +256,7 @@ func TestURLDiskCache(t *testing.T) {
 	// Restart with the network up: a conditional request, answered 304.
 	s.status = 0
 	before := s.notMod.Load()
-	f, err = feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir))...)
+	f, err = feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithCacheDir(dir))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func TestURLDiskCache(t *testing.T) {
 	}
 	// Without a cache and without network, FromURL fails.
 	s.status = http.StatusInternalServerError
-	if _, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRetries(0))...); !errors.Is(err, feed.ErrFetch) {
+	if _, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRetries(0))...); !errors.Is(err, feed.ErrFetch) {
 		t.Errorf("no cache, no network: %v", err)
 	}
 }
@@ -276,7 +276,7 @@ func TestURLDiskCache(t *testing.T) {
 // or the new table, whole.
 func TestURLRefreshUnderLoad(t *testing.T) {
 	s := newServer(t, list(200, "10.0"))
-	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Millisecond))...)
+	f, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Millisecond))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,10 +342,10 @@ func TestURLRefreshUnderLoad(t *testing.T) {
 }
 
 func TestFromURLInvalid(t *testing.T) {
-	if _, err := feed.FromURL("ftp://x", spec); !errors.Is(err, feed.ErrInvalidSpec) {
+	if _, err := feed.FromURL(t.Context(), "ftp://x", spec); !errors.Is(err, feed.ErrInvalidSpec) {
 		t.Errorf("ftp URL: %v", err)
 	}
-	if _, err := feed.FromURL("http://127.0.0.1:1/", spec, feed.WithTimeout(-1)); !errors.Is(err, feed.ErrInvalidSpec) {
+	if _, err := feed.FromURL(t.Context(), "http://127.0.0.1:1/", spec, feed.WithTimeout(-1)); !errors.Is(err, feed.ErrInvalidSpec) {
 		t.Errorf("negative timeout: %v", err)
 	}
 }
@@ -364,7 +364,7 @@ func TestURLErrorsHideCredentials(t *testing.T) {
 		"http://" + host + "/%zz?token=SECRET", // not a valid URL
 		"ftp://" + host + "/list?token=SECRET",
 	} {
-		_, err := feed.FromURL(u, spec, append(fast(), feed.WithRetries(0))...)
+		_, err := feed.FromURL(t.Context(), u, spec, append(fast(), feed.WithRetries(0))...)
 		if err == nil {
 			t.Fatalf("FromURL(%s) succeeded", u)
 		}
@@ -387,7 +387,7 @@ func httpGoroutines() int {
 func TestCloseEndsConnections(t *testing.T) {
 	s := newServer(t, list(10, "10.0"))
 	before := httpGoroutines()
-	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Hour))...)
+	f, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Hour))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +406,7 @@ func TestCloseEndsConnections(t *testing.T) {
 	}
 
 	s.status = http.StatusNotFound
-	if _, err := feed.FromURL(s.srv.URL, spec, fast()...); err == nil {
+	if _, err := feed.FromURL(t.Context(), s.srv.URL, spec, fast()...); err == nil {
 		t.Fatal("FromURL of a 404 succeeded")
 	}
 	for httpGoroutines() > before {
@@ -428,7 +428,7 @@ func TestCloseDuringFetchNotLogged(t *testing.T) {
 		defer mu.Unlock()
 		return logs.Write(p)
 	}), nil))
-	f, err := feed.FromURL(s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Millisecond), feed.WithLogger(logger))...)
+	f, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRefresh(time.Millisecond), feed.WithLogger(logger))...)
 	if err != nil {
 		t.Fatal(err)
 	}

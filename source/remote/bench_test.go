@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"os"
 	"testing"
@@ -113,6 +114,29 @@ func BenchmarkDecode(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := decodeVectraIP("vectraip", a, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodePlain is BenchmarkDecode's peer: the same body into
+// plain Go types (no lenient reading, no mapping), in the same run.
+func BenchmarkDecodePlain(b *testing.B) {
+	body, err := os.ReadFile("testdata/vectraip_45.130.202.105.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	type plain struct {
+		Query                  map[string]string
+		Privacy                map[string]any
+		Geo                    map[string]any
+		Network                map[string]string
+		Monitoring, Risk, Meta map[string]any
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var v plain
+		if err := json.Unmarshal(body, &v); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"strings"
 
 	"github.com/ipintel/ipintel/internal/wire"
 	"github.com/ipintel/ipintel/source"
@@ -21,8 +20,11 @@ import (
 // Mapping: is_vpn and is_tor become VPN and Tor signals with
 // [FlagConfidence]; trust_score (0 risky – 100 clean) becomes one
 // ProviderRisk signal with Confidence 100 − trust_score; country fills
-// Record.Geo; asn and org fill Record.Network. found false, a 404
-// NOT_FOUND, or a batch item that was not found is a miss.
+// Record.Geo; asn and org fill Record.Network. A 404 with Datpaq's error
+// envelope ("The requested IP is not in the threat intelligence
+// database"), "data": null, or a batch item found false without a
+// trust_score is a miss. Only documented fields are needed: there is no
+// "found" on a single answer.
 func Datpaq(key string, opts ...Option) (*Source, error) {
 	return newSource(api{
 		name:        "datpaq",
@@ -53,9 +55,9 @@ func datpaqEnvelope(b []byte) envelope {
 	if json.Unmarshal(b, &e) != nil || e.Error == "" {
 		return envelope{}
 	}
-	env := envelope{message: e.Error, requestID: e.CorrelationID, ok: true}
-	if isCode(e.Error) {
-		env.code, env.message = e.Error, ""
+	env := envelope{message: trim(e.Error), requestID: trim(e.CorrelationID), ok: true}
+	if isCode(env.message) {
+		env.code, env.message = env.message, ""
 	}
 	return env
 }
@@ -74,39 +76,64 @@ func isCode(s string) bool {
 	return true
 }
 
+// decodeDatpaq reads the documented answer, the field table's record with
+// correlationId beside its fields, or, leniently, that record inside the
+// batch answers' {"success", "data", "correlationId"} envelope. "data":
+// null is a miss; success false, or an answer with neither data nor ip, is
+// malformed.
 func decodeDatpaq(name string, addr netip.Addr, body []byte) (source.Record, error) {
-	var r wire.DatpaqResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		return source.Record{}, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+	var r struct {
+		Success *bool           `json:"success"`
+		Data    json.RawMessage `json:"data"`
+		wire.DatpaqIntel
 	}
-	if err := checkAnswerFor(r.Data.IP, addr); err != nil {
+	if err := unmarshal(body, &r); err != nil {
 		return source.Record{}, err
 	}
-	return mapDatpaq(name, &r.Data), nil
+	if r.Success != nil && !*r.Success {
+		return source.Record{}, fmt.Errorf("%w: success is false", ErrMalformed)
+	}
+	d := &r.DatpaqIntel
+	switch {
+	case string(r.Data) == "null":
+		return source.Record{}, nil
+	case len(r.Data) > 0:
+		d = new(wire.DatpaqIntel)
+		if err := unmarshal(r.Data, d); err != nil {
+			return source.Record{}, err
+		}
+	case r.IP == "" && r.TrustScore == nil:
+		return source.Record{}, fmt.Errorf("%w: answer has neither data nor ip", ErrMalformed)
+	}
+	if err := checkAnswerFor(string(d.IP), addr); err != nil {
+		return source.Record{}, err
+	}
+	return mapDatpaq(name, d)
 }
 
+// decodeDatpaqBatch reads {"success", "data": {"summary", "results",
+// "invalid_ips"}, "correlationId"}. A result is matched by its ip (or, with
+// none, by index); one whose error flag is set is left unanswered, one
+// found false and without a trust_score is a miss. An address in
+// invalid_ips (we send only valid ones) or left out is unanswered.
 func decodeDatpaqBatch(name string, addrs []netip.Addr, body []byte) ([]source.Record, []bool, error) {
 	var r wire.DatpaqBatchResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
-	}
-	if r.Data.Results == nil {
-		return nil, nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
+	if err := unmarshal(body, &r); err != nil {
+		return nil, nil, err
 	}
 	pos := make(map[netip.Addr]int, len(addrs))
 	for i, a := range addrs {
 		pos[a] = i
 	}
 	out := make([]source.Record, len(addrs))
-	answered := make([]bool, len(addrs)) // items with an error are not
+	answered := make([]bool, len(addrs))
 	for i := range r.Data.Results {
 		it := &r.Data.Results[i]
-		if it.Error != "" {
-			continue // a per-item error: no answer for this address
+		if it.Error {
+			continue
 		}
-		// Match by the item's address when it has one, else by index.
 		j := -1
-		if q := strings.TrimSpace(it.IP); q != "" {
+		if q := trim(it.IP); q != "" {
 			qa, err := netip.ParseAddr(q)
 			if err != nil {
 				continue
@@ -114,27 +141,36 @@ func decodeDatpaqBatch(name string, addrs []netip.Addr, body []byte) ([]source.R
 			if k, ok := pos[qa.Unmap()]; ok {
 				j = k
 			}
-		} else if it.Index >= 0 && it.Index < len(addrs) {
-			j = it.Index
+		} else if it.Index >= 0 && int(it.Index) < len(addrs) {
+			j = int(it.Index)
 		}
 		if j < 0 {
 			continue
 		}
-		out[j] = mapDatpaq(name, &it.DatpaqIntel)
-		answered[j] = true
+		if !it.Found && it.TrustScore == nil {
+			answered[j] = true // a miss
+			continue
+		}
+		rec, err := mapDatpaq(name, &it.DatpaqIntel)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[j], answered[j] = rec, true
 	}
 	return out, answered, nil
 }
 
-func mapDatpaq(name string, d *wire.DatpaqIntel) source.Record {
-	if !d.Found {
-		return source.Record{}
-	}
+func mapDatpaq(name string, d *wire.DatpaqIntel) (source.Record, error) {
 	var rec source.Record
-	if cc := countryCode(d.Country); cc != "" {
+	if d.TrustScore != nil {
+		if err := percentInRange("trust_score", *d.TrustScore); err != nil {
+			return rec, err
+		}
+	}
+	if cc := countryCode(string(d.Country)); cc != "" {
 		rec.Geo = &source.Geo{CountryCode: cc}
 	}
-	n := source.Network{ASN: parseASN(d.ASN), Organization: strings.TrimSpace(d.Org)}
+	n := source.Network{ASN: parseASN(string(d.ASN)), Organization: trim(d.Org)}
 	rec.Network = networkOrNil(&n)
 	sig := signals{src: name}
 	if d.IsVPN {
@@ -144,8 +180,8 @@ func mapDatpaq(name string, d *wire.DatpaqIntel) source.Record {
 		sig.add(source.Tor, FlagConfidence, "", "")
 	}
 	if d.TrustScore != nil {
-		sig.providerRisk(100-clamp(*d.TrustScore), "")
+		sig.providerRisk(100-int(*d.TrustScore), "")
 	}
 	rec.Signals = sig.list
-	return rec
+	return rec, nil
 }

@@ -47,8 +47,8 @@ func ExampleVectraIP() {
 	}
 	// Output:
 	// 45.130.202.0/23 AS137409 GSL Networks Pty LTD TR
-	// vpn 91 "vpn_exit"
-	// hosting 96 ""
+	// vpn 80 "vpn_exit"
+	// hosting 80 ""
 	// provider_risk 74 "high"
 }
 

@@ -180,6 +180,7 @@ func (f *fake) vectraip(w http.ResponseWriter, r *http.Request) {
 		var resp wire.VectraIPBatchResponse
 		resp.Results = []wire.VectraIPResponse{}
 		seen := map[string]bool{}
+		processed, failed := 0, 0
 		for _, s := range req.IPs {
 			if seen[s] {
 				continue
@@ -188,10 +189,17 @@ func (f *fake) vectraip(w http.ResponseWriter, r *http.Request) {
 			a, bad := parsePublic(s)
 			switch {
 			case bad != "":
-				resp.Errors = append(resp.Errors, wire.VectraIPBatchError{IP: s, Detail: bad})
+				failed++
 			case missingNet.Contains(a):
-				resp.Errors = append(resp.Errors, wire.VectraIPBatchError{IP: s, Detail: "IP not found"})
+				// VectraIP enriches every valid address it is given: one
+				// it knows nothing about is a result with empty sections.
+				processed++
+				resp.Results = append(resp.Results, wire.VectraIPResponse{
+					Query: wire.VectraIPQuery{IP: wire.Text(a.String()), ProcessedAt: "2026-05-25T14:00:00Z", CacheStatus: "miss", RequestID: "req_0000"},
+					Risk:  wire.VectraIPRisk{Level: "low", ResidentialTrust: 100},
+				})
 			default:
+				processed++
 				if b, ok := f.examples[a]; ok {
 					var v wire.VectraIPResponse
 					json.Unmarshal(b, &v)
@@ -201,7 +209,7 @@ func (f *fake) vectraip(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
-		resp.Total, resp.Unique = len(req.IPs), len(seen)
+		resp.Processed, resp.Errors = wire.Int(processed), wire.Int(failed)
 		writeJSON(w, 200, resp)
 	default:
 		writeJSON(w, 404, wire.VectraIPError{Detail: "Not Found"})
@@ -209,18 +217,17 @@ func (f *fake) vectraip(w http.ResponseWriter, r *http.Request) {
 }
 
 func synthVectra(a netip.Addr) wire.VectraIPResponse {
-	found := true
 	p, _ := a.Prefix(24)
 	if a.Is6() {
 		p, _ = a.Prefix(48)
 	}
 	return wire.VectraIPResponse{
-		Query:   wire.VectraIPQuery{IP: a.String(), ProcessedAt: "2026-05-25T14:00:00Z", CacheStatus: "miss", RequestID: "req_" + a.String()},
+		Query:   wire.VectraIPQuery{IP: wire.Text(a.String()), ProcessedAt: "2026-05-25T14:00:00Z", CacheStatus: "miss", RequestID: "req_a1b2c3d4"},
 		Privacy: wire.VectraIPPrivacy{IsVPN: true, RiskScore: 60},
 		Geo:     wire.VectraIPGeo{CountryCode: "NL", CountryName: "Netherlands", Continent: "Europe"},
-		Network: wire.VectraIPNetwork{ASN: "AS64500", Organization: "Example Hosting", CIDR: p.String(), ConnectionType: "hosting", UsageType: "hosting"},
+		Network: wire.VectraIPNetwork{ASN: "AS64500", Organization: "Example Hosting", CIDR: wire.Text(p.String()), ConnectionType: "hosting", UsageType: "hosting"},
 		Risk:    wire.VectraIPRisk{Score: 61, Level: "medium", VPNConfidence: 88},
-		Meta:    wire.VectraIPMeta{Found: &found},
+		Meta:    wire.VectraIPMeta{ResponseTimeMS: 42, DataSources: []string{"fake"}},
 	}
 }
 
@@ -228,7 +235,7 @@ func synthVectra(a netip.Addr) wire.VectraIPResponse {
 
 func (f *fake) vpnsignal(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && r.URL.Path == wire.VPNSignalHealthP {
-		writeJSON(w, 200, wire.VPNSignalHealth{Status: "ok"})
+		writeJSON(w, 200, wire.VPNSignalHealth{Status: "healthy"})
 		return
 	}
 	if r.Header.Get(wire.VPNSignalAuthHeader) != "Bearer "+testKey {
@@ -265,10 +272,10 @@ func (f *fake) vpnsignal(w http.ResponseWriter, r *http.Request) {
 	if missingNet.Contains(a) {
 		// VPN Signal answers every valid address; knowing nothing looks
 		// like all flags false and null sections.
-		writeJSON(w, 200, wire.VPNSignalResponse{IP: a.String(), Recommendation: "allow"})
+		writeJSON(w, 200, wire.VPNSignalResponse{IP: wire.Text(a.String()), Recommendation: "allow"})
 		return
 	}
-	writeJSON(w, 200, wire.VPNSignalResponse{IP: a.String(), IsVPN: true, RiskScore: 65, Recommendation: "verify",
+	writeJSON(w, 200, wire.VPNSignalResponse{IP: wire.Text(a.String()), IsVPN: true, RiskScore: 65, Recommendation: "verify",
 		Company:  &wire.VPNSignalCompany{Name: "ExampleVPN", Type: "hosting", Domain: "example.net"},
 		Location: &wire.VPNSignalLocation{Country: "SE", CountryName: "Sweden"},
 		ASN:      &wire.VPNSignalASN{Number: 64501, Name: "EXAMPLE-AS"}})
@@ -287,17 +294,17 @@ func (f *fake) datpaq(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, wire.DatpaqError{Error: "Unauthorized: invalid API key", CorrelationID: corr})
 		return
 	}
-	intel := func(a netip.Addr) (wire.DatpaqIntel, []byte) {
+	intel := func(a netip.Addr) (d wire.DatpaqIntel, found bool, raw []byte) {
 		if b, ok := f.examples[a]; ok {
 			var v wire.DatpaqResponse
 			json.Unmarshal(b, &v)
-			return v.Data, b
+			return v.DatpaqIntel, true, b
 		}
 		if missingNet.Contains(a) {
-			return wire.DatpaqIntel{IP: a.String(), Found: false}, nil
+			return wire.DatpaqIntel{IP: wire.Text(a.String())}, false, nil
 		}
-		ts := 40
-		return wire.DatpaqIntel{IP: a.String(), TrustScore: &ts, IsVPN: true, ASN: "AS64502", Country: "FR", Org: "Example SAS", Found: true}, nil
+		ts := wire.Int(40)
+		return wire.DatpaqIntel{IP: wire.Text(a.String()), TrustScore: &ts, IsVPN: true, ASN: "AS64502", Country: "FR", Org: "Example SAS"}, true, nil
 	}
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == wire.DatpaqLookup:
@@ -306,16 +313,16 @@ func (f *fake) datpaq(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 400, wire.DatpaqError{Error: "INVALID_IP", CorrelationID: corr})
 			return
 		}
-		d, raw := intel(a)
+		d, found, raw := intel(a)
 		if raw != nil {
 			writeJSON(w, 200, raw)
 			return
 		}
-		if !d.Found {
-			writeJSON(w, 404, wire.DatpaqError{Error: "NOT_FOUND", CorrelationID: corr})
+		if !found {
+			writeJSON(w, 404, wire.DatpaqError{Error: "The requested IP is not in the threat intelligence database.", CorrelationID: corr})
 			return
 		}
-		writeJSON(w, 200, wire.DatpaqResponse{Success: true, Data: d, Meta: wire.DatpaqMeta{Timestamp: "2026-05-25T14:00:00Z"}, CorrelationID: corr})
+		writeJSON(w, 200, wire.DatpaqResponse{DatpaqIntel: d, CorrelationID: corr})
 	case r.Method == http.MethodPost && r.URL.Path == wire.DatpaqBatch:
 		var req wire.DatpaqBatchRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.IP) == 0 {
@@ -323,30 +330,31 @@ func (f *fake) datpaq(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(req.IP) > wire.DatpaqMaxBatch {
-			writeJSON(w, 400, wire.DatpaqError{Error: "Batch size exceeds maximum of 100 IPs", Requested: len(req.IP), Maximum: 100})
+			writeJSON(w, 400, wire.DatpaqError{Error: "More than 100 IPs in a single batch.", CorrelationID: corr})
 			return
 		}
 		f.mu.Lock()
 		f.batchSizes = append(f.batchSizes, len(req.IP))
 		f.mu.Unlock()
-		resp := wire.DatpaqBatchResponse{Success: true, CorrelationID: corr, Meta: wire.DatpaqMeta{BatchSizeRange: "1-100"}}
+		resp := wire.DatpaqBatchResponse{Success: true, CorrelationID: corr}
 		resp.Data.Results = []wire.DatpaqBatchItem{}
-		resp.Data.Summary.TotalRequested = len(req.IP)
+		resp.Data.InvalidIPs = []wire.DatpaqInvalidItem{}
+		resp.Data.Summary.TotalRequested = wire.Int(len(req.IP))
 		for i, s := range req.IP {
 			a, bad := parsePublic(s)
 			if bad != "" {
 				resp.Data.Summary.InvalidIPs++
-				resp.Data.Results = append(resp.Data.Results, wire.DatpaqBatchItem{Index: i, DatpaqIntel: wire.DatpaqIntel{IP: s}, Error: "INVALID_IP", Reason: bad})
+				resp.Data.InvalidIPs = append(resp.Data.InvalidIPs, wire.DatpaqInvalidItem{Index: wire.Int(i), IP: wire.Text(s), Reason: wire.Text(bad)})
 				continue
 			}
 			resp.Data.Summary.ValidIPs++
-			d, _ := intel(a)
-			if d.Found {
+			d, found, _ := intel(a)
+			if found {
 				resp.Data.Summary.Found++
 			} else {
 				resp.Data.Summary.NotFound++
 			}
-			resp.Data.Results = append(resp.Data.Results, wire.DatpaqBatchItem{Index: i, DatpaqIntel: d})
+			resp.Data.Results = append(resp.Data.Results, wire.DatpaqBatchItem{Index: wire.Int(i), DatpaqIntel: d, Found: wire.Flag(found)})
 		}
 		writeJSON(w, 200, resp)
 	default:

@@ -56,11 +56,11 @@ func TestKeyNeverLeaks(t *testing.T) {
 			return true
 		}, ErrUnauthorized},
 		"403 quota, bearer echoed": {"vpnsignal", func(w http.ResponseWriter, r *http.Request) bool {
-			writeJSON(w, 403, wire.VPNSignalError{Error: "forbidden", Message: "key " + r.Header.Get("Authorization") + " is over quota"})
+			writeJSON(w, 403, wire.VPNSignalError{Error: "forbidden", Message: wire.RawText("key " + r.Header.Get("Authorization") + " is over quota")})
 			return true
 		}, ErrForbidden},
 		"500 with key in correlation id": {"datpaq", func(w http.ResponseWriter, r *http.Request) bool {
-			writeJSON(w, 500, wire.DatpaqError{Error: "INTERNAL_ERROR", CorrelationID: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")})
+			writeJSON(w, 500, wire.DatpaqError{Error: "INTERNAL_ERROR", CorrelationID: wire.Text(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))})
 			return true
 		}, ErrServer},
 		"connection reset": {"vectraip", func(w http.ResponseWriter, r *http.Request) bool {
@@ -247,8 +247,9 @@ func TestBatchItemFailuresNotCached(t *testing.T) {
 				return false
 			}
 			writeJSON(w, 200, wire.VectraIPBatchResponse{
-				Results: []wire.VectraIPResponse{synthVectra(a)},
-				Errors:  []wire.VectraIPBatchError{{IP: b.String(), Detail: "lookup did not finish"}},
+				Results:   []wire.VectraIPResponse{synthVectra(a)},
+				Processed: 1,
+				Errors:    1,
 			})
 			return true
 		},
@@ -263,11 +264,11 @@ func TestBatchItemFailuresNotCached(t *testing.T) {
 			if r.Method != http.MethodPost {
 				return false
 			}
-			ts := 40
+			ts := wire.Int(40)
 			var resp wire.DatpaqBatchResponse
 			resp.Data.Results = []wire.DatpaqBatchItem{
-				{Index: 0, DatpaqIntel: wire.DatpaqIntel{IP: a.String(), TrustScore: &ts, IsVPN: true, Found: true}},
-				{Index: 1, DatpaqIntel: wire.DatpaqIntel{IP: b.String()}, Error: "LOOKUP_FAILED", Reason: "lookup did not finish"},
+				{Index: 0, DatpaqIntel: wire.DatpaqIntel{IP: wire.Text(a.String()), TrustScore: &ts, IsVPN: true}, Found: true},
+				{Index: 1, DatpaqIntel: wire.DatpaqIntel{IP: wire.Text(b.String())}, Error: true, Reason: "lookup did not finish"},
 			}
 			writeJSON(w, 200, resp)
 			return true

@@ -33,6 +33,9 @@ func checkRecord(t *testing.T, name string, addr netip.Addr, r source.Record) {
 
 func seedFiles(f *testing.F, prefix string) {
 	files, _ := filepath.Glob("testdata/" + prefix + "*.json")
+	// The APIs' documented examples.
+	docs, _ := filepath.Glob("../../internal/conformance/testdata/" + prefix + "*.json")
+	files = append(files, docs...)
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -42,7 +45,10 @@ func seedFiles(f *testing.F, prefix string) {
 	}
 	for _, s := range []string{"", "null", "{}", "[]", "not json", `{"query":{"ip":"::1"}}`, `{"data":{"found":true,"trust_score":-5}}`,
 		`{"results":[{"query":{"ip":"45.1.1.1"},"network":{"cidr":"0.0.0.0/0"}}]}`,
-		`{"data":{"results":[{"index":99999999999,"found":true}]}}`, `{"detail":[{"loc":["body"],"msg":"x"}]}`} {
+		`{"data":{"results":[{"index":99999999999,"found":true}]}}`, `{"detail":[{"loc":["body"],"msg":"x"}]}`,
+		`{"results":[],"processed":"3","errors":0.0}`, `{"risk":{"fraud_probability":0.7}}`, `{"risk":{"score":101}}`,
+		`{"monitoring":{"detected":true,"confidence":80}}`, `{"ip":"8.8.8.8","trust_score":"95"}`, `{"data":null}`,
+		`{"data":{"results":[{"ip":"8.8.8.8","error":"timeout"}],"invalid_ips":[{"index":"x"}]}}`, `{"asn":{"number":4294967296}}`} {
 		f.Add([]byte(s))
 	}
 }

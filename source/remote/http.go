@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipintel/ipintel/internal/wire"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -160,6 +161,10 @@ func (s *Source) attempt(ctx context.Context, req request, attempt int) (_ []byt
 	}
 	if s.api.miss != nil && !req.batch && s.api.miss(resp.StatusCode, env) {
 		return nil, true, 0, nil
+	}
+	if env.requestID == "" {
+		// VectraIP documents its request id in the X-Request-Id header.
+		env.requestID = resp.Header.Get(wire.RequestIDHeader)
 	}
 	se := &StatusError{
 		Source:    s.name,

@@ -85,29 +85,6 @@ func parseTime(s string) time.Time {
 	return time.Time{}
 }
 
-// continentCode turns a continent name into its two-letter code; a code is
-// kept; anything else is dropped.
-func continentCode(s string) string {
-	s = strings.TrimSpace(s)
-	switch strings.ToLower(s) {
-	case "africa", "af":
-		return "AF"
-	case "antarctica", "an":
-		return "AN"
-	case "asia", "as":
-		return "AS"
-	case "europe", "eu":
-		return "EU"
-	case "north america", "na":
-		return "NA"
-	case "oceania", "australia", "oc":
-		return "OC"
-	case "south america", "sa":
-		return "SA"
-	}
-	return ""
-}
-
 // countryCode keeps a two-letter code, upper-cased.
 func countryCode(s string) string {
 	s = strings.TrimSpace(s)

@@ -34,8 +34,8 @@ func TestVectraIPDocumentedExample(t *testing.T) {
 		Network: &source.Network{ASN: 137409, Organization: "GSL Networks Pty LTD", CIDR: pfx,
 			ConnectionType: "hosting", UsageType: "hosting"},
 		Signals: []source.Signal{
-			{Kind: source.VPN, Confidence: 91, Source: "vectraip", Category: "vpn_exit"},
-			{Kind: source.Hosting, Confidence: 96, Provider: "GSL Networks Pty LTD", Source: "vectraip"},
+			{Kind: source.VPN, Confidence: 80, Source: "vectraip", Category: "vpn_exit"},
+			{Kind: source.Hosting, Confidence: FlagConfidence, Provider: "GSL Networks Pty LTD", Source: "vectraip"},
 			{Kind: source.ProviderRisk, Confidence: 74, Source: "vectraip", Category: "high"},
 		},
 	}
@@ -55,8 +55,8 @@ func TestVectraIPMonitoring(t *testing.T) {
 		}
 	}
 	require.NotNil(t, mon, "no monitoring signal in %+v", rec.Signals)
-	assert.Equal(t, source.Signal{Kind: source.Monitoring, Confidence: 99, Provider: "UptimeRobot", Source: "vectraip",
-		Category:  "uptime",
+	assert.Equal(t, source.Signal{Kind: source.Monitoring, Confidence: 90, Provider: "UptimeRobot", Source: "vectraip",
+		Category:  "synthetic_monitoring",
 		FirstSeen: time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC),
 		LastSeen:  time.Date(2026, 5, 24, 23, 59, 0, 0, time.UTC)}, *mon)
 	assert.Equal(t, "NA", rec.Geo.Continent)

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -17,15 +18,16 @@ import (
 // the key in the X-API-Key header.
 //
 // Mapping: privacy.is_vpn/is_proxy/is_tor/is_relay become VPN, Proxy, Tor
-// and Relay signals (VPN with risk.vpn_confidence when given, the others
-// with [FlagConfidence]); a hosting connection or usage type becomes a
-// Hosting signal with risk.datacenter_probability; a detected monitoring
-// probe becomes a Monitoring signal with its provider, category, confidence
-// and first/last seen; risk.score becomes one ProviderRisk signal with
-// risk.level as its Category. geo and network fill Record.Geo and
-// Record.Network; network.cidr is Record.Prefix when it contains the
-// address. A 404 with VectraIP's {"detail"} envelope, or meta.found false,
-// is a miss.
+// and Relay signals (VPN with risk.vpn_confidence when given and
+// network.traffic_class as its Category, the others with
+// [FlagConfidence]); a hosting connection or usage type becomes a Hosting
+// signal with risk.datacenter_risk; a detected monitoring probe becomes a
+// Monitoring signal with its provider, category, confidence (high 90,
+// medium 60, low 25) and first/last seen; risk.score becomes one
+// ProviderRisk signal with risk.level as its Category. geo and network fill
+// Record.Geo and Record.Network; network.cidr is Record.Prefix when it
+// contains the address. A 404 with VectraIP's {"detail"} envelope is a
+// miss. A documented 0–100 figure out of range is [ErrMalformed].
 func VectraIP(key string, opts ...Option) (*Source, error) {
 	return newSource(api{
 		name:        "vectraip",
@@ -60,19 +62,40 @@ func vectraEnvelope(b []byte) envelope {
 
 func decodeVectraIP(name string, addr netip.Addr, body []byte) (source.Record, error) {
 	var r wire.VectraIPResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		return source.Record{}, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+	if err := unmarshal(body, &r); err != nil {
+		return source.Record{}, err
 	}
-	if err := checkAnswerFor(r.Query.IP, addr); err != nil {
+	if err := checkVectraIP(&r); err != nil {
+		return source.Record{}, err
+	}
+	if err := checkAnswerFor(string(r.Query.IP), addr); err != nil {
 		return source.Record{}, err
 	}
 	return mapVectraIP(name, addr, &r), nil
 }
 
+// checkVectraIP refuses an answer whose documented 0–100 figures are out
+// of range: read as they are, they would be silently wrong.
+func checkVectraIP(r *wire.VectraIPResponse) error {
+	if err := percentInRange("privacy.risk_score", r.Privacy.RiskScore); err != nil {
+		return err
+	}
+	for _, p := range r.Risk.Percentages() {
+		if err := percentInRange("risk."+p.Name, p.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeVectraIPBatch reads {"results": [...], "processed", "errors"}.
+// Results are matched to the request by query.ip (the server deduplicates,
+// so positions do not match); an address without a result failed on
+// VectraIP's side (it counts in "errors") and is left unanswered.
 func decodeVectraIPBatch(name string, addrs []netip.Addr, body []byte) ([]source.Record, []bool, error) {
 	var r wire.VectraIPBatchResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+	if err := unmarshal(body, &r); err != nil {
+		return nil, nil, err
 	}
 	if r.Results == nil {
 		return nil, nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
@@ -84,94 +107,99 @@ func decodeVectraIPBatch(name string, addrs []netip.Addr, body []byte) ([]source
 	out := make([]source.Record, len(addrs))
 	answered := make([]bool, len(addrs))
 	for i := range r.Results {
-		qa, err := netip.ParseAddr(strings.TrimSpace(r.Results[i].Query.IP))
+		res := &r.Results[i]
+		qa, err := netip.ParseAddr(strings.TrimSpace(string(res.Query.IP)))
 		if err != nil {
 			continue
 		}
-		if j, ok := want[qa.Unmap()]; ok {
-			out[j] = mapVectraIP(name, addrs[j], &r.Results[i])
-			answered[j] = true
-		}
-	}
-	// Addresses with no result, or in r.Errors, are misses: VectraIP
-	// reports per-address problems without failing the batch. Only an
-	// error saying the address is not in VectraIP's data (as a single
-	// lookup's 404 "IP not found") settles it; other errors and addresses
-	// left out do not.
-	for _, e := range r.Errors {
-		qa, err := netip.ParseAddr(strings.TrimSpace(e.IP))
-		if err != nil {
+		j, ok := want[qa.Unmap()]
+		if !ok {
 			continue
 		}
-		if j, ok := want[qa.Unmap()]; ok && strings.Contains(strings.ToLower(e.Detail), "not found") {
-			answered[j] = true
+		if err := checkVectraIP(res); err != nil {
+			return nil, nil, err
 		}
+		out[j] = mapVectraIP(name, addrs[j], res)
+		answered[j] = true
 	}
 	return out, answered, nil
 }
 
 func mapVectraIP(name string, addr netip.Addr, r *wire.VectraIPResponse) source.Record {
-	if r.Meta.Found != nil && !*r.Meta.Found {
-		return source.Record{}
-	}
-	rec := source.Record{Prefix: prefixFor(r.Network.CIDR, addr)}
+	rec := source.Record{Prefix: prefixFor(string(r.Network.CIDR), addr)}
 	g := source.Geo{
-		CountryCode: countryCode(r.Geo.CountryCode),
-		CountryName: strings.TrimSpace(r.Geo.CountryName),
-		Region:      strings.TrimSpace(r.Geo.Region),
-		City:        strings.TrimSpace(r.Geo.City),
-		Timezone:    strings.TrimSpace(r.Geo.Timezone),
-		Continent:   continentCode(r.Geo.Continent),
+		CountryCode: countryCode(string(r.Geo.CountryCode)),
+		CountryName: trim(r.Geo.CountryName),
+		Region:      trim(r.Geo.Region),
+		City:        trim(r.Geo.City),
+		Timezone:    trim(r.Geo.Timezone),
+		Continent:   wire.ContinentCode(string(r.Geo.Continent)),
 	}
 	if c := r.Geo.Coordinates; validCoordinates(c.Lat, c.Lng) {
 		g.Coordinates = source.Coordinates{Latitude: c.Lat, Longitude: c.Lng}
 	}
 	rec.Geo = geoOrNil(&g)
 	n := source.Network{
-		ASN:            parseASN(r.Network.ASN),
-		Organization:   strings.TrimSpace(r.Network.Organization),
+		ASN:            parseASN(string(r.Network.ASN)),
+		Organization:   trim(r.Network.Organization),
 		CIDR:           rec.Prefix,
-		ConnectionType: strings.TrimSpace(r.Network.ConnectionType),
-		UsageType:      strings.TrimSpace(r.Network.UsageType),
+		ConnectionType: trim(r.Network.ConnectionType),
+		UsageType:      trim(r.Network.UsageType),
 	}
 	rec.Network = networkOrNil(&n)
 
 	sig := signals{src: name}
 	p := r.Privacy
-	provider := strings.TrimSpace(p.Provider)
+	trafficClass := trim(r.Network.TrafficClass)
 	if p.IsVPN {
-		sig.add(source.VPN, confidence(r.Risk.VPNConfidence), provider, r.Network.TrafficClass)
+		sig.add(source.VPN, confidence(int(r.Risk.VPNConfidence)), "", trafficClass)
 	}
 	if p.IsProxy {
-		sig.add(source.Proxy, FlagConfidence, provider, "")
+		sig.add(source.Proxy, FlagConfidence, "", "")
 	}
 	if p.IsTor {
 		sig.add(source.Tor, FlagConfidence, "", "")
 	}
 	if p.IsRelay {
-		sig.add(source.Relay, FlagConfidence, provider, "")
+		sig.add(source.Relay, FlagConfidence, "", "")
 	}
-	if p.IsHosting || isHostingType(r.Network.ConnectionType) || isHostingType(r.Network.UsageType) {
-		sig.add(source.Hosting, confidence(r.Risk.DatacenterProbability), strings.TrimSpace(r.Network.Organization), "")
+	if isHostingType(string(r.Network.ConnectionType)) || isHostingType(string(r.Network.UsageType)) {
+		sig.add(source.Hosting, confidence(int(r.Risk.DatacenterRisk)), n.Organization, "")
 	}
 	if m := r.Monitoring; m.Detected {
-		var prov string
-		if m.Provider != nil {
-			prov = strings.TrimSpace(*m.Provider)
-		}
 		sig.list = append(sig.list, source.Signal{
 			Kind:       source.Monitoring,
-			Confidence: confidence(m.Confidence),
-			Provider:   prov,
+			Confidence: confidence(wire.LevelConfidence(string(m.Confidence))),
+			Provider:   trim(m.Provider),
 			Source:     name,
-			Category:   strings.TrimSpace(m.Category),
-			FirstSeen:  parseTime(m.FirstSeen),
-			LastSeen:   parseTime(m.LastSeen),
+			Category:   trim(m.Category),
+			FirstSeen:  parseTime(string(m.FirstSeen)),
+			LastSeen:   parseTime(string(m.LastSeen)),
 		})
 	}
-	sig.providerRisk(r.Risk.Score, strings.TrimSpace(r.Risk.Level))
+	sig.providerRisk(int(r.Risk.Score), trim(r.Risk.Level))
 	rec.Signals = sig.list
 	return rec
+}
+
+// trim is a documented text field, trimmed.
+func trim[T ~string](s T) string { return strings.TrimSpace(string(s)) }
+
+// percentInRange checks a figure documented as int (0–100).
+func percentInRange(field string, v wire.Int) error {
+	if v < 0 || v > 100 {
+		return fmt.Errorf("%w: %s %d is outside 0–100", ErrMalformed, field, v)
+	}
+	return nil
+}
+
+// unmarshal decodes a JSON answer into v, reporting ErrMalformed without
+// echoing the body.
+func unmarshal(body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+	}
+	return nil
 }
 
 // jsonErrText describes a JSON error without echoing the body.
@@ -181,6 +209,9 @@ func jsonErrText(err error) string {
 		return fmt.Sprintf("invalid JSON at byte %d", e.Offset)
 	case *json.UnmarshalTypeError:
 		return fmt.Sprintf("field %q has JSON type %s", e.Field, e.Value)
+	}
+	if errors.Is(err, wire.ErrType) {
+		return "a field does not have its documented type"
 	}
 	return "invalid JSON"
 }

@@ -3,9 +3,9 @@ package remote
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/ipintel/ipintel/internal/wire"
@@ -48,7 +48,7 @@ func vpnSignalEnvelope(b []byte) envelope {
 	if json.Unmarshal(b, &e) != nil || e.Error == "" {
 		return envelope{}
 	}
-	env := envelope{code: e.Error, message: e.Message, ok: true}
+	env := envelope{code: string(e.Error), message: string(e.Message), ok: true}
 	if e.RetryAfter > 0 {
 		env.retryAfter = time.Duration(min(e.RetryAfter, 86400)) * time.Second
 	}
@@ -57,10 +57,16 @@ func vpnSignalEnvelope(b []byte) envelope {
 
 func decodeVPNSignal(name string, addr netip.Addr, body []byte) (source.Record, error) {
 	var r wire.VPNSignalResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		return source.Record{}, fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+	if err := unmarshal(body, &r); err != nil {
+		return source.Record{}, err
 	}
-	if err := checkAnswerFor(r.IP, addr); err != nil {
+	if err := percentInRange("risk_score", r.RiskScore); err != nil {
+		return source.Record{}, err
+	}
+	if r.ASN != nil && (r.ASN.Number < 0 || int64(r.ASN.Number) > math.MaxUint32) {
+		return source.Record{}, fmt.Errorf("%w: asn.number is not an AS number", ErrMalformed)
+	}
+	if err := checkAnswerFor(string(r.IP), addr); err != nil {
 		return source.Record{}, err
 	}
 	return mapVPNSignal(name, addr, &r), nil
@@ -69,14 +75,14 @@ func decodeVPNSignal(name string, addr netip.Addr, body []byte) (source.Record, 
 func mapVPNSignal(name string, addr netip.Addr, r *wire.VPNSignalResponse) source.Record {
 	var rec source.Record
 	if r.ASN != nil {
-		rec.Prefix = prefixFor(r.ASN.Route, addr)
+		rec.Prefix = prefixFor(string(r.ASN.Route), addr)
 	}
 	if l := r.Location; l != nil {
 		g := source.Geo{
-			CountryCode: countryCode(l.Country),
-			CountryName: strings.TrimSpace(l.CountryName),
-			Region:      strings.TrimSpace(l.Region),
-			City:        strings.TrimSpace(l.City),
+			CountryCode: countryCode(string(l.Country)),
+			CountryName: trim(l.CountryName),
+			Region:      trim(l.Region),
+			City:        trim(l.City),
 		}
 		if validCoordinates(l.Latitude, l.Longitude) {
 			g.Coordinates = source.Coordinates{Latitude: l.Latitude, Longitude: l.Longitude}
@@ -86,15 +92,15 @@ func mapVPNSignal(name string, addr netip.Addr, r *wire.VPNSignalResponse) sourc
 	n := source.Network{CIDR: rec.Prefix}
 	var company string
 	if c := r.Company; c != nil {
-		company = strings.TrimSpace(c.Name)
+		company = trim(c.Name)
 		n.Organization = company
-		n.Domain = strings.TrimSpace(c.Domain)
-		n.UsageType = strings.TrimSpace(c.Type)
+		n.Domain = trim(c.Domain)
+		n.UsageType = trim(c.Type)
 	}
 	if a := r.ASN; a != nil {
 		n.ASN = source.ASN(a.Number)
 		if n.Organization == "" {
-			n.Organization = strings.TrimSpace(a.Name)
+			n.Organization = trim(a.Name)
 		}
 	}
 	rec.Network = networkOrNil(&n)
@@ -115,7 +121,7 @@ func mapVPNSignal(name string, addr netip.Addr, r *wire.VPNSignalResponse) sourc
 	if r.IsHosting {
 		sig.add(source.Hosting, FlagConfidence, company, "")
 	}
-	sig.providerRisk(r.RiskScore, strings.TrimSpace(r.Recommendation))
+	sig.providerRisk(int(r.RiskScore), trim(r.Recommendation))
 	rec.Signals = sig.list
 	return rec
 }

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ipintel/ipintel"
@@ -35,6 +36,8 @@ type Flags struct {
 	Remote          string
 	CacheDir        string
 	Timeout         time.Duration
+	Budget          time.Duration
+	Live            bool
 }
 
 type list []string
@@ -63,6 +66,10 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 		"VECTRAIP_BASE_URL, VPNSIGNAL_BASE_URL, DATPAQ_BASE_URL)")
 	fs.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where feeds fetched from URLs are kept for offline restarts")
 	fs.DurationVar(&f.Timeout, "timeout", 30*time.Second, "deadline for fetching feeds at start-up")
+	fs.BoolVar(&f.Live, "live", false, "keep the builtin data fresh: every catalog feed and the country and AS datasets\n"+
+		"downloaded and refreshed in the background, kept in -cache-dir for offline starts")
+	fs.DurationVar(&f.Budget, "startup-budget", 3*time.Second, "longest wait for the network at start-up before -feeds answer from\n"+
+		"their cached copy (or start empty and load in the background)")
 }
 
 func defaultCacheDir() string {
@@ -144,7 +151,7 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 	uniqueFeedNames(args)
 	var feeds []*feed.Feed
 	for _, arg := range args {
-		fd, err := f.openFeed(arg)
+		fd, err := f.openFeed(ctx, arg)
 		if err != nil {
 			for _, fd := range feeds {
 				fd.Close()
@@ -153,7 +160,7 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 		}
 		feeds = append(feeds, fd)
 	}
-	presets, err := f.openPresets(stderr)
+	presets, err := f.openPresets(ctx, stderr)
 	if err != nil {
 		for _, fd := range feeds {
 			fd.Close()
@@ -176,21 +183,34 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 	if err != nil {
 		return srcs, err
 	}
-	b, err := builtin.Open()
+	b, err := f.openBuiltin(stderr)
 	if err != nil {
 		return srcs, err
 	}
 	return append(srcs, b), nil
 }
 
+// openBuiltin opens the builtin source, in live mode with -live.
+func (f *Flags) openBuiltin(stderr io.Writer) (*builtin.Source, error) {
+	if !f.Live {
+		return builtin.Open()
+	}
+	b, err := builtin.Open(builtin.WithLive(filepath.Join(f.CacheDir, "live")), builtin.WithStartupBudget(f.Budget))
+	if err != nil {
+		return nil, err
+	}
+	reportDatasets(stderr, "live", b.Datasets())
+	return b, nil
+}
+
 // openFeed opens one parsed -feed argument (see parseFeedArg).
-func (f *Flags) openFeed(fa feedArg) (*feed.Feed, error) {
+func (f *Flags) openFeed(ctx context.Context, fa feedArg) (*feed.Feed, error) {
 	if strings.HasPrefix(fa.target, "http://") || strings.HasPrefix(fa.target, "https://") {
 		opts := []feed.Option{feed.WithTimeout(f.Timeout)}
 		if f.CacheDir != "" {
 			opts = append(opts, feed.WithCacheDir(f.CacheDir))
 		}
-		return feed.FromURL(fa.target, fa.spec, opts...)
+		return feed.FromURL(ctx, fa.target, fa.spec, opts...)
 	}
 	return feed.Open(fa.target, fa.spec)
 }
@@ -198,7 +218,7 @@ func (f *Flags) openFeed(fa feedArg) (*feed.Feed, error) {
 // openPresets downloads the catalog feeds -feeds names. A feed that cannot
 // be had (offline with nothing cached) is skipped with a warning, so one
 // unreachable publisher does not stop the lookup.
-func (f *Flags) openPresets(stderr io.Writer) ([]*feed.Feed, error) {
+func (f *Flags) openPresets(ctx context.Context, stderr io.Writer) ([]*feed.Feed, error) {
 	if f.Presets == "" {
 		return nil, nil
 	}
@@ -218,20 +238,77 @@ func (f *Flags) openPresets(stderr io.Writer) ([]*feed.Feed, error) {
 			want = append(want, p)
 		}
 	}
-	opts := []feed.Option{feed.WithTimeout(f.Timeout)}
+	opts := []feed.Option{feed.WithTimeout(f.Timeout), feed.WithStartupBudget(f.Budget)}
 	if f.CacheDir != "" {
 		opts = append(opts, feed.WithCacheDir(f.CacheDir))
 	}
+	// Concurrently, each within the budget: a cached copy is used at once
+	// when fresh, or when the network does not answer in time.
+	opened := make([]*feed.Feed, len(want))
+	errs := make([]error, len(want))
+	var wg sync.WaitGroup
+	for i, p := range want {
+		wg.Go(func() { opened[i], errs[i] = p.Open(ctx, opts...) })
+	}
+	wg.Wait()
 	var out []*feed.Feed
-	for _, p := range want {
-		fd, err := p.Open(opts...)
-		if err != nil {
-			fmt.Fprintf(stderr, "ipintel: skipping feed %s: %v\n", p.Spec.Name, err)
+	for i, fd := range opened {
+		if errs[i] != nil {
+			fmt.Fprintf(stderr, "ipintel: skipping feed %s: %v\n", want[i].Spec.Name, errs[i])
 			continue
 		}
 		out = append(out, fd)
 	}
+	if err := ctx.Err(); err != nil {
+		for _, fd := range out {
+			fd.Close()
+		}
+		return nil, err
+	}
+	var ds []source.Dataset
+	for _, fd := range out {
+		ds = append(ds, fd.Datasets()...)
+	}
+	reportDatasets(stderr, "feeds", ds)
 	return out, nil
+}
+
+// reportDatasets says once which data answers and how old it is, and
+// warns once per dataset that has none yet.
+func reportDatasets(w io.Writer, what string, ds []source.Dataset) {
+	count := map[source.Origin]int{}
+	var oldest time.Duration
+	for _, d := range ds {
+		count[d.Origin]++
+		switch d.Origin {
+		case source.OriginNetwork:
+		case source.OriginEmbedded:
+			if d.LastError != nil {
+				fmt.Fprintf(w, "ipintel: %s: refresh failed, answering from the embedded copy of %s\n", d.Name, d.Updated.Format(time.DateOnly))
+			}
+		case source.OriginCache:
+			oldest = max(oldest, time.Since(d.LastRefresh))
+			if d.LastError != nil {
+				fmt.Fprintf(w, "ipintel: %s: offline, answering from the copy cached %s ago\n", d.Name, time.Since(d.LastRefresh).Round(time.Minute))
+			}
+		default:
+			fmt.Fprintf(w, "ipintel: %s: no data yet (offline, nothing cached)\n", d.Name)
+		}
+	}
+	if len(ds) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "ipintel: %s: %d datasets downloaded now", what, count[source.OriginNetwork])
+	if n := count[source.OriginCache]; n > 0 {
+		fmt.Fprintf(w, ", %d from the cache (oldest %s)", n, oldest.Round(time.Minute))
+	}
+	if n := count[source.OriginEmbedded]; n > 0 {
+		fmt.Fprintf(w, ", %d embedded", n)
+	}
+	if n := len(ds) - count[source.OriginNetwork] - count[source.OriginCache] - count[source.OriginEmbedded]; n > 0 {
+		fmt.Fprintf(w, ", %d without data (retried in the background)", n)
+	}
+	fmt.Fprintln(w)
 }
 
 func feedNames() string {

@@ -1,0 +1,171 @@
+package builtin
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/feed"
+)
+
+// DefaultStartupBudget is how long [Open] waits for the network in live
+// mode before it returns with what is embedded or cached.
+const DefaultStartupBudget = 3 * time.Second
+
+// liveConfig holds the live-mode options.
+type liveConfig struct {
+	on       bool
+	cacheDir string
+	client   *http.Client
+	budget   time.Duration
+}
+
+// WithLive turns on live mode, which fetches data over the network (a
+// library never does by default): every catalog feed of [feed.Catalog]
+// (Tor, Apple Private Relay, cloud ranges, X4BNet, the VPN providers'
+// own lists, monitoring probes) joins the embedded data, and the embedded
+// country and AS datasets are refreshed from their upstream, ip-location-db's
+// published files, daily. Each keeps its last good copy in cacheDir
+// (created if needed) so a restart without network starts from it, and
+// each refresh passes the poisoning guard (empty, a too-short prefix, a
+// collapse in size: refused, the data in use kept). [Open] returns within
+// the start-up budget ([WithStartupBudget]); the rest arrives in the
+// background. [Source.Close] stops every goroutine. An empty cacheDir is
+// an error: live mode without a cache would download everything at every
+// start.
+func WithLive(cacheDir string) Option {
+	return func(c *config) { c.live.on, c.live.cacheDir = true, cacheDir }
+}
+
+// WithHTTPClient sets the HTTP client live mode downloads with (proxies,
+// tests). Default: a client of its own.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) { c.live.client = hc }
+}
+
+// WithStartupBudget bounds how long [Open] waits for the network in live
+// mode; default [DefaultStartupBudget]. Feeds and datasets that have not
+// arrived by then answer from their cached copy, or not at all, until
+// their download completes.
+func WithStartupBudget(d time.Duration) Option {
+	return func(c *config) { c.live.budget = d }
+}
+
+// live is the running live mode of a Source.
+type live struct {
+	feeds    *feed.Set // nil when no feed could be opened
+	feedsErr error     // why some feeds could not be opened
+	upstream *upstream
+	cancel   context.CancelFunc
+	done     chan struct{} // closed when the upstream refresher returns
+	once     sync.Once
+}
+
+// startLive opens the catalog feeds and starts the dataset refresher, and
+// returns by the budget.
+func (s *Source) startLive() {
+	cfg := s.cfg.live
+	if cfg.budget <= 0 {
+		cfg.budget = DefaultStartupBudget
+	}
+	if cfg.client == nil {
+		cfg.client = &http.Client{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &live{cancel: cancel, done: make(chan struct{})}
+	deadline := time.Now().Add(cfg.budget)
+
+	l.upstream = newUpstream(s, cfg.client, filepath.Join(cfg.cacheDir, "datasets"))
+	ready := make(chan struct{})
+	go func() {
+		defer close(l.done)
+		l.upstream.run(ctx, ready)
+	}()
+
+	var presets []feed.Preset
+	for _, p := range feed.Catalog() {
+		if p.URL != "" {
+			presets = append(presets, p)
+		}
+	}
+	l.feeds, l.feedsErr = feed.OpenAll(ctx, presets,
+		feed.WithCacheDir(filepath.Join(cfg.cacheDir, "feeds")),
+		feed.WithHTTPClient(cfg.client),
+		feed.WithStartupBudget(cfg.budget))
+
+	// The datasets' cached copy (or download) may land within the budget.
+	t := time.NewTimer(time.Until(deadline))
+	select {
+	case <-ready:
+	case <-t.C:
+	}
+	t.Stop()
+	s.live = l
+}
+
+// lookupLive adds the feeds' signals to rec, the embedded answer. The
+// merged Signals are a new slice: rec's are shared.
+func (l *live) lookup(ctx context.Context, rec source.Record, addr netip.Addr) source.Record {
+	if l == nil || l.feeds == nil {
+		return rec
+	}
+	fr, err := l.feeds.Lookup(ctx, addr)
+	if err != nil || fr.IsZero() {
+		return rec
+	}
+	sigs := make([]source.Signal, 0, len(rec.Signals)+len(fr.Signals))
+	rec.Signals = append(append(sigs, rec.Signals...), fr.Signals...)
+	if rec.Geo == nil {
+		rec.Geo = fr.Geo
+	}
+	if !rec.Prefix.IsValid() || (fr.Prefix.IsValid() && fr.Prefix.Bits() > rec.Prefix.Bits()) {
+		rec.Prefix = fr.Prefix
+	}
+	return rec
+}
+
+// datasets patches the embedded datasets with their live state and adds
+// the feeds'.
+func (l *live) datasets(embedded []source.Dataset) []source.Dataset {
+	if l == nil {
+		return embedded
+	}
+	out := l.upstream.patch(embedded)
+	if l.feeds != nil {
+		out = append(out, l.feeds.Datasets()...)
+	}
+	return out
+}
+
+// Close stops live mode: the dataset refresher and every feed's, and
+// waits for them. Lookups keep answering from the data in use. Without
+// live mode it does nothing. Close is idempotent.
+func (s *Source) Close() error {
+	l := s.live
+	if l == nil {
+		return nil
+	}
+	var err error
+	l.once.Do(func() {
+		l.cancel()
+		<-l.done
+		if l.feeds != nil {
+			err = l.feeds.Close()
+		}
+	})
+	return err
+}
+
+// FeedsError says which catalog feeds live mode could not open at all,
+// nil if it opened them all (a feed offline with nothing cached still
+// opens, empty, and reports in Datasets).
+func (s *Source) FeedsError() error {
+	if s.live == nil {
+		return nil
+	}
+	return s.live.feedsErr
+}
