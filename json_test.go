@@ -148,6 +148,9 @@ func FuzzLookup(f *testing.F) {
 		if r.Risk.Score < 0 || r.Risk.Score > 100 {
 			t.Fatalf("score %d", r.Risk.Score)
 		}
+		if r.Network != nil && r.Network.CIDR.IsValid() && !r.Network.CIDR.Contains(ip) {
+			t.Fatalf("Lookup(%q): network %v does not contain %v", in, r.Network.CIDR, ip)
+		}
 	})
 }
 

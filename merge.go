@@ -47,7 +47,7 @@ func (c *Client) buildInto(r *Result, addr netip.Addr, ans []answer, start time.
 			hasGeo = true
 		}
 		if a.rec.Network != nil {
-			mergeNetwork(&r.network, a.rec.Network, a.rec.Prefix)
+			mergeNetwork(&r.network, a.rec.Network, a.rec.Prefix, addr)
 			hasNet = true
 		}
 	}
@@ -179,8 +179,10 @@ func mergeGeo(dst, src *Geo) {
 }
 
 // mergeNetwork fills dst's empty fields from src; prefix is the network the
-// source matched, used when it gives no CIDR of its own.
-func mergeNetwork(dst, src *Network, prefix netip.Prefix) {
+// source matched, used when it gives no CIDR of its own. A network that does
+// not contain addr is never shown, whatever a source says: an IPv4 address
+// is never "in ::/37"; a later source may fill the CIDR instead.
+func mergeNetwork(dst, src *Network, prefix netip.Prefix, addr netip.Addr) {
 	if dst.ASN == 0 {
 		dst.ASN = src.ASN
 	}
@@ -190,9 +192,10 @@ func mergeNetwork(dst, src *Network, prefix netip.Prefix) {
 	fill(&dst.ConnectionType, src.ConnectionType)
 	fill(&dst.UsageType, src.UsageType)
 	if !dst.CIDR.IsValid() {
-		if src.CIDR.IsValid() {
+		switch {
+		case src.CIDR.Contains(addr):
 			dst.CIDR = src.CIDR
-		} else {
+		case prefix.Contains(addr):
 			dst.CIDR = prefix
 		}
 	}

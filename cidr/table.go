@@ -499,7 +499,8 @@ type span struct{ off, n uint32 }
 // the most specific matching prefix, in the order they were added, then those
 // of each shorter covering prefix in turn, each value once. pfx is the most
 // specific matching prefix. An IPv4-mapped IPv6 address is looked up as the
-// IPv4 address it maps.
+// IPv4 address it maps, and its pfx is an IPv4 prefix; a zone is ignored:
+// pfx always contains addr.Unmap() without its zone.
 //
 // The returned slice is shared by every lookup that lands in the same group
 // of prefixes; it must not be modified. Lookup does not allocate.

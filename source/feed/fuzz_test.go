@@ -3,6 +3,7 @@ package feed_test
 import (
 	"bytes"
 	"errors"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,6 +50,14 @@ func FuzzParseFeed(f *testing.F) {
 			r, err := fd.Lookup(ctx, p.Addr())
 			if err != nil || r.IsZero() || !r.Prefix.Contains(p.Addr()) || len(r.Signals) == 0 {
 				t.Fatalf("Lookup(%v) = %+v, %v", p.Addr(), r, err)
+			}
+			// The IPv4-mapped form of an IPv4 address gets the same IPv4
+			// network.
+			if p.Addr().Is4() {
+				m, err := fd.Lookup(ctx, netip.AddrFrom16(p.Addr().As16()))
+				if err != nil || m.Prefix != r.Prefix {
+					t.Fatalf("Lookup(mapped %v) = %v, %v; unmapped: %v", p.Addr(), m.Prefix, err, r.Prefix)
+				}
 			}
 			for _, s := range r.Signals {
 				if s.Source != "fuzz" || s.Kind != source.VPN {

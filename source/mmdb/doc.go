@@ -37,8 +37,11 @@
 // Any other type is refused at Open with an [*UnknownTypeError] naming the
 // type and the keys its records have; map it with [WithSchema]. A miss is a
 // zero [source.Record] and a nil error; Record.Prefix is the network that
-// matched. Network.CIDR is left empty: it would differ between the
-// networks that share one cached record, and Record.Prefix carries it.
+// matched, in the address's family: an IPv4 lookup in an IPv6 database
+// gets an IPv4 network, 0.0.0.0/0 when the tree has no IPv4 subtree and
+// the lookup ends above it. Network.CIDR is left empty: it would differ
+// between the networks that share one cached record, and Record.Prefix
+// carries it.
 //
 // # Reloading
 //
@@ -113,6 +116,8 @@
 // The figures swing by ±20–70 % between runs on that machine; the ratios
 // hold. Most of a cached lookup is the search-tree walk, which is memory
 // latency and the same as geoip2-golang's; the decode that the cache saves
-// is the rest. Set IPINTEL_GEOLITE2_CITY to a real GeoLite2-City.mmdb to
-// add it to BenchmarkLookup.
+// is the rest. The check that a lookup's network is in the address's
+// family and holds it (BenchmarkPrefixFor) costs 9–19 ns and no
+// allocation, measured after the table above. Set IPINTEL_GEOLITE2_CITY
+// to a real GeoLite2-City.mmdb to add it to BenchmarkLookup.
 package mmdb

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	maxminddb "github.com/oschwald/maxminddb-golang/v2"
+	"github.com/oschwald/maxminddb-golang/v2/mmdbdata"
 
 	"github.com/ipintel/ipintel/source"
 )
@@ -194,7 +195,7 @@ func (d *db) lookup(addr netip.Addr) (source.Record, error) {
 	if e.empty() {
 		return source.Record{}, nil
 	}
-	return source.Record{Prefix: res.Prefix(), Geo: e.geo, Network: e.network, Signals: e.signals}, nil
+	return source.Record{Prefix: prefixFor(addr, res.Prefix()), Geo: e.geo, Network: e.network, Signals: e.signals}, nil
 }
 
 // DatabaseType returns the database_type of the loaded file's metadata.
@@ -343,13 +344,19 @@ func shortNetwork(p netip.Prefix) bool {
 func newShortNetwork(r, old *maxminddb.Reader) (netip.Prefix, bool) {
 	probe := func(a netip.Addr) (netip.Prefix, bool) {
 		res := r.Lookup(a)
-		if res.Err() != nil || !res.Found() || !shortNetwork(res.Prefix()) {
+		if res.Err() != nil || !res.Found() {
 			return netip.Prefix{}, false
 		}
-		if was := old.Lookup(a); was.Err() == nil && was.Found() && was.Prefix() == res.Prefix() {
+		// In a's family: an IPv4 probe that stops at ::/37 of a tree
+		// without an IPv4 subtree has found 0.0.0.0/0.
+		p := prefixFor(a, res.Prefix())
+		if !p.IsValid() || !shortNetwork(p) {
 			return netip.Prefix{}, false
 		}
-		return res.Prefix(), true
+		if was := old.Lookup(a); was.Err() == nil && was.Found() && prefixFor(a, was.Prefix()) == p {
+			return netip.Prefix{}, false
+		}
+		return p, true
 	}
 	for x := range 256 {
 		if p, ok := probe(netip.AddrFrom4([4]byte{byte(x)})); ok {
@@ -366,18 +373,23 @@ func newShortNetwork(r, old *maxminddb.Reader) (netip.Prefix, bool) {
 	return netip.Prefix{}, false
 }
 
-// sample returns up to 16 networks with data from the start of the tree,
+// sample returns up to 16 networks with distinct data records from the
+// start of the tree,
 // looking at no more than maxSteps networks (maxminddb ends any path that
 // runs past 128 bits with an error, so a cyclic tree ends too).
 func sample(r *maxminddb.Reader) ([]maxminddb.Result, error) {
 	const maxSamples, maxSteps = 16, 1 << 14
 	var out []maxminddb.Result
+	seen := make(map[uintptr]bool, maxSamples)
 	steps := 0
 	for res := range r.Networks(maxminddb.IncludeNetworksWithoutData()) {
 		if err := res.Err(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
 		}
-		if res.Found() {
+		// Each record once: many networks share one, and decoding it again
+		// tells nothing new (and a hostile one may be costly to decode).
+		if res.Found() && !seen[res.Offset()] {
+			seen[res.Offset()] = true
 			out = append(out, res)
 		}
 		steps++
@@ -434,12 +446,12 @@ func defaultName(dbType string) string {
 func topKeys(samples []maxminddb.Result) []string {
 	set := map[string]bool{}
 	for _, res := range samples {
-		var m map[string]any
-		if err := res.Decode(&m); err != nil {
-			continue // not a map: no keys to report
+		var k mapKeys
+		if err := res.Decode(&k); err != nil {
+			continue // not a map, or corrupt: no keys to report
 		}
-		for k := range m {
-			set[k] = true
+		for _, key := range k {
+			set[key] = true
 		}
 	}
 	keys := make([]string, 0, len(set))
@@ -492,4 +504,30 @@ func statFile(path string) (fileState, error) {
 func (a fileState) same(b fileState) bool {
 	return a.fi != nil && b.fi != nil && os.SameFile(a.fi, b.fi) &&
 		a.fi.Size() == b.fi.Size() && a.fi.ModTime().Equal(b.fi.ModTime())
+}
+
+// mapKeys decodes only the top-level keys of a map record, skipping the
+// values unread: a record nested hundreds of levels deep costs no more to
+// list than a flat one (decoding it whole into a map[string]any took the
+// reader quadratic time to build its error path).
+type mapKeys []string
+
+// UnmarshalMaxMindDBCursor implements mmdbdata.CursorUnmarshaler.
+func (k *mapKeys) UnmarshalMaxMindDBCursor(c mmdbdata.Cursor) (mmdbdata.Cursor, error) {
+	m, err := c.Map()
+	if err != nil {
+		return mmdbdata.Cursor{}, err
+	}
+	var next mmdbdata.Cursor
+	for {
+		key, val, ok := m.Next(next)
+		if !ok {
+			break
+		}
+		*k = append(*k, string(key))
+		if next, err = val.Skip(); err != nil {
+			return mmdbdata.Cursor{}, err
+		}
+	}
+	return m.End()
 }

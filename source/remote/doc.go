@@ -31,7 +31,9 @@
 // signals with the source's name as Signal.Source, the provider's confidence
 // where it gives one and [FlagConfidence] otherwise; geography and network
 // fill Record.Geo and Record.Network; a CIDR or route that contains the
-// address becomes Record.Prefix. The provider's own verdict — VectraIP's
+// address becomes Record.Prefix. Every decoded record, an [Endpoint.Decode]
+// one included, is checked: a Prefix or Network.CIDR that does not contain
+// the address (in its family) is dropped. The provider's own verdict — VectraIP's
 // risk.score, VPN Signal's risk_score, 100 − Datpaq's trust_score — becomes
 // exactly one source.ProviderRisk signal whose Confidence is that figure
 // (the level or recommendation in Category). It is evidence with provenance

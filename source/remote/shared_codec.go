@@ -82,7 +82,9 @@ func decodeShared(b []byte, addr netip.Addr) (source.Record, error) {
 		return source.Record{}, errSharedValue
 	}
 	rec := source.Record{Prefix: sr.Prefix, Geo: sr.Geo, Network: sr.Network}
-	if rec.Prefix.IsValid() && !rec.Prefix.Contains(addr) {
+	// We store only networks that hold the address (checkPrefix): one that
+	// does not was not written by us.
+	if !holds(rec.Prefix, addr) || rec.Network != nil && !holds(rec.Network.CIDR, addr) {
 		return source.Record{}, errSharedValue
 	}
 	for _, sg := range sr.Signals {

@@ -37,6 +37,11 @@ func FuzzDecodeShared(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// An accepted value's networks hold the address (issue 14).
+		if rec.Prefix.IsValid() && !rec.Prefix.Contains(addr) ||
+			rec.Network != nil && rec.Network.CIDR.IsValid() && !rec.Network.CIDR.Contains(addr) {
+			t.Fatalf("accepted %q: networks %v, %+v do not hold %v", b, rec.Prefix, rec.Network, addr)
+		}
 		again, err := encodeShared(rec)
 		if err != nil {
 			t.Fatalf("accepted %q but cannot encode it: %v", b, err)

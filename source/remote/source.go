@@ -349,6 +349,7 @@ func (s *Source) lookupOne(ctx context.Context, addr netip.Addr) (source.Record,
 	var rec source.Record
 	err = s.do(ctx, req, func(body []byte) (err error) {
 		rec, err = s.api.decode(s.name, addr, body)
+		rec = checkPrefix(rec, addr)
 		return err
 	})
 	if err != nil {
@@ -471,6 +472,7 @@ func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) (recs []so
 	// answered stays nil when no body was decoded: nothing is cached.
 	err = s.do(ctx, req, func(body []byte) (err error) {
 		recs, answered, err = s.api.decodeBatch(s.name, chunk, body)
+		checkPrefixes(recs, chunk)
 		return err
 	})
 	if err != nil {
