@@ -207,7 +207,7 @@ type Reason struct {
 	// RESIDENTIAL_PROXY, HOSTING, PRIVATE_RELAY, MONITORING, ABUSE, BOT,
 	// PROVIDER_RISK.
 	Code        string `json:"code"`
-	Kind        Kind   `json:"kind"`
+	Kind        Kind   `json:"kind,omitzero"` // omitted when zero, as Signal.Kind
 	Description string `json:"description"`
 	// Source and Provider are those of the strongest signal of this kind.
 	Source     string `json:"source"`

@@ -90,7 +90,7 @@ func ParseKind(s string) (Kind, error) {
 
 // Signal is one piece of evidence about an address.
 type Signal struct {
-	Kind Kind `json:"kind"`
+	Kind Kind `json:"kind,omitzero"` // omitted when zero (not a valid kind), so any decoded value encodes again
 	// Confidence is how sure the source is, 0–100.
 	Confidence int `json:"confidence"`
 	// Provider names the operator behind the address when known:
