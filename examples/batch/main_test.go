@@ -174,3 +174,24 @@ func TestBatchStreamsManyLines(t *testing.T) {
 		t.Errorf("summary: %s", errOut.String())
 	}
 }
+
+// An input column named like an answer column ("ip", "asn") keeps its name;
+// the answer's column is prefixed, so the header has no duplicate.
+func TestBatchCSVHeaderNoDuplicates(t *testing.T) {
+	in := "user,ip,asn\nbob,1.1.1.1,mine\n"
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-column", "ip", "-header", "-format", "csv"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("%v: %s", err, errOut.String())
+	}
+	rows, col := csvRows(t, &out)
+	seen := map[string]bool{}
+	for _, name := range rows[0] {
+		if seen[name] {
+			t.Errorf("column %q twice in header %v", name, rows[0])
+		}
+		seen[name] = true
+	}
+	if rows[1][col("asn")] != "mine" || rows[1][col("ipintel_asn")] != "AS13335" || rows[1][col("ipintel_ip")] != "1.1.1.1" {
+		t.Errorf("row %v under header %v", rows[1], rows[0])
+	}
+}

@@ -26,6 +26,24 @@ var answerColumns = []string{"ip", "found", "country_code", "country_name", "reg
 	"cidr", "connection_type", "is_vpn", "is_proxy", "is_tor", "is_relay", "is_hosting", "is_residential_proxy",
 	"monitoring", "provider", "risk_score", "risk_level", "recommendation", "reasons", "request_id", "error"}
 
+// answerHeader returns answerColumns, each one that an input column already
+// uses (an input column named "ip" or "asn") prefixed with "ipintel_", so
+// that no two output columns share a name.
+func answerHeader(input []string) []string {
+	taken := make(map[string]bool, len(input))
+	for _, n := range input {
+		taken[n] = true
+	}
+	out := make([]string, len(answerColumns))
+	for i, n := range answerColumns {
+		if taken[n] {
+			n = "ipintel_" + n
+		}
+		out[i] = n
+	}
+	return out
+}
+
 func newEncoder(format string, w io.Writer, rd *reader) *encoder {
 	bw := bufio.NewWriterSize(w, 64*1024)
 	e := &encoder{bw: bw, width: -1}
@@ -131,7 +149,7 @@ func (e *encoder) writeCSV(in row, r *ipintel.Result, lerr error) error {
 					names = append(names, "column_"+strconv.Itoa(i+1))
 				}
 			}
-			if err := e.csv.Write(append(append([]string(nil), names...), answerColumns...)); err != nil {
+			if err := e.csv.Write(append(append([]string(nil), names...), answerHeader(names)...)); err != nil {
 				return err
 			}
 		}
