@@ -10,7 +10,8 @@
 // and a line from a live pipe is answered as soon as it arrives. Every
 // output row carries its input: JSON lines have "input" (and, with
 // -column, the CSV row as "row"); CSV output keeps every input column and
-// adds the answer's columns after them.
+// adds the answer's columns after them (one whose name an input column
+// already has, such as "ip", is written as "ipintel_ip").
 //
 // SIGINT (Ctrl-C) or SIGTERM stops it cleanly, even while it waits for
 // input: every complete line is flushed, the summary is printed, and it
