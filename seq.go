@@ -46,7 +46,7 @@ func (c *Client) LookupSeq(ctx context.Context, ips iter.Seq[string]) iter.Seq2[
 		for {
 			var done bool
 			var err error
-			batch, done, err = in.take(ctx, batch[:0])
+			batch, done, err = in.take(ctx, c.ctx, batch[:0])
 			if err != nil {
 				yield(nil, err)
 				return
@@ -156,8 +156,9 @@ func (in *seqInput) read(ips iter.Seq[string]) {
 
 // take waits until some input has arrived or the input ended, and returns
 // what has arrived (appended to into) and whether the input ended. It
-// fails when ctx ends first.
-func (in *seqInput) take(ctx context.Context, into []string) ([]string, bool, error) {
+// fails when ctx ends first, or with ErrClosed when closed (the Client's
+// own context, cancelled by Close) ends first.
+func (in *seqInput) take(ctx, closed context.Context, into []string) ([]string, bool, error) {
 	for {
 		in.mu.Lock()
 		if len(in.buf) > 0 || in.done {
@@ -176,6 +177,8 @@ func (in *seqInput) take(ctx context.Context, into []string) ([]string, bool, er
 		case <-in.ready:
 		case <-ctx.Done():
 			return into, false, ctx.Err()
+		case <-closed.Done():
+			return into, false, ErrClosed
 		}
 	}
 }

@@ -85,6 +85,36 @@ func TestLookupSeqInterruptsBlockedInput(t *testing.T) {
 	}
 }
 
+// Closing the Client while the input is blocked stops the stream with
+// ErrClosed, even under a context that never ends.
+func TestLookupSeqStopsOnCloseWhileInputBlocked(t *testing.T) {
+	geo, _ := fixtureSources()
+	c := newClient(t, WithSources(geo))
+	release := make(chan struct{})
+	defer close(release)
+	blocked := func(yield func(string) bool) {
+		if !yield("1.1.1.1") {
+			return
+		}
+		<-release // the pipe never sends another line
+	}
+	n := 0
+	var last error
+	for r, err := range c.LookupSeq(context.Background(), blocked) {
+		n++
+		last = err
+		if n == 1 {
+			if err != nil || r == nil {
+				t.Fatalf("first: %v, %v", r, err)
+			}
+			c.Close()
+		}
+	}
+	if n != 2 || !errors.Is(last, ErrClosed) {
+		t.Fatalf("%d yields, last error %v; want the result, then ErrClosed", n, last)
+	}
+}
+
 func TestLookupSeqInputPanic(t *testing.T) {
 	c := newClient(t)
 	defer func() {
