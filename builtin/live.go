@@ -63,6 +63,10 @@ type live struct {
 	cancel   context.CancelFunc
 	done     chan struct{} // closed when the upstream refresher returns
 	once     sync.Once
+	// ownClient is the HTTP client live mode made for itself (nil when the
+	// user gave one): Close drops its idle keep-alive connections, whose
+	// goroutines would otherwise outlive the Source.
+	ownClient *http.Client
 }
 
 // startLive opens the catalog feeds and starts the dataset refresher, and
@@ -72,11 +76,15 @@ func (s *Source) startLive() {
 	if cfg.budget <= 0 {
 		cfg.budget = DefaultStartupBudget
 	}
+	var own *http.Client
 	if cfg.client == nil {
-		cfg.client = &http.Client{}
+		// A transport of our own, not http.DefaultTransport, so that Close
+		// can drop its connections without touching the rest of the process.
+		own = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		cfg.client = own
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &live{cancel: cancel, done: make(chan struct{})}
+	l := &live{cancel: cancel, done: make(chan struct{}), ownClient: own}
 	deadline := time.Now().Add(cfg.budget)
 
 	l.upstream = newUpstream(s, cfg.client, filepath.Join(cfg.cacheDir, "datasets"))
@@ -155,6 +163,9 @@ func (s *Source) Close() error {
 		<-l.done
 		if l.feeds != nil {
 			err = l.feeds.Close()
+		}
+		if l.ownClient != nil {
+			l.ownClient.CloseIdleConnections()
 		}
 	})
 	return err
