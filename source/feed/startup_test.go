@@ -310,3 +310,30 @@ func TestStartupFailureRetried(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// Without WithRefresh a failed first download under a budget is retried
+// too, until one succeeds: the empty feed fills in.
+func TestStartupFailureRetriedWithoutRefresh(t *testing.T) {
+	defer feed.SetEmptyRetry(20 * time.Millisecond)()
+	p, _ := feed.CatalogPreset("ivpn")
+	tr := &catalogTransport{files: map[string]string{}} // 404 for now
+	f, err := feed.FromURL(t.Context(), p.URL, p.Spec, feed.WithHTTPClient(&http.Client{Transport: tr}),
+		feed.WithStartupBudget(time.Minute), feed.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if st := f.Status(); !errors.Is(st.LastError, feed.ErrFetch) || st.Stats.Prefixes != 0 {
+		t.Fatalf("after a failed start: %+v", st)
+	}
+	tr.mu.Lock()
+	tr.files[p.URL] = "testdata/servers/ivpn.json"
+	tr.mu.Unlock()
+	deadline := time.Now().Add(10 * time.Second)
+	for lookup(t, f, "198.51.100.70").IsZero() {
+		if time.Now().After(deadline) {
+			t.Fatal("never retried")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

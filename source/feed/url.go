@@ -223,7 +223,12 @@ func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, 
 		}
 		f.logRefresh(log, err)
 	}
-	for every > 0 {
+	// Without a refresh interval the loop only retries a feed that has no
+	// data yet (a failed first download under a start-up budget).
+	for every > 0 || !f.hasData() {
+		if wait <= 0 {
+			wait = f.scheduleNext(every, 0)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -236,25 +241,28 @@ func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, 
 			return // Close interrupted the fetch: not a refresh failure
 		}
 		f.logRefresh(log, err)
-		wait = f.scheduleNext(every, 0)
+		wait = 0
 	}
 }
 
-// emptyRetry is how soon a feed with no data at all tries again.
-const emptyRetry = time.Minute
+// emptyRetry is how soon a feed with no data at all tries again, with or
+// without a refresh interval. A variable for tests.
+var emptyRetry = time.Minute
 
 // scheduleNext records when the next refresh is due and returns the wait:
-// wait itself when set, else every ±10% jitter. Without a refresh
-// interval there is none.
+// wait itself when set, else every ±10% jitter. A feed with data and no
+// refresh interval has none (0).
 func (f *Feed) scheduleNext(every, wait time.Duration) time.Duration {
-	if every <= 0 {
-		return 0
-	}
 	if wait <= 0 {
-		if !f.hasData() {
+		switch {
+		case !f.hasData():
 			// Nothing to serve: try again soon rather than a whole
-			// interval later.
-			every = min(every, emptyRetry)
+			// interval later, or never.
+			if every <= 0 || every > emptyRetry {
+				every = emptyRetry
+			}
+		case every <= 0:
+			return 0
 		}
 		wait = every + time.Duration((rand.Float64()*0.2-0.1)*float64(every))
 	}
