@@ -30,7 +30,12 @@ const maxMeta = 4 << 10
 
 // Meta is the metadata line of a cache file.
 type Meta struct {
-	URL          string    `json:"url"`
+	// URLHash is the hex SHA-256 of the feed's URL: enough to tell a copy
+	// of another URL, without writing a token in the URL's query to disk.
+	URLHash string `json:"url_sha256,omitempty"`
+	// URL is only in the metadata of the two-file layout of earlier
+	// versions; Save never writes it.
+	URL          string    `json:"url,omitempty"`
 	ETag         string    `json:"etag,omitempty"`
 	LastModified string    `json:"last_modified,omitempty"`
 	Saved        time.Time `json:"saved"`
@@ -76,6 +81,12 @@ func Decode(data []byte) (Meta, []byte, error) {
 		return m, nil, fmt.Errorf("%w: body is %d bytes, want %d, or its checksum differs", ErrCorrupt, len(body), m.Size)
 	}
 	return m, body, nil
+}
+
+// urlHash is the hex SHA-256 of url.
+func urlHash(url string) string {
+	sum := sha256.Sum256([]byte(url))
+	return hex.EncodeToString(sum[:])
 }
 
 // baseName returns the cache path of a feed and URL, without extension.
@@ -133,7 +144,7 @@ func (c *Cache) Load() (m Meta, body []byte, confirmed time.Time, err error) {
 	if err != nil {
 		return m, nil, confirmed, fmt.Errorf("%s: %w", c.Path(), err)
 	}
-	if m.URL != c.url {
+	if m.URLHash != urlHash(c.url) {
 		return m, nil, confirmed, fmt.Errorf("%w: %s holds another URL", ErrCorrupt, c.Path())
 	}
 	confirmed = m.Saved
@@ -171,7 +182,7 @@ func (c *Cache) Save(m Meta, body []byte) error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	m.URL = c.url
+	m.URL, m.URLHash = "", urlHash(c.url)
 	data, err := Encode(m, body)
 	if err != nil {
 		return err

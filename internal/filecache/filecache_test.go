@@ -21,7 +21,7 @@ func TestCacheCrashLeavesLastGoodCopy(t *testing.T) {
 	if err := c.Save(Meta{ETag: `"a"`, Saved: time.Now().UTC()}, good); err != nil {
 		t.Fatal(err)
 	}
-	next, err := Encode(Meta{URL: c.url, ETag: `"b"`, Saved: time.Now().UTC()}, []byte("198.51.100.1\n"))
+	next, err := Encode(Meta{URLHash: urlHash(c.url), ETag: `"b"`, Saved: time.Now().UTC()}, []byte("198.51.100.1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,4 +126,23 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("body %d bytes, meta says %d", len(body), m.Size)
 		}
 	})
+}
+
+// A token in the URL's query never reaches the disk: the cache keeps only
+// the URL's hash.
+func TestCacheDoesNotWriteTheURL(t *testing.T) {
+	c := New(t.TempDir(), "list", "https://example.test/list?token=s3cret", 1<<20)
+	if err := c.Save(Meta{Saved: time.Now().UTC()}, []byte("192.0.2.1\n")); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(c.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("s3cret")) || bytes.Contains(data, []byte("example.test")) {
+		t.Errorf("cache file holds the URL: %q", data)
+	}
+	if _, body, _, err := c.Load(); err != nil || string(body) != "192.0.2.1\n" {
+		t.Errorf("Load: %q, %v", body, err)
+	}
 }
