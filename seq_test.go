@@ -53,65 +53,47 @@ func TestLookupSeqStreams(t *testing.T) {
 	}
 }
 
-// A context that ends while the input is blocked (an idle terminal) stops
-// the stream at once with the context's error.
+// A context that ends, or a Client that is closed, while the input is
+// blocked (an idle terminal or pipe) stops the stream at once with that
+// error, so a signal can interrupt it.
 func TestLookupSeqInterruptsBlockedInput(t *testing.T) {
-	geo, _ := fixtureSources()
-	c := newClient(t, WithSources(geo))
-	release := make(chan struct{})
-	defer close(release)
-	blocked := func(yield func(string) bool) {
-		if !yield("1.1.1.1") {
-			return
-		}
-		<-release // the terminal never sends another line
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	n := 0
-	var last error
-	for r, err := range c.LookupSeq(ctx, blocked) {
-		n++
-		last = err
-		if n == 1 {
-			if err != nil || r == nil {
-				t.Fatalf("first: %v, %v", r, err)
+	for _, tc := range []struct {
+		name string
+		stop func(cancel context.CancelFunc, c *Client)
+		want error
+	}{
+		{"context ends", func(cancel context.CancelFunc, _ *Client) { cancel() }, context.Canceled},
+		{"client closed", func(_ context.CancelFunc, c *Client) { c.Close() }, ErrClosed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			geo, _ := fixtureSources()
+			c := newClient(t, WithSources(geo))
+			release := make(chan struct{})
+			defer close(release)
+			blocked := func(yield func(string) bool) {
+				if !yield("1.1.1.1") {
+					return
+				}
+				<-release // the terminal never sends another line
 			}
-			cancel()
-		}
-	}
-	if n != 2 || !errors.Is(last, context.Canceled) {
-		t.Fatalf("%d yields, last error %v; want the result, then context.Canceled", n, last)
-	}
-}
-
-// Closing the Client while the input is blocked stops the stream with
-// ErrClosed, even under a context that never ends.
-func TestLookupSeqStopsOnCloseWhileInputBlocked(t *testing.T) {
-	geo, _ := fixtureSources()
-	c := newClient(t, WithSources(geo))
-	release := make(chan struct{})
-	defer close(release)
-	blocked := func(yield func(string) bool) {
-		if !yield("1.1.1.1") {
-			return
-		}
-		<-release // the pipe never sends another line
-	}
-	n := 0
-	var last error
-	for r, err := range c.LookupSeq(context.Background(), blocked) {
-		n++
-		last = err
-		if n == 1 {
-			if err != nil || r == nil {
-				t.Fatalf("first: %v, %v", r, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			n := 0
+			var last error
+			for r, err := range c.LookupSeq(ctx, blocked) {
+				n++
+				last = err
+				if n == 1 {
+					if err != nil || r == nil {
+						t.Fatalf("first: %v, %v", r, err)
+					}
+					tc.stop(cancel, c)
+				}
 			}
-			c.Close()
-		}
-	}
-	if n != 2 || !errors.Is(last, ErrClosed) {
-		t.Fatalf("%d yields, last error %v; want the result, then ErrClosed", n, last)
+			if n != 2 || !errors.Is(last, tc.want) {
+				t.Fatalf("%d yields, last error %v; want the result, then %v", n, last, tc.want)
+			}
+		})
 	}
 }
 

@@ -286,54 +286,35 @@ func TestPoisonedUpdateRefused(t *testing.T) {
 
 // TestStartupFailureRetried: with a budget, a feed whose first download
 // fails at once opens empty, reports the error, and fills in when a later
-// try succeeds.
+// try succeeds: at the refresh interval, or without one every emptyRetry.
 func TestStartupFailureRetried(t *testing.T) {
-	p, _ := feed.CatalogPreset("ivpn")
-	tr := &catalogTransport{files: map[string]string{}} // 404 for now
-	f, err := p.Open(t.Context(), feed.WithHTTPClient(&http.Client{Transport: tr}),
-		feed.WithStartupBudget(time.Minute), feed.WithRefresh(20*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if st := f.Status(); !errors.Is(st.LastError, feed.ErrFetch) || st.Stats.Prefixes != 0 {
-		t.Fatalf("after a failed start: %+v", st)
-	}
-	tr.mu.Lock()
-	tr.files[p.URL] = "testdata/servers/ivpn.json"
-	tr.mu.Unlock()
-	deadline := time.Now().Add(10 * time.Second)
-	for lookup(t, f, "198.51.100.70").IsZero() {
-		if time.Now().After(deadline) {
-			t.Fatal("never retried")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// Without WithRefresh a failed first download under a budget is retried
-// too, until one succeeds: the empty feed fills in.
-func TestStartupFailureRetriedWithoutRefresh(t *testing.T) {
 	defer feed.SetEmptyRetry(20 * time.Millisecond)()
-	p, _ := feed.CatalogPreset("ivpn")
-	tr := &catalogTransport{files: map[string]string{}} // 404 for now
-	f, err := feed.FromURL(t.Context(), p.URL, p.Spec, feed.WithHTTPClient(&http.Client{Transport: tr}),
-		feed.WithStartupBudget(time.Minute), feed.WithRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if st := f.Status(); !errors.Is(st.LastError, feed.ErrFetch) || st.Stats.Prefixes != 0 {
-		t.Fatalf("after a failed start: %+v", st)
-	}
-	tr.mu.Lock()
-	tr.files[p.URL] = "testdata/servers/ivpn.json"
-	tr.mu.Unlock()
-	deadline := time.Now().Add(10 * time.Second)
-	for lookup(t, f, "198.51.100.70").IsZero() {
-		if time.Now().After(deadline) {
-			t.Fatal("never retried")
-		}
-		time.Sleep(5 * time.Millisecond)
+	for name, extra := range map[string][]feed.Option{
+		"refresh":    {feed.WithRefresh(20 * time.Millisecond)},
+		"no refresh": {feed.WithRetries(0)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, _ := feed.CatalogPreset("ivpn")
+			tr := &catalogTransport{files: map[string]string{}} // 404 for now
+			opts := append([]feed.Option{feed.WithHTTPClient(&http.Client{Transport: tr}), feed.WithStartupBudget(time.Minute)}, extra...)
+			f, err := feed.FromURL(t.Context(), p.URL, p.Spec, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if st := f.Status(); !errors.Is(st.LastError, feed.ErrFetch) || st.Stats.Prefixes != 0 {
+				t.Fatalf("after a failed start: %+v", st)
+			}
+			tr.mu.Lock()
+			tr.files[p.URL] = "testdata/servers/ivpn.json"
+			tr.mu.Unlock()
+			deadline := time.Now().Add(10 * time.Second)
+			for lookup(t, f, "198.51.100.70").IsZero() {
+				if time.Now().After(deadline) {
+					t.Fatal("never retried")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
 	}
 }
