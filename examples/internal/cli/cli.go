@@ -235,6 +235,9 @@ func (f *Flags) openPresets(ctx context.Context, stderr io.Writer) ([]*feed.Feed
 			if !ok {
 				return nil, fmt.Errorf("-feeds: no catalog feed named %q (have %s)", name, feedNames())
 			}
+			if p.URL == "" {
+				return nil, fmt.Errorf("-feeds: catalog feed %q has no fixed URL: download its file and pass it with -feed", name)
+			}
 			want = append(want, p)
 		}
 	}
@@ -311,10 +314,14 @@ func reportDatasets(w io.Writer, what string, ds []source.Dataset) {
 	fmt.Fprintln(w)
 }
 
+// feedNames lists the catalog feeds -feeds can download: those with a
+// fixed URL (Azure's file, for one, has none; pass it with -feed).
 func feedNames() string {
 	var names []string
 	for _, p := range feed.Catalog() {
-		names = append(names, p.Spec.Name)
+		if p.URL != "" {
+			names = append(names, p.Spec.Name)
+		}
 	}
 	return strings.Join(names, ", ")
 }
