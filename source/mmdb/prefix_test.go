@@ -2,8 +2,11 @@ package mmdb_test
 
 import (
 	"bytes"
+	"flag"
+	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"testing"
 
 	"github.com/maxmind/mmdbwriter"
@@ -77,5 +80,41 @@ func TestIPv4LookupPrefix(t *testing.T) {
 				t.Errorf("Lookup(%s).Prefix %s does not contain the address", tc.ip, rec.Prefix)
 			}
 		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the generated fuzz corpus entries under testdata/fuzz")
+
+// shallowNodeEntry is issue 14's FuzzOpen finding rebuilt from scratch: an
+// IPv6 tree without an IPv4 subtree whose IPv4 lookups end on a record at
+// ::/37. The fuzzer's own failing input grew from MaxMind's test files, so
+// the repository keeps this generated equivalent instead of that file.
+const shallowNodeEntry = "testdata/fuzz/FuzzOpen/ipv4-lookup-on-shallow-ipv6-node"
+
+// TestShallowNodeCorpusEntry keeps the committed corpus entry equal to what
+// countryDB builds (go test -run ShallowNodeCorpus -update rewrites it), so
+// plain go test replays the finding through FuzzOpen.
+func TestShallowNodeCorpusEntry(t *testing.T) {
+	db := countryDB(t, mmdbwriter.Options{DisableIPv4Aliasing: true, BuildEpoch: 1764547200}, "::/37")
+	want := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", db)
+	if *update {
+		if err := os.WriteFile(shallowNodeEntry, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(shallowNodeEntry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatalf("%s is not what countryDB builds; rerun with -update", shallowNodeEntry)
+	}
+	s, err := mmdb.OpenBytes(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rec := lookup(t, s, "1.1.1.1"); rec.Prefix != netip.MustParsePrefix("0.0.0.0/0") {
+		t.Errorf("Lookup(1.1.1.1).Prefix = %s, want 0.0.0.0/0", rec.Prefix)
 	}
 }
