@@ -82,7 +82,10 @@ func newHandler(cfg config) http.Handler {
 	mux.Handle("POST "+compat.DatpaqBatchPath, s.api(d, "batch", true, d.batchPost))
 	mux.Handle("GET "+compat.DatpaqBatchInfoPath, s.api(d, "batch_info", false, d.batchInfo))
 	mux.Handle("GET "+compat.DatpaqHealthPath, s.api(d, "health", false, d.health))
-	mux.Handle("GET "+datpaqMetrics, s.metrics.handler(cfg.registry))
+	// Datpaq's metrics path is one of its endpoints, so it answers as
+	// Datpaq does (request ids, the per-client-IP limit); /metrics is the
+	// operator's scrape target and carries neither.
+	mux.Handle("GET "+datpaqMetrics, s.api(d, "metrics", false, ignoreID(s.metrics.handler(cfg.registry))))
 	mux.Handle("GET /metrics", s.metrics.handler(cfg.registry))
 	mux.Handle(compat.DatpaqLookupPath+"/", s.api(d, "other", false, d.notFound))
 	mux.Handle("/", s.api(vs, "other", false, vs.notFound))
@@ -160,6 +163,12 @@ func (s *server) api(fl flavor, endpoint string, auth bool, h handlerFunc) http.
 		}
 		h(rec, r, id)
 	})
+}
+
+// ignoreID makes a plain handler an endpoint that has no use for the
+// request id.
+func ignoreID(h http.Handler) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ string) { h.ServeHTTP(w, r) }
 }
 
 // statusWriter remembers the status code for metrics.

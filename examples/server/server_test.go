@@ -311,6 +311,9 @@ func TestDatpaq(t *testing.T) {
 		}
 		for _, p := range []string{datpaqPath + "/metrics", "/metrics"} {
 			a := f.do(t, call{path: p}).expect(t, 200)
+			if id := a.header.Get("X-Correlation-ID"); p != "/metrics" && (id == "" || a.header.Get("X-Request-Id") != id) {
+				t.Errorf("%s: X-Correlation-ID %q, X-Request-Id %q: want the same id in both", p, id, a.header.Get("X-Request-Id"))
+			}
 			for _, want := range []string{
 				`ipintel_server_requests_total{api="datpaq",code="200",endpoint="lookup"}`,
 				`ipintel_server_lookups_total{outcome="found"}`,
