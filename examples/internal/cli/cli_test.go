@@ -26,9 +26,42 @@ func TestParsePrefixes(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
-	if _, err := ParsePrefixes("10.0.0.0/8,nonsense"); err == nil || !strings.Contains(err.Error(), "-trusted-proxies") {
-		t.Fatalf("bad entry: %v", err)
+	for _, bad := range []string{"10.0.0.0/8,nonsense", "fe80::1%eth0", "10.0.0.0/33", "1.2.3.4/"} {
+		if got, err := ParsePrefixes(bad); err == nil || !strings.Contains(err.Error(), "-trusted-proxies") {
+			t.Errorf("ParsePrefixes(%q) = %v, %v: want a -trusted-proxies error", bad, got, err)
+		}
 	}
+}
+
+// FuzzParsePrefixes: any flag value parses into valid, masked prefixes or
+// fails with an error naming the flag; nothing is silently dropped.
+func FuzzParsePrefixes(f *testing.F) {
+	for _, s := range []string{" 10.0.0.0/8, 192.168.1.7 ,,2001:db8::/32", "fe80::1%eth0", "::ffff:10.0.0.0/104", ",", "1.2.3.4/-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ps, err := ParsePrefixes(s)
+		if err != nil {
+			if ps != nil || !strings.Contains(err.Error(), "-trusted-proxies") {
+				t.Fatalf("%q: %v with error %v", s, ps, err)
+			}
+			return
+		}
+		entries := 0
+		for f := range strings.SplitSeq(s, ",") {
+			if strings.TrimSpace(f) != "" {
+				entries++
+			}
+		}
+		if len(ps) != entries {
+			t.Fatalf("%q: %d prefixes from %d entries", s, len(ps), entries)
+		}
+		for _, p := range ps {
+			if !p.IsValid() || p != p.Masked() {
+				t.Fatalf("%q: prefix %v is not a valid masked prefix", s, p)
+			}
+		}
+	})
 }
 
 func TestServeStopsWithContext(t *testing.T) {

@@ -27,6 +27,12 @@ func ParsePrefixes(s string) ([]netip.Prefix, error) {
 			if aerr != nil {
 				return nil, fmt.Errorf("-trusted-proxies: %w", err)
 			}
+			if a.Zone() != "" {
+				// A zoned address has no prefix form (PrefixFrom
+				// refuses it), and a peer's address never carries
+				// the zone: it could never match.
+				return nil, fmt.Errorf("-trusted-proxies: %q: an address with a zone cannot be a trusted proxy; leave out %%%s", f, a.Zone())
+			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		out = append(out, p.Masked())
