@@ -6,6 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/ipintel/ipintel"
@@ -72,7 +75,6 @@ func newHandler(cfg config) http.Handler {
 	// VectraIP, at the root of its base URL.
 	mux.Handle("GET "+compat.VectraIPLookupPath+"{ip}", s.api(v, "lookup", true, v.lookup))
 	mux.Handle("POST "+compat.VectraIPBatchPath, s.api(v, "batch", true, v.batch))
-	mux.Handle("/v1/", s.api(v, "other", false, v.notFound))
 	// VPN Signal, under its base URL's path /api/v1.
 	mux.Handle("POST "+vpnSignalBase+compat.VPNSignalCheckPath, s.api(vs, "check", true, vs.check))
 	mux.Handle("GET "+vpnSignalBase+compat.VPNSignalHealthPath, s.api(vs, "health", false, vs.health))
@@ -87,9 +89,62 @@ func newHandler(cfg config) http.Handler {
 	// operator's scrape target and carries neither.
 	mux.Handle("GET "+datpaqMetrics, s.api(d, "metrics", false, ignoreID(s.metrics.handler(cfg.registry))))
 	mux.Handle("GET /metrics", s.metrics.handler(cfg.registry))
-	mux.Handle(compat.DatpaqLookupPath+"/", s.api(d, "other", false, d.notFound))
-	mux.Handle("/", s.api(vs, "other", false, vs.notFound))
-	return mux
+	mux.Handle("/", unknownRoute(s.api(v, "other", false, v.notFound), s.api(d, "other", false, d.notFound), s.api(vs, "other", false, vs.notFound)))
+	return canonicalPaths(mux)
+}
+
+// unknownRoute answers a path no endpoint serves in the envelope of the
+// API whose base it is under. It is the one "/" route rather than a
+// subtree per API ("/v1/", Datpaq's "…/") because ServeMux answers /tree,
+// for a subtree /tree/, with a bare redirect: no request id, no JSON, and
+// a POST sent on to a path that cannot serve it.
+func unknownRoute(vectraIP, datpaq, vpnSignal http.Handler) http.Handler {
+	under := func(p, base string) bool { return p == base || strings.HasPrefix(p, base+"/") }
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case under(p, "/v1"):
+			vectraIP.ServeHTTP(w, r)
+		case under(p, compat.DatpaqLookupPath):
+			datpaq.ServeHTTP(w, r)
+		default:
+			vpnSignal.ServeHTTP(w, r)
+		}
+	})
+}
+
+// canonicalPaths serves a path with "." or ".." segments or doubled
+// slashes as its clean form. ServeMux would answer it with a bare redirect
+// to that form; serving it directly gives the same answer with the API's
+// request id and envelope, and a client that joins its base URL with a
+// doubled slash its answer at once.
+func canonicalPaths(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if esc := r.URL.EscapedPath(); r.Method != http.MethodConnect {
+			if clean := cleanPath(esc); clean != esc {
+				u, err := url.Parse(clean)
+				if err == nil {
+					r2, u2 := *r, *r.URL
+					u2.Path, u2.RawPath = u.Path, u.RawPath
+					r2.URL = &u2
+					r = &r2
+				}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// cleanPath is ServeMux's canonical form of a path: rooted, with "." and
+// ".." resolved and slashes single, keeping a trailing slash.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
 }
 
 // errKind is a failure every API reports in its own envelope.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -517,6 +518,37 @@ func TestConcurrent(t *testing.T) {
 	for range 8 {
 		if msg := <-errs; msg != "" {
 			t.Error(msg)
+		}
+	}
+}
+
+// TestOddPaths: paths ServeMux would answer with a bare redirect (a
+// subtree root without its slash, "." and ".." segments, doubled slashes)
+// or a bare 405 get the API's own answer, with a request id and JSON.
+func TestOddPaths(t *testing.T) {
+	f := newFixture(t, roomy)
+	for _, tc := range []struct {
+		c    call
+		code int
+	}{
+		{call{path: "/v1"}, 404},
+		{call{path: "/v1/ip"}, 404},
+		{call{path: "/v1/ip/"}, 404},
+		{call{path: "/v1/ip/."}, 404},
+		{call{path: "/v1/ip/" + clean + "/.."}, 404},
+		{call{path: "/v1//ip/" + clean, auth: "vectra"}, 200},
+		{call{path: "/v1/./ip/" + clean, auth: "vectra"}, 200},
+		{call{method: "POST", path: "/v1/ip/" + clean, auth: "vectra"}, 404},
+		{call{method: "POST", path: datpaqPath, auth: "bearer"}, 404},
+		{call{path: datpaqPath + "//"}, 404},
+		{call{path: datpaqPath + "/./health"}, 200},
+		{call{method: "PUT", path: vpnCheck, auth: "bearer"}, 404},
+		{call{path: "/api/v1//health"}, 200},
+		{call{path: "/api"}, 404},
+	} {
+		a := f.do(t, tc.c)
+		if a.code != tc.code || a.header.Get("X-Request-Id") == "" || !json.Valid(a.body) {
+			t.Errorf("%s %s: %d, X-Request-Id %q, body %.80q; want %d with an id and JSON", tc.c.method, tc.c.path, a.code, a.header.Get("X-Request-Id"), a.body, tc.code)
 		}
 	}
 }
