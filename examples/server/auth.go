@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -100,12 +101,23 @@ func (k keyring) check(key string) *account {
 	return k[sha256.Sum256([]byte(key))]
 }
 
+// maxKeysFile bounds the keys file: some ten thousand keys.
+const maxKeysFile = 1 << 20
+
 // readKeys reads one key a line, with optional plans after it; blank lines
 // and lines starting with # are skipped. A line over 1 KiB is an error,
-// without echoing it.
+// without echoing it, and so is a file over maxKeysFile: cut short, it
+// would lose keys and end on a partial one.
 func readKeys(r io.Reader) ([]keySpec, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxKeysFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("server: keys file: %w", err)
+	}
+	if len(data) > maxKeysFile {
+		return nil, fmt.Errorf("server: keys file is over %d bytes", maxKeysFile)
+	}
 	var keys []keySpec
-	sc := bufio.NewScanner(io.LimitReader(r, 1<<20))
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 1024), 1024)
 	line := 0
 	for sc.Scan() {

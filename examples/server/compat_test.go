@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/ipintel/ipintel/compat"
 	"github.com/ipintel/ipintel/source"
@@ -205,4 +207,48 @@ func TestReadKeys(t *testing.T) {
 	if _, err := newKeyring([]keySpec{{key: " "}, {}}, plans{}); !errors.Is(err, errNoKeys) {
 		t.Errorf("blank keys: %v", err)
 	}
+	// A file over the bound is refused whole, not read up to it.
+	big := strings.Repeat(strings.Repeat("k", 40)+"\n", maxKeysFile/41+1)
+	if keys, err := readKeys(strings.NewReader(big)); err == nil || strings.Contains(err.Error(), "kkkk") {
+		t.Errorf("a %d-byte file: %d keys, %v", len(big), len(keys), err)
+	}
+	if keys, err := readKeys(strings.NewReader(big[:maxKeysFile/41*41])); err != nil || len(keys) != maxKeysFile/41 {
+		t.Errorf("a file just under the bound: %d keys, %v", len(keys), err)
+	}
+}
+
+// FuzzReadKeys: any keys file gives keys without spaces, one per line that
+// holds one, or an error that repeats none of it.
+func FuzzReadKeys(f *testing.F) {
+	for _, s := range []string{"# comment\n  a  \n\nb vectraip=free vpnsignal=pro\n#c\n", "c gold=yes\n",
+		"k\r\nk2 vectraip=\r\n", "secret-0123456789abcdefghij vectraip"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys, err := readKeys(bytes.NewReader(data))
+		if err != nil {
+			// A key is at least 24 characters here; nothing that long
+			// is in the error's own text.
+			for _, field := range strings.Fields(string(data)) {
+				if len(field) >= 24 && strings.Contains(err.Error(), field) {
+					t.Fatalf("the error repeats %q: %v", field, err)
+				}
+			}
+			return
+		}
+		want := 0
+		for _, line := range strings.Split(string(data), "\n") {
+			if fields := strings.Fields(line); len(fields) > 0 && !strings.HasPrefix(fields[0], "#") {
+				want++
+			}
+		}
+		if len(keys) != want {
+			t.Fatalf("%d keys from %d key lines", len(keys), want)
+		}
+		for _, k := range keys {
+			if k.key == "" || strings.ContainsFunc(k.key, unicode.IsSpace) {
+				t.Fatalf("key %q", k.key)
+			}
+		}
+	})
 }
