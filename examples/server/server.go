@@ -123,10 +123,10 @@ func canonicalPaths(h http.Handler) http.Handler {
 			if clean := cleanPath(esc); clean != esc {
 				u, err := url.Parse(clean)
 				if err == nil {
-					r2, u2 := *r, *r.URL
+					u2 := *r.URL
 					u2.Path, u2.RawPath = u.Path, u.RawPath
-					r2.URL = &u2
-					r = &r2
+					r = r.WithContext(r.Context()) // a shallow copy
+					r.URL = &u2
 				}
 			}
 		}
