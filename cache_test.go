@@ -111,18 +111,34 @@ func TestCacheSingleflight(t *testing.T) {
 
 func TestCacheWaiterHonoursItsContext(t *testing.T) {
 	slow := newMem("slow")
-	slow.traits = source.Traits{Remote: true, Timeout: time.Second}
-	slow.delay = 200 * time.Millisecond
+	slow.traits = source.Traits{Remote: true, Timeout: time.Minute}
+	slow.block = make(chan struct{})
 	c := newClient(t, WithSources(slow), WithCache(10, time.Hour))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	if _, err := c.Lookup(ctx, "1.1.1.1"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("waiter ignored its deadline: %v", err)
 	}
-	// The shared lookup went on without the impatient caller and was cached.
-	time.Sleep(300 * time.Millisecond)
-	r, err := c.Lookup(context.Background(), "1.1.1.1")
-	if err != nil || r.Query.CacheStatus != CacheHit {
-		t.Fatalf("after the shared lookup finished: %v, %v", r, err)
+	// The shared lookup goes on without the impatient caller and is
+	// cached: once the source answers, a lookup (perhaps after one that
+	// joins the flight still going) is a hit, and the source was asked
+	// once. No sleep decides it, so a slow machine cannot fail it.
+	close(slow.block)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, err := c.Lookup(context.Background(), "1.1.1.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Query.CacheStatus == CacheHit {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no cache hit 10 s after the source answered: %s", r.Query.CacheStatus)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := slow.calls.Load(); got != 1 {
+		t.Fatalf("the source was asked %d times, want once: the abandoned lookup was not the one cached", got)
 	}
 }
