@@ -105,8 +105,8 @@ func (k keyring) check(key string) *account {
 const maxKeysFile = 1 << 20
 
 // readKeys reads one key a line, with optional plans after it; blank lines
-// and lines starting with # are skipped. A line over 1 KiB is an error,
-// without echoing it, and so is a file over maxKeysFile: cut short, it
+// and lines starting with # are skipped. A line of 1 KiB or more is an
+// error, without echoing it, and so is a file over maxKeysFile: cut short, it
 // would lose keys and end on a partial one.
 func readKeys(r io.Reader) ([]keySpec, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxKeysFile+1))
@@ -141,7 +141,7 @@ func readKeys(r io.Reader) ([]keySpec, error) {
 		keys = append(keys, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("server: keys file, after line %d: %w", line, err)
+		return nil, fmt.Errorf("server: keys file, line %d: %w", line+1, err)
 	}
 	return keys, nil
 }

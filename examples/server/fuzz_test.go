@@ -81,20 +81,7 @@ func FuzzRequest(f *testing.F) {
 		case a.code < 400 || a.code >= 500, a.code == http.StatusUnauthorized, a.code == http.StatusForbidden, a.code == http.StatusTooManyRequests:
 			t.Fatalf("%s %s: status %d: %s", c.method, c.path, a.code, a.body)
 		}
-		var m map[string]any
-		if err := json.Unmarshal(a.body, &m); err != nil {
-			t.Fatalf("%s %s: %d with a body that is not an object: %s", c.method, c.path, a.code, a.body)
-		}
-		var envelope bool
-		switch api {
-		case apiVectraIP:
-			envelope = m["detail"] != nil
-		case apiVPNSignal:
-			envelope = m["error"] != nil && m["message"] != nil
-		case apiDatpaq:
-			envelope = m["success"] == false && m["error"] != nil && m["correlationId"] != nil
-		}
-		if !envelope {
+		if !errorEnvelope(api, a.body) {
 			t.Fatalf("%s %s: %d without %s's error envelope: %s", c.method, c.path, a.code, api, a.body)
 		}
 	})

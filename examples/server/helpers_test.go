@@ -186,3 +186,22 @@ func (a answer) expect(t testing.TB, code int) answer {
 	}
 	return a
 }
+
+// errorEnvelope reports whether body is api's documented error envelope:
+// VectraIP's {"detail"}, VPN Signal's {"error", "message"}, Datpaq's
+// {"success": false, "error", "correlationId"}.
+func errorEnvelope(api string, body []byte) bool {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	switch api {
+	case apiVectraIP:
+		return m["detail"] != nil
+	case apiVPNSignal:
+		return m["error"] != nil && m["message"] != nil
+	case apiDatpaq:
+		return m["success"] == false && m["error"] != nil && m["correlationId"] != nil
+	}
+	return false
+}

@@ -5,13 +5,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ipintel/ipintel/compat"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // datpaqMetrics is Datpaq's Prometheus endpoint; /metrics serves the same.
-const datpaqMetrics = "/api/v1/ip-intelligence/metrics"
+const datpaqMetrics = compat.DatpaqMetricsPath
 
 type metrics struct {
 	requests     *prometheus.CounterVec

@@ -102,7 +102,7 @@ func unknownRoute(vectraIP, datpaq, vpnSignal http.Handler) http.Handler {
 	under := func(p, base string) bool { return p == base || strings.HasPrefix(p, base+"/") }
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
-		case under(p, "/v1"):
+		case under(p, vectraIPBase):
 			vectraIP.ServeHTTP(w, r)
 		case under(p, compat.DatpaqLookupPath):
 			datpaq.ServeHTTP(w, r)

@@ -312,8 +312,14 @@ func TestDatpaq(t *testing.T) {
 		}
 		for _, p := range []string{datpaqPath + "/metrics", "/metrics"} {
 			a := f.do(t, call{path: p}).expect(t, 200)
-			if id := a.header.Get("X-Correlation-ID"); p != "/metrics" && (id == "" || a.header.Get("X-Request-Id") != id) {
-				t.Errorf("%s: X-Correlation-ID %q, X-Request-Id %q: want the same id in both", p, id, a.header.Get("X-Request-Id"))
+			id, reqID := a.header.Get("X-Correlation-ID"), a.header.Get("X-Request-Id")
+			if p == "/metrics" {
+				// The operator's scrape target is not an API endpoint.
+				if id != "" || reqID != "" {
+					t.Errorf("/metrics carries ids %q, %q", id, reqID)
+				}
+			} else if id == "" || reqID != id {
+				t.Errorf("%s: X-Correlation-ID %q, X-Request-Id %q: want the same id in both", p, id, reqID)
 			}
 			for _, want := range []string{
 				`ipintel_server_requests_total{api="datpaq",code="200",endpoint="lookup"}`,
@@ -524,31 +530,48 @@ func TestConcurrent(t *testing.T) {
 
 // TestOddPaths: paths ServeMux would answer with a bare redirect (a
 // subtree root without its slash, "." and ".." segments, doubled slashes)
-// or a bare 405 get the API's own answer, with a request id and JSON.
+// or a bare 405 get the answer of the API whose paths they are under:
+// VectraIP's under /v1, Datpaq's under its base, VPN Signal's elsewhere.
 func TestOddPaths(t *testing.T) {
 	f := newFixture(t, roomy)
 	for _, tc := range []struct {
 		c    call
 		code int
+		api  string
 	}{
-		{call{path: "/v1"}, 404},
-		{call{path: "/v1/ip"}, 404},
-		{call{path: "/v1/ip/"}, 404},
-		{call{path: "/v1/ip/."}, 404},
-		{call{path: "/v1/ip/" + clean + "/.."}, 404},
-		{call{path: "/v1//ip/" + clean, auth: "vectra"}, 200},
-		{call{path: "/v1/./ip/" + clean, auth: "vectra"}, 200},
-		{call{method: "POST", path: "/v1/ip/" + clean, auth: "vectra"}, 404},
-		{call{method: "POST", path: datpaqPath, auth: "bearer"}, 404},
-		{call{path: datpaqPath + "//"}, 404},
-		{call{path: datpaqPath + "/./health"}, 200},
-		{call{method: "PUT", path: vpnCheck, auth: "bearer"}, 404},
-		{call{path: "/api/v1//health"}, 200},
-		{call{path: "/api"}, 404},
+		{call{path: "/v1"}, 404, apiVectraIP},
+		{call{path: "/v1/ip"}, 404, apiVectraIP},
+		{call{path: "/v1/ip/"}, 404, apiVectraIP},
+		{call{path: "/v1/ip/."}, 404, apiVectraIP},
+		{call{path: "/v1/ip/" + clean + "/.."}, 404, apiVectraIP},
+		{call{path: "/v1//ip/" + clean, auth: "vectra"}, 200, apiVectraIP},
+		{call{path: "/v1/./ip/" + clean, auth: "vectra"}, 200, apiVectraIP},
+		{call{method: "POST", path: "/v1/ip/" + clean, auth: "vectra"}, 404, apiVectraIP},
+		{call{method: "POST", path: datpaqPath, auth: "bearer"}, 404, apiDatpaq},
+		{call{path: datpaqPath + "//"}, 404, apiDatpaq},
+		{call{path: datpaqPath + "/./health"}, 200, apiDatpaq},
+		{call{path: datpaqPath + "/../check"}, 404, apiVPNSignal},
+		{call{method: "PUT", path: vpnCheck, auth: "bearer"}, 404, apiVPNSignal},
+		{call{path: "/api/v1//health"}, 200, apiVPNSignal},
+		{call{path: "/api"}, 404, apiVPNSignal},
+		{call{method: "POST", path: "/metrics"}, 404, apiVPNSignal},
 	} {
 		a := f.do(t, tc.c)
+		name := tc.c.method + " " + tc.c.path
 		if a.code != tc.code || a.header.Get("X-Request-Id") == "" || !json.Valid(a.body) {
-			t.Errorf("%s %s: %d, X-Request-Id %q, body %.80q; want %d with an id and JSON", tc.c.method, tc.c.path, a.code, a.header.Get("X-Request-Id"), a.body, tc.code)
+			t.Errorf("%s: %d, X-Request-Id %q, body %.80q; want %d with an id and JSON", name, a.code, a.header.Get("X-Request-Id"), a.body, tc.code)
+			continue
+		}
+		if tc.code != 200 && !errorEnvelope(tc.api, a.body) {
+			t.Errorf("%s: %s, want %s's error envelope", name, a.body, tc.api)
+		}
+		if tc.api == apiDatpaq && a.header.Get("X-Correlation-ID") != a.header.Get("X-Request-Id") {
+			t.Errorf("%s: X-Correlation-ID %q, X-Request-Id %q", name, a.header.Get("X-Correlation-ID"), a.header.Get("X-Request-Id"))
+		}
+	}
+	for _, p := range []string{compat.VectraIPLookupPath, compat.VectraIPBatchPath} {
+		if !strings.HasPrefix(p, vectraIPBase+"/") {
+			t.Errorf("VectraIP path %s is not under %s", p, vectraIPBase)
 		}
 	}
 }

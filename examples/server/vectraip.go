@@ -10,6 +10,10 @@ import (
 
 const apiVectraIP = "vectraip"
 
+// vectraIPBase is the path every documented VectraIP endpoint is under
+// (its base URL is the host's root).
+const vectraIPBase = "/v1"
+
 // vectraAPI speaks VectraIP: X-API-Key, {"detail": …} errors, limits per
 // key by plan (a sliding 60-second window and a monthly quota).
 type vectraAPI struct{ s *server }

@@ -48,8 +48,8 @@ func FuzzParsePrefixes(f *testing.F) {
 			return
 		}
 		entries := 0
-		for f := range strings.SplitSeq(s, ",") {
-			if strings.TrimSpace(f) != "" {
+		for e := range strings.SplitSeq(s, ",") {
+			if strings.TrimSpace(e) != "" {
 				entries++
 			}
 		}

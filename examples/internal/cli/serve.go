@@ -29,8 +29,8 @@ func ParsePrefixes(s string) ([]netip.Prefix, error) {
 			}
 			if a.Zone() != "" {
 				// A zoned address has no prefix form (PrefixFrom
-				// refuses it), and a peer's address never carries
-				// the zone: it could never match.
+				// refuses it), and the resolver drops a peer's
+				// zone before comparing: write it without one.
 				return nil, fmt.Errorf("-trusted-proxies: %q: an address with a zone cannot be a trusted proxy; leave out %%%s", f, a.Zone())
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
