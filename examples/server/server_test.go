@@ -455,20 +455,11 @@ func TestAuth(t *testing.T) {
 					t.Errorf("%s, %s: response repeats a key: %s %v", name, label, a.body, a.header)
 				}
 			}
-			m := a.fields(t)
-			switch e.api {
-			case apiVectraIP:
-				if m["detail"] == nil {
-					t.Errorf("%s: %s", name, a.body)
-				}
-			case apiVPNSignal:
-				if m["error"] != "unauthorized" || m["message"] == nil {
-					t.Errorf("%s: %s", name, a.body)
-				}
-			case apiDatpaq:
-				if m["error"] == nil || m["correlationId"] == nil {
-					t.Errorf("%s: %s", name, a.body)
-				}
+			if !errorEnvelope(e.api, a.body) {
+				t.Errorf("%s: %s, want %s's error envelope", name, a.body, e.api)
+			}
+			if e.api == apiVPNSignal && a.fields(t)["error"] != "unauthorized" {
+				t.Errorf("%s: %s, want error \"unauthorized\"", name, a.body)
 			}
 		}
 	}
