@@ -8,6 +8,7 @@ require (
 	github.com/maxmind/mmdbwriter v1.2.0
 	github.com/oschwald/geoip2-golang/v2 v2.3.0
 	github.com/oschwald/maxminddb-golang/v2 v2.6.0
+	github.com/phuslu/iploc v1.0.20260915
 	github.com/yl2chen/cidranger v1.0.2
 	go4.org/netipx v0.0.0-20231129151722-fdeea329fbba
 	golang.org/x/sync v0.22.0

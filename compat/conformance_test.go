@@ -10,7 +10,7 @@ import (
 
 	"github.com/ipintel/ipintel"
 	"github.com/ipintel/ipintel/compat"
-	"github.com/ipintel/ipintel/internal/conformance"
+	"github.com/ipintel/ipintel/compat/compattest"
 )
 
 func marshal(t testing.TB, v any) []byte {
@@ -22,9 +22,9 @@ func marshal(t testing.TB, v any) []byte {
 	return b
 }
 
-func conform(t *testing.T, what string, body []byte, paths []conformance.Path) {
+func conform(t *testing.T, what string, body []byte, paths []compattest.Path) {
 	t.Helper()
-	for _, err := range conformance.Check(body, paths, conformance.Strict) {
+	for _, err := range compattest.Check(body, paths, compattest.Strict) {
 		t.Errorf("%s: %v\n%s", what, err, body)
 	}
 }
@@ -38,18 +38,18 @@ func TestCompatConforms(t *testing.T) {
 	for _, ip := range addresses {
 		t.Run(ip, func(t *testing.T) {
 			r := lookup(t, c, ip)
-			conform(t, "Result", marshal(t, r), conformance.VectraIP)
-			conform(t, "VectraIP", marshal(t, compat.VectraIP(r)), conformance.VectraIP)
-			conform(t, "VPNSignal", marshal(t, compat.VPNSignal(r)), conformance.VPNSignal)
-			conform(t, "Datpaq", marshal(t, compat.Datpaq(r)), conformance.Datpaq)
+			conform(t, "Result", marshal(t, r), compattest.VectraIP)
+			conform(t, "VectraIP", marshal(t, compat.VectraIP(r)), compattest.VectraIP)
+			conform(t, "VPNSignal", marshal(t, compat.VPNSignal(r)), compattest.VPNSignal)
+			conform(t, "Datpaq", marshal(t, compat.Datpaq(r)), compattest.Datpaq)
 		})
 	}
 	b, err := c.LookupBatch(context.Background(), append(addresses, "45.130.202.105", "not-an-ip", "10.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	conform(t, "VectraIPBatch", marshal(t, compat.VectraIPBatch(b)), conformance.VectraIPBatch)
-	conform(t, "DatpaqBatch", marshal(t, compat.DatpaqBatch(b)), conformance.DatpaqBatch)
+	conform(t, "VectraIPBatch", marshal(t, compat.VectraIPBatch(b)), compattest.VectraIPBatch)
+	conform(t, "DatpaqBatch", marshal(t, compat.DatpaqBatch(b)), compattest.DatpaqBatch)
 }
 
 // keys lists the JSON paths of a body, objects walked, array elements as
@@ -80,7 +80,7 @@ func keys(t *testing.T, body []byte) []string {
 	return slices.Sorted(maps.Keys(set))
 }
 
-func pathNames(paths []conformance.Path) []string {
+func pathNames(paths []compattest.Path) []string {
 	var out []string
 	for _, p := range paths {
 		out = append(out, p.Path)
@@ -99,13 +99,13 @@ func TestCompatHasOnlyDocumentedFields(t *testing.T) {
 	}
 	for name, tc := range map[string]struct {
 		body  []byte
-		paths []conformance.Path
+		paths []compattest.Path
 	}{
-		"VectraIP":      {marshal(t, compat.VectraIP(r)), conformance.VectraIP},
-		"VPNSignal":     {marshal(t, compat.VPNSignal(r)), conformance.VPNSignal},
-		"Datpaq":        {marshal(t, compat.Datpaq(r)), conformance.Datpaq},
-		"VectraIPBatch": {marshal(t, compat.VectraIPBatch(b)), conformance.VectraIPBatch},
-		"DatpaqBatch":   {marshal(t, compat.DatpaqBatch(b)), conformance.DatpaqBatch},
+		"VectraIP":      {marshal(t, compat.VectraIP(r)), compattest.VectraIP},
+		"VPNSignal":     {marshal(t, compat.VPNSignal(r)), compattest.VPNSignal},
+		"Datpaq":        {marshal(t, compat.Datpaq(r)), compattest.Datpaq},
+		"VectraIPBatch": {marshal(t, compat.VectraIPBatch(b)), compattest.VectraIPBatch},
+		"DatpaqBatch":   {marshal(t, compat.DatpaqBatch(b)), compattest.DatpaqBatch},
 	} {
 		t.Run(name, func(t *testing.T) {
 			documented := map[string]bool{}
@@ -125,7 +125,7 @@ func TestCompatHasOnlyDocumentedFields(t *testing.T) {
 // "req_a1b2c3d4", continent "Asia", null provider, int figures) and writes
 // back with every documented value kept.
 func TestResultReadsDocumentedExample(t *testing.T) {
-	for _, e := range conformance.Examples {
+	for _, e := range compattest.Examples {
 		if e.File != "vectraip.json" {
 			continue
 		}
@@ -137,11 +137,11 @@ func TestResultReadsDocumentedExample(t *testing.T) {
 			t.Errorf("read: %+v", r)
 		}
 		back := marshal(t, &r)
-		for _, err := range conformance.Preserved(e.Body(), back) {
+		for _, err := range compattest.Preserved(e.Body(), back) {
 			t.Error(err)
 		}
-		conform(t, "Result from the example", back, conformance.VectraIP)
-		conform(t, "compat.VectraIP from the example", marshal(t, compat.VectraIP(&r)), conformance.VectraIP)
+		conform(t, "Result from the example", back, compattest.VectraIP)
+		conform(t, "compat.VectraIP from the example", marshal(t, compat.VectraIP(&r)), compattest.VectraIP)
 	}
 }
 
@@ -158,7 +158,7 @@ func TestBatchFailedItem(t *testing.T) {
 		Summary: ipintel.BatchSummary{Total: 2, Unique: 2, Valid: 2, Found: 1, Failed: 1},
 	}
 	d := compat.DatpaqBatch(b)
-	conform(t, "DatpaqBatch", marshal(t, d), conformance.DatpaqBatch)
+	conform(t, "DatpaqBatch", marshal(t, d), compattest.DatpaqBatch)
 	if len(d.Data.Results) != 2 || !bool(d.Data.Results[1].Error) || bool(d.Data.Results[1].Found) || d.Data.Results[1].TrustScore != nil {
 		t.Errorf("failed item: %+v", d.Data.Results)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ipintel/ipintel"
 	"github.com/ipintel/ipintel/compat"
-	"github.com/ipintel/ipintel/internal/conformance"
+	"github.com/ipintel/ipintel/compat/compattest"
 )
 
 // FuzzCompat reads any JSON as a Result (as a consumer of VectraIP would
@@ -16,7 +16,7 @@ import (
 // rendering must encode, and a Result's JSON must read back to the same
 // JSON.
 func FuzzCompat(f *testing.F) {
-	for _, e := range conformance.Examples {
+	for _, e := range compattest.Examples {
 		f.Add(e.Body())
 	}
 	c := newClient(f)

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ipintel/ipintel/internal/conformance"
+	"github.com/ipintel/ipintel/compat/compattest"
 	"github.com/ipintel/ipintel/internal/wire"
 )
 
 // Role (c) of the conformance suite: each documented example (the pages'
-// JSON, in internal/conformance/testdata) is read by our client without
+// JSON, in compat/compattest/testdata) is read by our client without
 // error, and what the client reads it into keeps every documented value
 // and, written back, has every path the page documents with its type and
 // range.
@@ -27,7 +27,7 @@ func TestDocumentedExamplesConform(t *testing.T) {
 		"datpaq_batch_invalid.json": func() any { return new(wire.DatpaqBatchResponse) },
 		"datpaq_error.json":         func() any { return new(wire.DatpaqError) },
 	}
-	for _, e := range conformance.Examples {
+	for _, e := range compattest.Examples {
 		t.Run(e.File, func(t *testing.T) {
 			body := e.Body()
 			v := shapes[e.File]()
@@ -38,13 +38,13 @@ func TestDocumentedExamplesConform(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, err := range conformance.Preserved(body, back) {
+			for _, err := range compattest.Preserved(body, back) {
 				t.Errorf("read and written back: %v", err)
 			}
 			// Paths the page names only in prose may be absent from its
 			// example, and so from what was read; the others must all be
 			// there, typed and in range.
-			for _, err := range conformance.Check(back, conformance.Documented(e.Paths), conformance.Strict) {
+			for _, err := range compattest.Check(back, compattest.Documented(e.Paths), compattest.Strict) {
 				t.Errorf("read and written back: %v", err)
 			}
 		})
@@ -54,7 +54,7 @@ func TestDocumentedExamplesConform(t *testing.T) {
 // The decoders themselves accept each documented answer and map it.
 func TestDecodersReadDocumentedExamples(t *testing.T) {
 	body := func(file string) []byte {
-		for _, e := range conformance.Examples {
+		for _, e := range compattest.Examples {
 			if e.File == file {
 				return e.Body()
 			}

@@ -34,7 +34,7 @@ func checkRecord(t *testing.T, name string, addr netip.Addr, r source.Record) {
 func seedFiles(f *testing.F, prefix string) {
 	files, _ := filepath.Glob("testdata/" + prefix + "*.json")
 	// The APIs' documented examples.
-	docs, _ := filepath.Glob("../../internal/conformance/testdata/" + prefix + "*.json")
+	docs, _ := filepath.Glob("../../compat/compattest/testdata/" + prefix + "*.json")
 	files = append(files, docs...)
 	for _, p := range files {
 		b, err := os.ReadFile(p)
