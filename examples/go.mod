@@ -3,9 +3,8 @@ module github.com/ipintel/ipintel/examples
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0
-	github.com/ipintel/ipintel/builtin v0.0.0
-	github.com/ipintel/ipintel/ipintelprom v0.0.0
+	github.com/ipintel/ipintel v0.0.0-20261207064621-af7a7ca33109
+	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207064621-af7a7ca33109
 	github.com/prometheus/client_golang v1.24.1
 )
 
@@ -23,8 +22,3 @@ require (
 	golang.org/x/sys v0.47.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )
-
-replace github.com/ipintel/ipintel => ../
-
-replace github.com/ipintel/ipintel/builtin => ../builtin
-replace github.com/ipintel/ipintel/ipintelprom => ../ipintelprom

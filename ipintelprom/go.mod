@@ -3,7 +3,7 @@ module github.com/ipintel/ipintel/ipintelprom
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0
+	github.com/ipintel/ipintel v0.0.0-20261207064621-af7a7ca33109
 	github.com/prometheus/client_golang v1.24.1
 )
 
@@ -20,5 +20,3 @@ require (
 	golang.org/x/sys v0.47.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )
-
-replace github.com/ipintel/ipintel => ../

@@ -3,7 +3,7 @@ module github.com/ipintel/ipintel/rediscache
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0
+	github.com/ipintel/ipintel v0.0.0-20261207064621-af7a7ca33109
 	github.com/redis/go-redis/v9 v9.22.0
 )
 
@@ -14,5 +14,3 @@ require (
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 )
-
-replace github.com/ipintel/ipintel => ../

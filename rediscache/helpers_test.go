@@ -20,7 +20,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/ipintel/ipintel/internal/wire"
 	"github.com/ipintel/ipintel/rediscache"
 )
 
@@ -152,16 +151,18 @@ func newFakeVectra(t testing.TB, latency time.Duration) *fakeVectra {
 }
 
 func (f *fakeVectra) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get(wire.VectraIPKeyHeader) != apiKey {
+	if r.Header.Get("X-API-Key") != apiKey {
 		w.WriteHeader(401)
 		return
 	}
 	var ips []string
 	switch {
-	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, wire.VectraIPLookup):
-		ips = []string{strings.TrimPrefix(r.URL.Path, wire.VectraIPLookup)}
-	case r.Method == http.MethodPost && r.URL.Path == wire.VectraIPBatch:
-		var req wire.VectraIPBatchRequest
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/ip/"):
+		ips = []string{strings.TrimPrefix(r.URL.Path, "/v1/ip/")}
+	case r.Method == http.MethodPost && r.URL.Path == "/v1/batch/ip":
+		var req struct {
+			IPs []string `json:"ips"`
+		}
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
 			w.WriteHeader(400)
 			return
@@ -175,7 +176,7 @@ func (f *fakeVectra) serve(w http.ResponseWriter, r *http.Request) {
 	if f.latency > 0 {
 		time.Sleep(f.latency)
 	}
-	var answers []wire.VectraIPResponse
+	var answers []map[string]any
 	for _, s := range ips {
 		a, err := netip.ParseAddr(s)
 		if err != nil {
@@ -189,18 +190,20 @@ func (f *fakeVectra) serve(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(answers[0])
 		return
 	}
-	json.NewEncoder(w).Encode(wire.VectraIPBatchResponse{Results: answers, Processed: wire.Int(len(ips))})
+	json.NewEncoder(w).Encode(map[string]any{"results": answers, "processed": len(ips)})
 }
 
-func vectraAnswer(a netip.Addr) wire.VectraIPResponse {
+// vectraAnswer is VectraIP's documented response for a, with made-up
+// values: a VPN in a /24 of a hosting network.
+func vectraAnswer(a netip.Addr) map[string]any {
 	p, _ := a.Prefix(24)
-	return wire.VectraIPResponse{
-		Query:   wire.VectraIPQuery{IP: wire.Text(a.String()), ProcessedAt: "2026-05-25T14:00:00Z", RequestID: "req_a1b2c3d4"},
-		Privacy: wire.VectraIPPrivacy{IsVPN: true, RiskScore: 60},
-		Geo:     wire.VectraIPGeo{CountryCode: "NL", CountryName: "Netherlands", Continent: "Europe"},
-		Network: wire.VectraIPNetwork{ASN: "AS64500", Organization: "Example Hosting", CIDR: wire.Text(p.String())},
-		Risk:    wire.VectraIPRisk{Score: 61, Level: "medium", VPNConfidence: 88},
-		Meta:    wire.VectraIPMeta{ResponseTimeMS: 42, DataSources: []string{"fake"}},
+	return map[string]any{
+		"query":   map[string]any{"ip": a.String(), "processed_at": "2026-05-25T14:00:00Z", "request_id": "req_a1b2c3d4"},
+		"privacy": map[string]any{"is_vpn": true, "risk_score": 60},
+		"geo":     map[string]any{"country_code": "NL", "country_name": "Netherlands", "continent": "Europe"},
+		"network": map[string]any{"asn": "AS64500", "organization": "Example Hosting", "cidr": p.String()},
+		"risk":    map[string]any{"score": 61, "level": "medium", "vpn_confidence": 88},
+		"meta":    map[string]any{"response_time_ms": 42, "data_sources": []string{"fake"}},
 	}
 }
 

@@ -12,9 +12,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,28 +26,31 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ipintel/ipintel"
-	"github.com/ipintel/ipintel/examples/internal/cli"
+	"github.com/ipintel/ipintel/builtin"
 	"github.com/ipintel/ipintel/ipintelprom"
 	"github.com/ipintel/ipintel/middleware"
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/feed"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "middleware:", err)
 		os.Exit(1)
 	}
 }
 
 // run is main with its dependencies passed in, so tests can call it. It
-// serves until ctx ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// serves until ctx ends, then drains in-flight requests for up to 5 s.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("middleware", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	var data cli.Flags
-	data.Register(fs)
+	offline := fs.Bool("offline", false, "answer from the embedded data only; by default live data (Tor and VPN lists,\n"+
+		"Private Relay, cloud ranges) is downloaded and kept under the user cache directory")
+	torList := fs.String("tor-list", "", "a file of Tor exit addresses, one a line (e.g. Tor's bulk exit list)")
 	trusted := fs.String("trusted-proxies", "", "comma-separated CIDRs of reverse proxies in front of the service")
 	header := fs.String("client-ip-header", "X-Forwarded-For", "header the trusted proxies put the client address in")
 	score := fs.Int("block-score", 0, "block at this risk score or above (1–100) instead of on the block recommendation")
@@ -56,17 +63,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	client, err := data.Client(ctx, getenv, stderr, ipintel.WithCache(10000, 15*time.Minute))
+	srcs, err := openSources(*offline, *torList)
 	if err != nil {
 		return err
 	}
-	defer client.Close()
+	client, err := ipintel.New(ipintel.WithSources(srcs...), ipintel.WithCache(10000, 15*time.Minute), ipintel.WithLogger(logger))
+	if err != nil {
+		closeAll(srcs)
+		return err
+	}
+	defer func() {
+		client.Close()
+		closeAll(srcs)
+	}()
 
 	opts := []middleware.Option{middleware.Logger(logger), middleware.ClientIPHeader(*header)}
 	if *trusted != "" {
-		nets, err := cli.ParsePrefixes(*trusted)
-		if err != nil {
-			return err
+		var nets []netip.Prefix
+		for _, s := range strings.Split(*trusted, ",") {
+			p, err := netip.ParsePrefix(strings.TrimSpace(s))
+			if err != nil {
+				return fmt.Errorf("-trusted-proxies: %w", err)
+			}
+			nets = append(nets, p)
 		}
 		opts = append(opts, middleware.TrustedProxies(nets))
 	}
@@ -80,9 +99,63 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	return serve(ctx, &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}, *addr, stdout)
+}
 
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
-	return cli.Serve(ctx, srv, *addr, stdout, 5*time.Second)
+// openSources returns the data the service asks, most specific first: the
+// Tor list, if given, then the builtin data (live unless offline).
+func openSources(offline bool, torList string) ([]source.Source, error) {
+	var srcs []source.Source
+	if torList != "" {
+		tor, err := feed.Open(torList, feed.Spec{Name: "tor-exits", Kind: source.Tor, Provider: "Tor Project"})
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, tor)
+	}
+	var opts []builtin.Option
+	if !offline {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			closeAll(srcs)
+			return nil, fmt.Errorf("no cache directory for live data (use -offline): %w", err)
+		}
+		opts = append(opts, builtin.WithLive(filepath.Join(dir, "ipintel")), builtin.WithStartupBudget(3*time.Second))
+	}
+	b, err := builtin.Open(opts...)
+	if err != nil {
+		closeAll(srcs)
+		return nil, err
+	}
+	return append(srcs, b), nil
+}
+
+func closeAll(srcs []source.Source) {
+	for _, s := range srcs {
+		if c, ok := s.(io.Closer); ok {
+			c.Close()
+		}
+	}
+}
+
+// serve listens on addr, says where on stdout, and serves until ctx ends;
+// then it stops accepting and lets in-flight requests finish.
+func serve(ctx context.Context, srv *http.Server, addr string, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
 }
 
 // newHandler is the service: its routes behind the middleware, with

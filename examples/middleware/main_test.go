@@ -8,20 +8,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/ipintel/ipintel/examples/internal/cli"
+	"github.com/ipintel/ipintel"
 	"github.com/ipintel/ipintel/middleware"
+	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/source/feed"
 )
 
 func TestService(t *testing.T) {
-	data := cli.Flags{Sample: true} // the sample's VPN and Tor answers drive the cases
-	client, err := data.Client(context.Background(), noEnv, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := testClient(t)
 	h, err := newHandler(client, middleware.TrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}))
 	if err != nil {
 		t.Fatal(err)
@@ -60,13 +59,46 @@ func TestService(t *testing.T) {
 	}
 }
 
+// testClient answers from the embedded data behind two small lists written
+// here: a Tor exit and a VPN provider's servers drive the verdicts.
+func testClient(t *testing.T) *ipintel.Client {
+	t.Helper()
+	dir := t.TempDir()
+	torList := filepath.Join(dir, "tor.txt")
+	vpnList := filepath.Join(dir, "vpn.txt")
+	if err := os.WriteFile(torList, []byte("185.220.101.1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(vpnList, []byte("45.130.202.105\n2a03:1b20::/32\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := openSources(true, torList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpn, err := feed.Open(vpnList, feed.Spec{Name: "mullvad", Kind: source.VPN, Provider: "Mullvad VPN", Confidence: 95})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs = append([]source.Source{vpn}, srcs...)
+	client, err := ipintel.New(ipintel.WithSources(srcs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		client.Close()
+		closeAll(srcs)
+	})
+	return client
+}
+
 func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-sample", "-addr", "127.0.0.1:0", "-block-score", "60"}, noEnv, outW, io.Discard)
+		done <- run(ctx, []string{"-offline", "-addr", "127.0.0.1:0", "-block-score", "60"}, outW, io.Discard)
 		outW.Close()
 	}()
 	line, err := bufio.NewReader(outR).ReadString('\n')
@@ -99,19 +131,16 @@ func TestRun(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	for name, args := range map[string][]string{
-		"bad flag":           {"-nope"},
-		"bad score":          {"-block-score", "101", "-addr", "127.0.0.1:0"},
-		"bad proxies":        {"-trusted-proxies", "10.0.0.0/99"},
-		"bad header":         {"-client-ip-header", "X Bad"},
-		"bad mmdb":           {"-mmdb", "/nonexistent.mmdb"},
-		"remote without key": {"-remote", "vpnsignal"},
+		"bad flag":         {"-nope"},
+		"bad score":        {"-block-score", "101", "-addr", "127.0.0.1:0"},
+		"bad proxies":      {"-trusted-proxies", "10.0.0.0/99"},
+		"bad header":       {"-client-ip-header", "X Bad"},
+		"missing Tor list": {"-offline", "-tor-list", "/nonexistent/tor.txt"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := run(context.Background(), args, noEnv, io.Discard, io.Discard); err == nil {
+			if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 				t.Error("no error")
 			}
 		})
 	}
 }
-
-func noEnv(string) string { return "" }
