@@ -3,8 +3,8 @@ module github.com/ipintel/ipintel/examples
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0-20261207064621-af7a7ca33109
-	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207064621-af7a7ca33109
+	github.com/ipintel/ipintel v0.0.0-20261207064825-e556b666aa87
+	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207064825-e556b666aa87
 	github.com/prometheus/client_golang v1.24.1
 )
 
@@ -14,10 +14,10 @@ require (
 	github.com/gaissmai/bart v0.30.0 // indirect
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
-	github.com/oschwald/maxminddb-golang/v2 v2.6.0 // indirect
 	github.com/prometheus/client_model v0.6.2 // indirect
 	github.com/prometheus/common v0.70.1 // indirect
 	github.com/prometheus/procfs v0.21.1 // indirect
+	github.com/stretchr/testify v1.12.1 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect

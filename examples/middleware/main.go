@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func openSources(offline bool, torList string) ([]source.Source, error) {
 	var srcs []source.Source
 	if torList != "" {
-		tor, err := feed.Open(torList, feed.Spec{Name: "tor-exits", Kind: source.Tor, Provider: "Tor Project"})
+		tor, err := feed.Open(torList, feed.Spec{Name: "tor-exits", Kind: source.Tor, Provider: "Tor Project", Confidence: 100})
 		if err != nil {
 			return nil, err
 		}

@@ -48,7 +48,7 @@ func batchBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "batch")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binPath, "../..").CombinedOutput() // the whole ipintel command
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -71,7 +71,7 @@ type proc struct {
 
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(batchBinary(t), args...), lines: make(chan string, 1<<16), tail: new(bytes.Buffer)}
+	p := &proc{cmd: exec.Command(batchBinary(t), append([]string{"batch"}, args...)...), lines: make(chan string, 1<<16), tail: new(bytes.Buffer)}
 	p.cmd.Stderr = &p.stderr
 	var err error
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {

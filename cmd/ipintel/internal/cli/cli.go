@@ -2,18 +2,16 @@
 // example programs: the builtin source (real open data compiled in) by
 // default, and in front of it real MMDB files, feed files or URLs, hosted
 // APIs with keys from the environment, or, with -sample, the invented
-// sample databases in testdata.
+// sample databases compiled in (see sample.go).
 package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -50,7 +48,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.City, "city", "", "City or Country MMDB, asked before the built-in data")
 	fs.StringVar(&f.ASN, "asn", "", "ASN or ISP MMDB, asked before the built-in data")
 	fs.StringVar(&f.Anon, "anon", "", "Anonymous-IP or Anonymous-Plus MMDB, asked before the built-in data")
-	fs.BoolVar(&f.Sample, "sample", false, "also use the invented sample databases in testdata (for -city, -asn, -anon\n"+
+	fs.BoolVar(&f.Sample, "sample", false, "also use the invented sample databases compiled in (for -city, -asn, -anon\n"+
 		"not given) to demonstrate VPN, proxy and Tor answers; not real data")
 	fs.Var(&f.MMDBs, "mmdb", "another MMDB of any supported type (repeatable)")
 	fs.Var(&f.Feeds, "feed", "a feed file or http(s) URL, as [kind[:Provider][@confidence]=]PATH, e.g. tor=exits.txt,\n"+
@@ -110,23 +108,23 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 		path       *string
 		file, name string
 	}{
-		{&f.City, "ipintel-City.mmdb", "geo"},
-		{&f.ASN, "ipintel-ASN.mmdb", "asn"},
-		{&f.Anon, "ipintel-Anonymous-IP.mmdb", "anonymous"},
+		{&f.City, SampleCity, "geo"},
+		{&f.ASN, SampleASN, "asn"},
+		{&f.Anon, SampleAnonymous, "anonymous"},
 	} {
 		path := *db.path
 		name := db.name
 		if path == "" && !f.Sample {
 			continue
 		}
+		var s *mmdb.Source
+		var err error
 		if path == "" {
-			dir, err := BundledDir()
-			if err != nil {
-				return srcs, err
-			}
-			path, name, usedBundled = filepath.Join(dir, db.file), "sample-"+db.name, true
+			s, err = OpenSample(db.file, "sample-"+name)
+			usedBundled = true
+		} else {
+			s, err = mmdb.Open(path, mmdb.WithName(name))
 		}
-		s, err := mmdb.Open(path, mmdb.WithName(name))
 		if err != nil {
 			return srcs, err
 		}
@@ -371,36 +369,4 @@ func closeAll(srcs []source.Source) {
 			c.Close()
 		}
 	}
-}
-
-// ErrNoBundledData means -sample was given but the bundled sample databases
-// could not be found: the program was built away from its source tree.
-var ErrNoBundledData = errors.New("bundled sample data not found (run -sample from the ipintel source tree)")
-
-// BundledDir returns the repository's testdata directory, which holds the
-// sample databases. It is found from the working directory upwards, then
-// from this source file's location (which is where `go run` builds from).
-func BundledDir() (string, error) {
-	const probe = "ipintel-City.mmdb"
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if _, file, _, ok := runtime.Caller(0); ok {
-		starts = append(starts, filepath.Dir(file))
-	}
-	for _, dir := range starts {
-		for {
-			cand := filepath.Join(dir, "testdata")
-			if _, err := os.Stat(filepath.Join(cand, probe)); err == nil {
-				return cand, nil
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	return "", ErrNoBundledData
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -128,11 +129,15 @@ func TestSourcesBuiltinLast(t *testing.T) {
 	if got, want := names(Flags{Sample: true}), []string{"sample-geo", "sample-asn", "sample-anonymous", "builtin"}; !slices.Equal(got, want) {
 		t.Errorf("-sample: %v, want %v", got, want)
 	}
-	dir, err := BundledDir()
+	b, err := sampleFS.ReadFile("sample/" + SampleCity)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := names(Flags{City: filepath.Join(dir, "ipintel-City.mmdb")})
+	city := filepath.Join(t.TempDir(), SampleCity)
+	if err := os.WriteFile(city, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := names(Flags{City: city})
 	if want := []string{"geo", "builtin"}; !slices.Equal(got, want) {
 		t.Errorf("-city: %v, want %v", got, want)
 	}

@@ -23,8 +23,8 @@ func TestSignalWhileWaitingOnStdin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "lookup")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	bin := filepath.Join(t.TempDir(), "ipintel") // the whole command, run as "ipintel lookup"
+	if out, err := exec.Command("go", "build", "-o", bin, "../..").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	for _, tc := range []struct {
@@ -32,7 +32,7 @@ func TestSignalWhileWaitingOnStdin(t *testing.T) {
 		code int
 	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
 		t.Run(tc.sig.String(), func(t *testing.T) {
-			cmd := exec.Command(bin, "-")
+			cmd := exec.Command(bin, "lookup", "-")
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			in, err := cmd.StdinPipe()

@@ -8,22 +8,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/cmd/ipintel/internal/cli"
 	"github.com/ipintel/ipintel/middleware"
 	"github.com/ipintel/ipintel/source"
-	"github.com/ipintel/ipintel/source/mmdb"
 )
 
 const (
 	key1 = "test-key-0123456789abcdef"
 	key2 = "second-key-fedcba9876543210"
-	// Addresses of the bundled sample data (testdata/README.md).
+	// Addresses of the sample data compiled into package cli.
 	torExit = "185.220.101.1"
 	vpnAddr = "45.130.202.105"
 	clean   = "81.2.69.142"
@@ -70,8 +69,8 @@ var roomy = limits{"enterprise", "enterprise", 100000}
 func newFixture(t testing.TB, l limits, trusted ...string) *fixture {
 	t.Helper()
 	var srcs []source.Source
-	for _, f := range []string{"ipintel-City.mmdb", "ipintel-ASN.mmdb", "ipintel-Anonymous-IP.mmdb"} {
-		s, err := mmdb.Open(filepath.Join("..", "..", "testdata", f))
+	for _, f := range []string{cli.SampleCity, cli.SampleASN, cli.SampleAnonymous} {
+		s, err := cli.OpenSample(f, f)
 		if err != nil {
 			t.Fatal(err)
 		}
