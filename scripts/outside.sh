@@ -5,7 +5,8 @@
 #
 #   source scripts/outside.sh && outside_env REPO_DIR WORK_DIR
 #
-# REPO_DIR's committed branches are cloned bare into WORK_DIR, and git is told
+# REPO_DIR's committed branches are cloned bare into WORK_DIR, with main
+# set to REPO_DIR's HEAD, and git is told
 # (in a temporary global config) to fetch https://github.com/ipintel/ipintel
 # from that clone. GOPRIVATE makes the go command ask git directly for our
 # modules (the proxy and checksum database have never seen these commits);
@@ -15,6 +16,8 @@
 outside_env() {
 	local repo=$1 work=$2
 	git clone -q --bare "$repo" "$work/ipintel.git"
+	# main is the commit under test, even from a detached checkout.
+	git -C "$work/ipintel.git" update-ref refs/heads/main "$(git -C "$repo" rev-parse HEAD)"
 	cat >"$work/gitconfig" <<CONF
 [url "$work/ipintel.git"]
 	insteadOf = https://github.com/ipintel/ipintel

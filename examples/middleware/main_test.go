@@ -132,9 +132,9 @@ func TestRun(t *testing.T) {
 func TestRunErrors(t *testing.T) {
 	for name, args := range map[string][]string{
 		"bad flag":         {"-nope"},
-		"bad score":        {"-block-score", "101", "-addr", "127.0.0.1:0"},
-		"bad proxies":      {"-trusted-proxies", "10.0.0.0/99"},
-		"bad header":       {"-client-ip-header", "X Bad"},
+		"bad score":        {"-offline", "-block-score", "101", "-addr", "127.0.0.1:0"},
+		"bad proxies":      {"-offline", "-trusted-proxies", "10.0.0.0/99"},
+		"bad header":       {"-offline", "-client-ip-header", "X Bad"},
 		"missing Tor list": {"-offline", "-tor-list", "/nonexistent/tor.txt"},
 	} {
 		t.Run(name, func(t *testing.T) {
