@@ -88,7 +88,7 @@ func TestREADMECodeCompiles(t *testing.T) {
 }
 
 // readmeModules are the nested modules a README block may import.
-var readmeModules = []string{"builtin", "ipintelprom", "rediscache"}
+var readmeModules = []string{"ipintelprom", "rediscache"}
 
 type codeBlock struct {
 	line int // of the opening fence

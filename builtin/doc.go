@@ -123,7 +123,7 @@
 // 8 ms (nothing asked of the network); no cache and the network
 // black-holed 0.30–0.40 s against a 300 ms budget, answering from the
 // embedded data; Close with every download in flight under 1 ms.
-// examples/lookup -live offline with nothing cached answered after 3.8 s
+// ipintel lookup -live offline with nothing cached answered after 3.8 s
 // (3 s budget plus the first decode).
 //
 // # Thread Safety

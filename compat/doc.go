@@ -37,7 +37,8 @@
 //	if err != nil { … }
 //	json.NewEncoder(w).Encode(compat.VPNSignal(r))
 //
-// examples/server serves all three APIs' endpoints with this package.
+// The ipintel command's serve subcommand serves all three APIs' endpoints
+// with this package.
 //
 // # Thread Safety
 //
