@@ -71,7 +71,7 @@ func (c *Client) LookupBatch(ctx context.Context, ips []string) (*Batch, error) 
 		return nil, fmt.Errorf("%w: %d entries, the limit is %d", ErrBatchTooLarge, len(ips), c.maxBatch)
 	}
 	if c.closed.Load() {
-		return nil, ErrClosed
+		return nil, errClientClosed
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -366,7 +366,7 @@ func runRemote[T any](c *Client, ctx context.Context, e *sourceEntry, call func(
 		done <- result{v, err}
 	}) {
 		var zero T
-		return zero, ErrClosed
+		return zero, errClientClosed
 	}
 	timer := time.NewTimer(e.timeout + remoteGrace)
 	defer timer.Stop()

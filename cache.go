@@ -122,7 +122,7 @@ func (c *Client) lookupCached(ctx context.Context, addr netip.Addr) (*Result, er
 			rc.put(r)
 			done <- r
 		}) {
-			return nil, ErrClosed
+			return nil, errClientClosed
 		}
 		return <-done, nil
 	})

@@ -3,7 +3,10 @@ package ipintel
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
+
+	"github.com/ipintel/ipintel/source"
 )
 
 // Errors returned by the Client. Check them with errors.Is; the errors
@@ -19,18 +22,25 @@ var (
 	ErrBatchTooLarge = errors.New("ipintel: batch too large")
 	// ErrEmptyBatch: a batch has no entries.
 	ErrEmptyBatch = errors.New("ipintel: empty batch")
-	// ErrClosed: the Client has been closed.
-	ErrClosed = errors.New("ipintel: client closed")
+	// ErrClosed: the Client has been closed. It is [source.ErrClosed], so
+	// one check also covers a closed source.
+	ErrClosed = source.ErrClosed
 	// ErrInvalidOption: New or NewWeightedScorer was given an option value
-	// out of range.
-	ErrInvalidOption = errors.New("ipintel: invalid option")
+	// out of range. It is [source.ErrInvalidOption], which every package's
+	// constructors use.
+	ErrInvalidOption = source.ErrInvalidOption
 	// ErrSourcePanic: a source panicked; the Client recovered and reports it
 	// as that source's error.
 	ErrSourcePanic = errors.New("ipintel: source panicked")
-	// ErrBadBatchAnswer: a source.Batcher returned a different number of
-	// records than addresses it was given.
-	ErrBadBatchAnswer = errors.New("ipintel: batch answer has the wrong length")
 )
+
+// errClientClosed is what a closed Client's methods return.
+var errClientClosed = fmt.Errorf("ipintel: client %w", ErrClosed)
+
+// The shared kinds of failure the Client also reports, for [errors.Is]:
+// source.ErrMalformed for a [source.Batcher] that answers with the wrong
+// number of records and for malformed [Result] JSON, source.ErrInvalidInput
+// for a request id over 64 bytes. See package source.
 
 // maxEcho is how much of a bad input an error repeats.
 const maxEcho = 64

@@ -84,10 +84,10 @@ func New(opts ...Option) (*Client, error) {
 	for _, s := range cfg.sources {
 		name := s.Name()
 		if name == "" {
-			return nil, fmt.Errorf("%w: a source (%T) has an empty Name", ErrInvalidOption, s)
+			return nil, fmt.Errorf("ipintel: %w: a source (%T) has an empty Name", ErrInvalidOption, s)
 		}
 		if seen[name] {
-			return nil, fmt.Errorf("%w: two sources are named %q", ErrInvalidOption, name)
+			return nil, fmt.Errorf("ipintel: %w: two sources are named %q", ErrInvalidOption, name)
 		}
 		seen[name] = true
 		t := source.TraitsOf(s)
@@ -124,7 +124,7 @@ func (c *Client) Sources() []source.Source {
 // last good data. The result cache is purged after any successful reload.
 func (c *Client) Reload(ctx context.Context) error {
 	if c.closed.Load() {
-		return ErrClosed
+		return errClientClosed
 	}
 	var errs []error
 	reloaded := false

@@ -2,7 +2,6 @@ package ipintel
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/netip"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ipintel/ipintel/internal/wire"
+	"github.com/ipintel/ipintel/source"
 )
 
 // The JSON form of a Result: VectraIP's documented response
@@ -211,7 +211,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 func (r *Result) UnmarshalJSON(b []byte) error {
 	var v resultJSON
 	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("%w: %w", ErrResultJSON, err)
+		return fmt.Errorf("ipintel: %w: Result JSON: %w", source.ErrMalformed, err)
 	}
 	var out Result
 	if err := out.readQuery(&v.Query); err != nil {
@@ -248,20 +248,20 @@ func (r *Result) readQuery(q *wire.VectraIPQuery) error {
 	if s := strings.TrimSpace(string(q.IP)); s != "" {
 		a, err := netip.ParseAddr(s)
 		if err != nil {
-			return fmt.Errorf("%w: query.ip is not an IP address", ErrResultJSON)
+			return fmt.Errorf("ipintel: %w: Result JSON: query.ip is not an IP address", source.ErrMalformed)
 		}
 		r.Query.IP = a.Unmap()
 	}
 	if s := strings.TrimSpace(string(q.ProcessedAt)); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return fmt.Errorf("%w: query.processed_at is not an ISO 8601 time", ErrResultJSON)
+			return fmt.Errorf("ipintel: %w: Result JSON: query.processed_at is not an ISO 8601 time", source.ErrMalformed)
 		}
 		r.Query.ProcessedAt = t
 	}
 	r.Query.CacheStatus = CacheStatus(q.CacheStatus)
 	if err := r.Query.RequestID.UnmarshalText([]byte(q.RequestID)); err != nil {
-		return fmt.Errorf("%w: %w", ErrResultJSON, err)
+		return fmt.Errorf("ipintel: %w: Result JSON: %w", source.ErrMalformed, err)
 	}
 	return nil
 }
@@ -285,12 +285,12 @@ func (r *Result) readNetwork(n *networkJSON) error {
 	r.network = Network{Organization: string(n.Organization), ConnectionType: string(n.ConnectionType),
 		UsageType: string(n.UsageType), ISP: n.ISP, Domain: n.Domain}
 	if err := r.network.ASN.UnmarshalText([]byte(strings.TrimSpace(string(n.ASN)))); err != nil {
-		return fmt.Errorf("%w: %w", ErrResultJSON, err)
+		return fmt.Errorf("ipintel: %w: Result JSON: %w", source.ErrMalformed, err)
 	}
 	if s := strings.TrimSpace(string(n.CIDR)); s != "" {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
-			return fmt.Errorf("%w: network.cidr is not a CIDR", ErrResultJSON)
+			return fmt.Errorf("ipintel: %w: Result JSON: network.cidr is not a CIDR", source.ErrMalformed)
 		}
 		r.network.CIDR = p.Masked()
 	}
@@ -316,7 +316,7 @@ func (r *Result) readMonitoring(m *monitoringJSON) error {
 		}
 		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(f.text)))
 		if err != nil {
-			return fmt.Errorf("%w: monitoring time is not ISO 8601", ErrResultJSON)
+			return fmt.Errorf("ipintel: %w: Result JSON: monitoring time is not ISO 8601", source.ErrMalformed)
 		}
 		*f.t = t
 	}
@@ -347,7 +347,7 @@ func (m Monitoring) MarshalJSON() ([]byte, error) { return json.Marshal(m.json()
 func (m *Monitoring) UnmarshalJSON(b []byte) error {
 	var v monitoringJSON
 	if err := json.Unmarshal(b, &v); err != nil {
-		return fmt.Errorf("%w: %w", ErrResultJSON, err)
+		return fmt.Errorf("ipintel: %w: Result JSON: %w", source.ErrMalformed, err)
 	}
 	var r Result
 	if err := r.readMonitoring(&v); err != nil {
@@ -364,11 +364,6 @@ func isoTime(t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339Nano)
 }
-
-// ErrResultJSON is returned by [Result.UnmarshalJSON] for JSON that is not
-// a result: a field of the wrong type, an address, CIDR, ASN or time that
-// does not parse.
-var ErrResultJSON = errors.New("ipintel: malformed result JSON")
 
 type textError string
 

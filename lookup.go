@@ -59,7 +59,7 @@ func (c *Client) LookupInto(ctx context.Context, ip string, r *Result) error {
 		return err
 	}
 	if c.closed.Load() {
-		return ErrClosed
+		return errClientClosed
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -101,7 +101,7 @@ func (c *Client) lookup(ctx context.Context, addr netip.Addr, input string) (*Re
 		return nil, err
 	}
 	if c.closed.Load() {
-		return nil, ErrClosed
+		return nil, errClientClosed
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -205,7 +205,7 @@ func callBatch(ctx context.Context, b source.Batcher, addrs []netip.Addr) (recs 
 	}()
 	recs, err = b.LookupBatch(ctx, addrs)
 	if err == nil && len(recs) != len(addrs) {
-		return nil, fmt.Errorf("%w: %d records for %d addresses", ErrBadBatchAnswer, len(recs), len(addrs))
+		return nil, fmt.Errorf("ipintel: %w: a batch answer of %d records for %d addresses", source.ErrMalformed, len(recs), len(addrs))
 	}
 	return recs, err
 }
@@ -252,7 +252,7 @@ func (c *Client) startRemote(ctx context.Context, addr netip.Addr) *remoteCalls 
 		if ok {
 			rc.started = append(rc.started, i)
 		} else {
-			rc.results <- remoteAnswer{i, answer{err: ErrClosed}}
+			rc.results <- remoteAnswer{i, answer{err: errClientClosed}}
 			rc.started = append(rc.started, i)
 		}
 	}

@@ -53,7 +53,7 @@ func WithSources(srcs ...source.Source) Option {
 	return func(c *config) error {
 		for i, s := range srcs {
 			if isNil(s) {
-				return fmt.Errorf("%w: WithSources: source %d is nil (%T)", ErrInvalidOption, i, s)
+				return fmt.Errorf("ipintel: %w: WithSources: source %d is nil (%T)", ErrInvalidOption, i, s)
 			}
 		}
 		c.sources = append(c.sources, srcs...)
@@ -65,7 +65,7 @@ func WithSources(srcs ...source.Source) Option {
 func WithScorer(s Scorer) Option {
 	return func(c *config) error {
 		if s == nil {
-			return fmt.Errorf("%w: WithScorer(nil)", ErrInvalidOption)
+			return fmt.Errorf("ipintel: %w: WithScorer(nil)", ErrInvalidOption)
 		}
 		c.scorer = s
 		return nil
@@ -79,7 +79,7 @@ func WithScorer(s Scorer) Option {
 func WithCache(size int, ttl time.Duration) Option {
 	return func(c *config) error {
 		if size < 0 || ttl < 0 {
-			return fmt.Errorf("%w: WithCache(%d, %v): size and ttl must not be negative", ErrInvalidOption, size, ttl)
+			return fmt.Errorf("ipintel: %w: WithCache(%d, %v): size and ttl must not be negative", ErrInvalidOption, size, ttl)
 		}
 		c.cacheSize, c.cacheTTL = size, ttl
 		return nil
@@ -92,7 +92,7 @@ func WithCache(size int, ttl time.Duration) Option {
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
-			return fmt.Errorf("%w: WithConcurrency(%d): must be at least 1", ErrInvalidOption, n)
+			return fmt.Errorf("ipintel: %w: WithConcurrency(%d): must be at least 1", ErrInvalidOption, n)
 		}
 		c.concurrency = n
 		return nil
@@ -105,7 +105,7 @@ func WithConcurrency(n int) Option {
 func WithMaxBatch(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("%w: WithMaxBatch(%d): must not be negative", ErrInvalidOption, n)
+			return fmt.Errorf("ipintel: %w: WithMaxBatch(%d): must not be negative", ErrInvalidOption, n)
 		}
 		c.maxBatch = n
 		return nil
@@ -130,7 +130,7 @@ func WithAllowReserved() Option {
 func WithRemoteTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return fmt.Errorf("%w: WithRemoteTimeout(%v): must be positive", ErrInvalidOption, d)
+			return fmt.Errorf("ipintel: %w: WithRemoteTimeout(%v): must be positive", ErrInvalidOption, d)
 		}
 		c.remoteTimeout, c.remoteCap = d, d
 		return nil
@@ -168,7 +168,7 @@ func isNil(s source.Source) bool {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return fmt.Errorf("%w: WithLogger(nil)", ErrInvalidOption)
+			return fmt.Errorf("ipintel: %w: WithLogger(nil)", ErrInvalidOption)
 		}
 		c.logger = l
 		return nil

@@ -1,7 +1,7 @@
 package ipintel
 
 import (
-	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"time"
@@ -82,9 +82,6 @@ type RequestID struct {
 	n    uint8
 }
 
-// ErrRequestID is returned for a request id longer than 64 bytes.
-var ErrRequestID = errors.New("ipintel: request id longer than 64 bytes")
-
 const hexDigits = "0123456789abcdef"
 
 func newRequestID() RequestID {
@@ -108,10 +105,10 @@ func (id RequestID) IsZero() bool { return id.n == 0 }
 func (id RequestID) MarshalText() ([]byte, error) { return append([]byte(nil), id.text[:id.n]...), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler: any text up to 64
-// bytes.
+// bytes; longer text is an error wrapping [source.ErrInvalidInput].
 func (id *RequestID) UnmarshalText(b []byte) error {
 	if len(b) > maxRequestID {
-		return ErrRequestID
+		return fmt.Errorf("ipintel: %w: request id longer than %d bytes", source.ErrInvalidInput, maxRequestID)
 	}
 	var v RequestID
 	v.n = uint8(copy(v.text[:], b))

@@ -98,10 +98,10 @@ type ScorerOption func(*WeightedScorer) error
 func WithKindWeight(k Kind, w float64) ScorerOption {
 	return func(s *WeightedScorer) error {
 		if !k.Valid() || int(k) >= kindSlots {
-			return fmt.Errorf("%w: WithKindWeight: unknown kind %v", ErrInvalidOption, k)
+			return fmt.Errorf("ipintel: %w: WithKindWeight: unknown kind %v", ErrInvalidOption, k)
 		}
 		if !(w >= 0 && w <= 1) {
-			return fmt.Errorf("%w: WithKindWeight(%v, %v): weight must be in [0, 1]", ErrInvalidOption, k, w)
+			return fmt.Errorf("ipintel: %w: WithKindWeight(%v, %v): weight must be in [0, 1]", ErrInvalidOption, k, w)
 		}
 		s.weights[k] = w
 		return nil
@@ -113,7 +113,7 @@ func WithKindWeight(k Kind, w float64) ScorerOption {
 func WithLevelBands(medium, high, critical int) ScorerOption {
 	return func(s *WeightedScorer) error {
 		if !(0 < medium && medium < high && high < critical && critical <= 100) {
-			return fmt.Errorf("%w: WithLevelBands(%d, %d, %d): need 0 < medium < high < critical ≤ 100", ErrInvalidOption, medium, high, critical)
+			return fmt.Errorf("ipintel: %w: WithLevelBands(%d, %d, %d): need 0 < medium < high < critical ≤ 100", ErrInvalidOption, medium, high, critical)
 		}
 		s.medium, s.high, s.critical = medium, high, critical
 		return nil
@@ -125,7 +125,7 @@ func WithLevelBands(medium, high, critical int) ScorerOption {
 func WithThresholds(verify, block int) ScorerOption {
 	return func(s *WeightedScorer) error {
 		if !(0 < verify && verify <= block && block <= 101) {
-			return fmt.Errorf("%w: WithThresholds(%d, %d): need 0 < verify ≤ block ≤ 101", ErrInvalidOption, verify, block)
+			return fmt.Errorf("ipintel: %w: WithThresholds(%d, %d): need 0 < verify ≤ block ≤ 101", ErrInvalidOption, verify, block)
 		}
 		s.verify, s.block = verify, block
 		return nil

@@ -53,7 +53,7 @@ func (c *Client) LookupSeq(ctx context.Context, ips iter.Seq[string]) iter.Seq2[
 			}
 			if len(batch) > 0 {
 				if c.closed.Load() {
-					yield(nil, ErrClosed)
+					yield(nil, errClientClosed)
 					return
 				}
 				if err := ctx.Err(); err != nil {
@@ -178,7 +178,7 @@ func (in *seqInput) take(ctx, closed context.Context, into []string) ([]string, 
 		case <-ctx.Done():
 			return into, false, ctx.Err()
 		case <-closed.Done():
-			return into, false, ErrClosed
+			return into, false, errClientClosed
 		}
 	}
 }

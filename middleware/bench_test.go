@@ -36,17 +36,17 @@ func BenchmarkMiddleware(b *testing.B) {
 			client.LookupAddr(r.Context(), netip.MustParseAddrPort(r.RemoteAddr).Addr())
 			bare.ServeHTTP(w, r)
 		}), peer: cleanV4 + ":1"},
-		{name: "direct/allow/v4", h: New(client)(bare), peer: cleanV4 + ":1"},
-		{name: "direct/allow/v6", h: New(client)(bare), peer: "[" + cleanV6 + "]:1"},
-		{name: "direct/miss", h: New(client)(bare), peer: missAddr + ":1"},
-		{name: "direct/block", h: New(client)(bare), peer: torExit + ":1"},
-		{name: "direct/reserved", h: New(client)(bare), peer: "10.1.2.3:1"},
-		{name: "skip", h: New(client, SkipPaths("/healthz"))(bare), peer: cleanV4 + ":1", path: "/healthz"},
-		{name: "proxy/xff", h: New(client, TrustedProxies(trustedNets))(bare), peer: "10.0.0.1:1",
+		{name: "direct/allow/v4", h: mustNew(b, client)(bare), peer: cleanV4 + ":1"},
+		{name: "direct/allow/v6", h: mustNew(b, client)(bare), peer: "[" + cleanV6 + "]:1"},
+		{name: "direct/miss", h: mustNew(b, client)(bare), peer: missAddr + ":1"},
+		{name: "direct/block", h: mustNew(b, client)(bare), peer: torExit + ":1"},
+		{name: "direct/reserved", h: mustNew(b, client)(bare), peer: "10.1.2.3:1"},
+		{name: "skip", h: mustNew(b, client, WithSkipPaths("/healthz"))(bare), peer: cleanV4 + ":1", path: "/healthz"},
+		{name: "proxy/xff", h: mustNew(b, client, WithTrustedProxies(trustedNets))(bare), peer: "10.0.0.1:1",
 			header: HeaderXForwardedFor, value: "8.8.8.8, " + cleanV4 + ", 10.0.0.2"},
-		{name: "proxy/forwarded", h: New(client, TrustedProxies(trustedNets), ClientIPHeader("Forwarded"))(bare), peer: "10.0.0.1:1",
+		{name: "proxy/forwarded", h: mustNew(b, client, WithTrustedProxies(trustedNets), WithClientIPHeader("Forwarded"))(bare), peer: "10.0.0.1:1",
 			header: HeaderForwarded, value: `for=8.8.8.8, for="` + cleanV4 + `:443";proto=https`},
-		{name: "proxy/x-real-ip", h: New(client, TrustedProxies(trustedNets), ClientIPHeader("X-Real-IP"))(bare), peer: "10.0.0.1:1",
+		{name: "proxy/x-real-ip", h: mustNew(b, client, WithTrustedProxies(trustedNets), WithClientIPHeader("X-Real-IP"))(bare), peer: "10.0.0.1:1",
 			header: "X-Real-Ip", value: cleanV4},
 	}
 	for _, c := range cases {

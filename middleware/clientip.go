@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/ipintel/ipintel"
 )
 
 // Errors of the package. Check them with errors.Is.
@@ -14,8 +16,6 @@ var (
 	// is not an IP address (a Unix socket), or a trusted proxy sent a
 	// client-IP header that does not hold one.
 	ErrNoClientIP = errors.New("middleware: no client IP")
-	// ErrInvalidOption: an option was given a value out of range.
-	ErrInvalidOption = errors.New("middleware: invalid option")
 )
 
 // Limits on what the resolver reads of a client-IP header, so a request
@@ -81,18 +81,18 @@ type Resolver struct {
 // reading the named header from them ("" means X-Forwarded-For). With no
 // trusted prefixes, headers are never read and the peer is always the
 // client. A prefix that is not valid, or a header name that is not a valid
-// HTTP token, is an error wrapping [ErrInvalidOption].
+// HTTP token, is an error wrapping [ipintel.ErrInvalidOption].
 func NewResolver(trusted []netip.Prefix, header string) (*Resolver, error) {
 	r := &Resolver{header: HeaderXForwardedFor, kind: kindXFF}
 	for i, p := range trusted {
 		if !p.IsValid() {
-			return nil, fmt.Errorf("%w: trusted proxy prefix %d is not valid", ErrInvalidOption, i)
+			return nil, fmt.Errorf("middleware: %w: trusted proxy prefix %d is not valid", ipintel.ErrInvalidOption, i)
 		}
 		r.trusted = append(r.trusted, normPrefix(p))
 	}
 	if header != "" {
 		if !validToken(header) {
-			return nil, fmt.Errorf("%w: %q is not a valid header name", ErrInvalidOption, header)
+			return nil, fmt.Errorf("middleware: %w: %q is not a valid header name", ipintel.ErrInvalidOption, header)
 		}
 		r.header = http.CanonicalHeaderKey(header)
 		switch r.header {
@@ -154,7 +154,7 @@ func (r *Resolver) Trusted(addr netip.Addr) bool {
 func (r *Resolver) ClientIP(req *http.Request) (netip.Addr, error) {
 	peer, ok := parseRemoteAddr(req.RemoteAddr)
 	if !ok {
-		return netip.Addr{}, fmt.Errorf("%w: RemoteAddr is not an IP address", ErrNoClientIP)
+		return netip.Addr{}, fmt.Errorf("middleware: %w: RemoteAddr is not an IP address", ErrNoClientIP)
 	}
 	if len(r.trusted) == 0 || !r.Trusted(peer) {
 		return peer, nil
@@ -187,15 +187,15 @@ func (r *Resolver) single(lines []string, peer netip.Addr) (netip.Addr, error) {
 		return peer, nil
 	case 1:
 	default:
-		return netip.Addr{}, fmt.Errorf("%w: %s appears %d times", ErrNoClientIP, r.header, len(lines))
+		return netip.Addr{}, fmt.Errorf("middleware: %w: %s appears %d times", ErrNoClientIP, r.header, len(lines))
 	}
 	v := lines[0]
 	if len(v) > MaxHeaderBytes {
-		return netip.Addr{}, fmt.Errorf("%w: %s is too long", ErrNoClientIP, r.header)
+		return netip.Addr{}, fmt.Errorf("middleware: %w: %s is too long", ErrNoClientIP, r.header)
 	}
 	a, ok := parseHop(v)
 	if !ok {
-		return netip.Addr{}, fmt.Errorf("%w: %s does not hold one IP address", ErrNoClientIP, r.header)
+		return netip.Addr{}, fmt.Errorf("middleware: %w: %s does not hold one IP address", ErrNoClientIP, r.header)
 	}
 	return a, nil
 }
@@ -221,12 +221,12 @@ func (r *Resolver) walk(lines []string, peer netip.Addr, last lastFunc) (netip.A
 			rest, elem, more := last(line)
 			if !more && cut {
 				// elem may be the tail of a longer element.
-				return netip.Addr{}, fmt.Errorf("%w: %s is longer than %d bytes", ErrNoClientIP, r.header, MaxHeaderBytes)
+				return netip.Addr{}, fmt.Errorf("middleware: %w: %s is longer than %d bytes", ErrNoClientIP, r.header, MaxHeaderBytes)
 			}
 			if !isBlank(elem) {
 				hops++
 				if hops > MaxHops {
-					return netip.Addr{}, fmt.Errorf("%w: %s has more than %d trusted hops", ErrNoClientIP, r.header, MaxHops)
+					return netip.Addr{}, fmt.Errorf("middleware: %w: %s has more than %d trusted hops", ErrNoClientIP, r.header, MaxHops)
 				}
 				a, err := r.hop(elem)
 				if err != nil {
@@ -252,12 +252,12 @@ func (r *Resolver) hop(elem string) (netip.Addr, error) {
 	if r.kind == kindForwarded {
 		var ok bool
 		if v, ok = forwardedFor(elem); !ok {
-			return netip.Addr{}, fmt.Errorf("%w: a Forwarded element has no usable for= parameter", ErrNoClientIP)
+			return netip.Addr{}, fmt.Errorf("middleware: %w: a Forwarded element has no usable for= parameter", ErrNoClientIP)
 		}
 	}
 	a, ok := parseHop(v)
 	if !ok {
-		return netip.Addr{}, fmt.Errorf("%w: %s holds an entry that is not an IP address", ErrNoClientIP, r.header)
+		return netip.Addr{}, fmt.Errorf("middleware: %w: %s holds an entry that is not an IP address", ErrNoClientIP, r.header)
 	}
 	return a, nil
 }

@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/ipintel/ipintel"
 )
 
 // trustedNets are the proxies of the spoof table: an internal load
@@ -182,14 +184,14 @@ func TestSpoofMiddleware(t *testing.T) {
 	client := bundledClient(t)
 	for _, failClosed := range []bool{false, true} {
 		for _, c := range spoofCases {
-			opts := []Option{TrustedProxies(trustedNets)}
+			opts := []Option{WithTrustedProxies(trustedNets)}
 			if c.header != "" {
-				opts = append(opts, ClientIPHeader(c.header))
+				opts = append(opts, WithClientIPHeader(c.header))
 			}
 			if failClosed {
-				opts = append(opts, FailClosed())
+				opts = append(opts, WithFailClosed())
 			}
-			h := New(client, opts...)(okHandler())
+			h := mustNew(t, client, opts...)(okHandler())
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, c.request())
 			switch {
@@ -223,8 +225,8 @@ func TestResolverOptions(t *testing.T) {
 		"header with quotes": {header: `"X-Real-IP"`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := NewResolver(c.trusted, c.header); !errors.Is(err, ErrInvalidOption) {
-				t.Errorf("got %v, want ErrInvalidOption", err)
+			if _, err := NewResolver(c.trusted, c.header); !errors.Is(err, ipintel.ErrInvalidOption) {
+				t.Errorf("got %v, want ipintel.ErrInvalidOption", err)
 			}
 		})
 	}

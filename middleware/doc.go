@@ -9,9 +9,10 @@
 //
 //	client, err := ipintel.New(ipintel.WithSources(city, asn, anon))
 //	if err != nil { … }
-//	guard := middleware.New(client,
-//		middleware.TrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}),
-//		middleware.SkipPaths("/healthz"))
+//	guard, err := middleware.New(client,
+//		middleware.WithTrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}),
+//		middleware.WithSkipPaths("/healthz"))
+//	if err != nil { … }
 //
 //	mux := http.NewServeMux()
 //	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
@@ -31,15 +32,15 @@
 // ([ipintel.Block]: a certain Tor exit, for instance) get a 403 with
 // {"error":"forbidden","reason":"TOR_EXIT"}; the others reach the handler
 // with the [ipintel.Result] in [FromContext] and the address in [ClientIP].
-// [BlockRecommendations], [BlockScore] and [BlockFunc] change the policy,
-// [OnBlock] the response. Requests from reserved addresses (private,
-// loopback… — internal traffic) pass without a lookup, and [SkipPaths] and
-// [SkipPrefixes] exempt health checks and static files.
+// [WithBlockRecommendations], [WithBlockScore] and [WithBlockFunc] change the policy,
+// [WithOnBlock] the response. Requests from reserved addresses (private,
+// loopback… — internal traffic) pass without a lookup, and [WithSkipPaths] and
+// [WithSkipPrefixes] exempt health checks and static files.
 //
-// Each lookup runs under [Timeout] (default 50 ms), which only matters for
+// Each lookup runs under [WithTimeout] (default 50 ms), which only matters for
 // remote sources. A lookup that fails, or a client address that cannot be
 // determined, lets the request through (fail open) and is logged to
-// [Logger]; [FailClosed] blocks such requests instead.
+// [WithLogger]; [WithFailClosed] blocks such requests instead.
 //
 // [Resolver] is the client-address logic on its own, for code that needs
 // the address without a lookup.
@@ -48,10 +49,10 @@
 //
 // The TCP peer's address (RemoteAddr) cannot be forged; headers can. Any
 // client can send X-Forwarded-For: 8.8.8.8. So headers are never read
-// unless the peer is one of your own proxies, listed in [TrustedProxies].
+// unless the peer is one of your own proxies, listed in [WithTrustedProxies].
 // With no trusted proxies, the client address is always the peer.
 //
-// When the peer is trusted, the address comes from one header ([ClientIPHeader]):
+// When the peer is trusted, the address comes from one header ([WithClientIPHeader]):
 //
 //   - X-Forwarded-For (the default). Each proxy appends the address it
 //     received the request from, so the list is read from the right: your
@@ -79,7 +80,7 @@
 //
 // The middleware, a [Resolver] and the [ipintel.Client] are safe for
 // concurrent use; build them once and share them. Options are read once, in
-// [New]. A policy function given to [BlockFunc] is called concurrently.
+// [New]. A policy function given to [WithBlockFunc] is called concurrently.
 // The Result in a request's context belongs to that request.
 //
 // # Performance

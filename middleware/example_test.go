@@ -24,9 +24,12 @@ func ExampleNew() {
 	}
 	defer client.Close()
 
-	guard := middleware.New(client,
-		middleware.TrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}),
-		middleware.SkipPaths("/healthz"))
+	guard, err := middleware.New(client,
+		middleware.WithTrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}),
+		middleware.WithSkipPaths("/healthz"))
+	if err != nil {
+		panic(err)
+	}
 	app := guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ip, _ := middleware.ClientIP(r.Context())
 		// No result for a private peer, a skipped path or a failed

@@ -60,3 +60,13 @@ func request(peer string, header string, lines ...string) *http.Request {
 	}
 	return r
 }
+
+// mustNew is New for tests, whose options are valid.
+func mustNew(tb testing.TB, client *ipintel.Client, opts ...Option) func(http.Handler) http.Handler {
+	tb.Helper()
+	mw, err := New(client, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mw
+}

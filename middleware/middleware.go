@@ -24,31 +24,20 @@ const (
 )
 
 // New returns middleware that finds each request's client address (see
-// [Resolver] and [TrustedProxies]), looks it up with client under a
+// [Resolver] and [WithTrustedProxies]), looks it up with client under a
 // deadline, puts the address and the [ipintel.Result] in the request's
 // context, and blocks the request when the policy says so.
 //
 // Requests on skipped paths pass untouched. Requests from reserved
 // addresses (private, loopback… — internal traffic) pass without a lookup,
-// with only [ClientIP] set. Unless [FailClosed] is given, a request whose
+// with only [ClientIP] set. Unless [WithFailClosed] is given, a request whose
 // address cannot be determined or whose lookup fails passes too.
 //
-// New panics if client is nil or an option is invalid: those are
-// programming errors, found at start-up, as http.ServeMux panics on a bad
-// pattern. Use [Build] to get the error instead.
-func New(client *ipintel.Client, opts ...Option) func(http.Handler) http.Handler {
-	mw, err := Build(client, opts...)
-	if err != nil {
-		panic(err)
-	}
-	return mw
-}
-
-// Build is [New] returning configuration errors (wrapping
-// [ErrInvalidOption]) instead of panicking.
-func Build(client *ipintel.Client, opts ...Option) (func(http.Handler) http.Handler, error) {
+// A nil client or an invalid option is an error wrapping
+// [ipintel.ErrInvalidOption].
+func New(client *ipintel.Client, opts ...Option) (func(http.Handler) http.Handler, error) {
 	if client == nil {
-		return nil, fmt.Errorf("%w: nil *ipintel.Client", ErrInvalidOption)
+		return nil, fmt.Errorf("middleware: %w: nil *ipintel.Client", ipintel.ErrInvalidOption)
 	}
 	c := defaultConfig()
 	for _, o := range opts {
@@ -119,7 +108,7 @@ func ClientIP(ctx context.Context) (netip.Addr, bool) {
 }
 
 // BlockReason returns why the middleware blocked the request, for an
-// [OnBlock] handler: [ReasonClientIPUnknown], [ReasonLookupFailed],
+// [WithOnBlock] handler: [ReasonClientIPUnknown], [ReasonLookupFailed],
 // [ReasonPolicy] or a risk reason code such as "TOR_EXIT".
 func BlockReason(ctx context.Context) (string, bool) {
 	st, _ := ctx.Value(ctxKey{}).(*state)

@@ -60,20 +60,20 @@ func TestPolicy(t *testing.T) {
 		{"default lets clean through", nil, cleanV4, false, ""},
 		{"default lets unknown through", nil, missAddr, false, ""},
 		{"default lets clean IPv6 through", nil, cleanV6, false, ""},
-		{"verify and block", []Option{BlockRecommendations(ipintel.Verify, ipintel.Block)}, vpnAddr, true, "VPN"},
-		{"verify and block, IPv6", []Option{BlockRecommendations(ipintel.Verify, ipintel.Block)}, vpnV6, true, "VPN"},
-		{"no recommendations: annotate only", []Option{BlockRecommendations()}, torExit, false, ""},
-		{"score 70 blocks VPN 78", []Option{BlockScore(70)}, vpnAddr, true, "VPN"},
-		{"score 80 lets VPN 78 through", []Option{BlockScore(80)}, vpnAddr, false, ""},
-		{"score replaces recommendation policy", []Option{BlockScore(95)}, torExit, false, ""},
-		{"func: country", []Option{BlockFunc(func(r *ipintel.Result) bool { return r.Geo != nil && r.Geo.CountryCode == "GB" })}, cleanV4, true, ReasonPolicy},
-		{"func: country other", []Option{BlockFunc(func(r *ipintel.Result) bool { return r.Geo != nil && r.Geo.CountryCode == "GB" })}, torExit, false, ""},
-		{"last policy wins", []Option{BlockScore(1), BlockRecommendations()}, torExit, false, ""},
+		{"verify and block", []Option{WithBlockRecommendations(ipintel.Verify, ipintel.Block)}, vpnAddr, true, "VPN"},
+		{"verify and block, IPv6", []Option{WithBlockRecommendations(ipintel.Verify, ipintel.Block)}, vpnV6, true, "VPN"},
+		{"no recommendations: annotate only", []Option{WithBlockRecommendations()}, torExit, false, ""},
+		{"score 70 blocks VPN 78", []Option{WithBlockScore(70)}, vpnAddr, true, "VPN"},
+		{"score 80 lets VPN 78 through", []Option{WithBlockScore(80)}, vpnAddr, false, ""},
+		{"score replaces recommendation policy", []Option{WithBlockScore(95)}, torExit, false, ""},
+		{"func: country", []Option{WithBlockFunc(func(r *ipintel.Result) bool { return r.Geo != nil && r.Geo.CountryCode == "GB" })}, cleanV4, true, ReasonPolicy},
+		{"func: country other", []Option{WithBlockFunc(func(r *ipintel.Result) bool { return r.Geo != nil && r.Geo.CountryCode == "GB" })}, torExit, false, ""},
+		{"last policy wins", []Option{WithBlockScore(1), WithBlockRecommendations()}, torExit, false, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var s seen
-			h := New(client, c.opts...)(recordingHandler(&s))
+			h := mustNew(t, client, c.opts...)(recordingHandler(&s))
 			rec := serve(h, request(netip.AddrPortFrom(netip.MustParseAddr(c.addr), 1234).String(), ""))
 			if c.blocked {
 				if rec.Code != http.StatusForbidden || s.called {
@@ -111,7 +111,7 @@ func TestReservedPassWithoutLookup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	h := New(client, BlockFunc(func(*ipintel.Result) bool { return true }))
+	h := mustNew(t, client, WithBlockFunc(func(*ipintel.Result) bool { return true }))
 	for _, peer := range []string{"127.0.0.1:1", "10.1.2.3:1", "192.168.0.1:1", "[::1]:1", "[fe80::1%eth0]:1", "[fd00::1]:1", "100.64.0.1:1"} {
 		var s seen
 		rec := serve(h(recordingHandler(&s)), request(peer, ""))
@@ -211,19 +211,19 @@ func TestFailOpenAndClosed(t *testing.T) {
 			// a loaded machine (with 1 ms it could expire first, and the
 			// lookup then fails without a result), short enough to keep the
 			// blocking cases quick.
-			opts := []Option{Timeout(200 * time.Millisecond), Logger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}
+			opts := []Option{WithTimeout(200 * time.Millisecond), WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}
 			if c.failClosed {
-				opts = append(opts, FailClosed())
+				opts = append(opts, WithFailClosed())
 			}
 			var s seen
 			var blockRes bool
 			var blockReason string
-			opts = append(opts, OnBlock(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			opts = append(opts, WithOnBlock(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				_, blockRes = FromContext(r.Context())
 				blockReason, _ = BlockReason(r.Context())
 				w.WriteHeader(http.StatusForbidden)
 			})))
-			rec := serve(New(c.client, opts...)(recordingHandler(&s)), request("8.8.8.8:1", ""))
+			rec := serve(mustNew(t, c.client, opts...)(recordingHandler(&s)), request("8.8.8.8:1", ""))
 			if rec.Code != c.wantCode {
 				t.Fatalf("status %d, want %d", rec.Code, c.wantCode)
 			}
@@ -243,7 +243,7 @@ func TestFailOpenAndClosed(t *testing.T) {
 
 func TestSkipPaths(t *testing.T) {
 	client := bundledClient(t)
-	h := New(client, SkipPaths("/healthz", "/metrics"), SkipPrefixes("/static/"))(okHandler())
+	h := mustNew(t, client, WithSkipPaths("/healthz", "/metrics"), WithSkipPrefixes("/static/"))(okHandler())
 	for path, wantCode := range map[string]int{
 		"/healthz":               200,
 		"/metrics":               200,
@@ -280,13 +280,13 @@ func TestTrustedProxyHeaders(t *testing.T) {
 		{"True-Client-IP", torExit},
 		{"Forwarded", `for="` + torExit + `:443";proto=https`},
 	} {
-		opts := []Option{TrustedProxies(prefixes("10.0.0.0/8"))}
+		opts := []Option{WithTrustedProxies(prefixes("10.0.0.0/8"))}
 		send := HeaderXForwardedFor
 		if c.header != "" {
-			opts = append(opts, ClientIPHeader(c.header))
+			opts = append(opts, WithClientIPHeader(c.header))
 			send = c.header
 		}
-		h := New(client, opts...)
+		h := mustNew(t, client, opts...)
 		var s seen
 		if rec := serve(h(recordingHandler(&s)), request("10.0.0.1:1", send, c.value)); rec.Code != http.StatusForbidden {
 			t.Errorf("%s: Tor behind the proxy got %d", send, rec.Code)
@@ -301,34 +301,32 @@ func TestTrustedProxyHeaders(t *testing.T) {
 func TestOptionsInvalid(t *testing.T) {
 	client := bundledClient(t)
 	for name, opt := range map[string]Option{
-		"zero prefix":  TrustedProxies([]netip.Prefix{{}}),
-		"empty header": ClientIPHeader(""),
-		"bad header":   ClientIPHeader("X-Real IP"),
-		"score 0":      BlockScore(0),
-		"score 101":    BlockScore(101),
-		"nil func":     BlockFunc(nil),
-		"nil OnBlock":  OnBlock(nil),
-		"zero timeout": Timeout(0),
-		"negative":     Timeout(-time.Second),
-		"nil logger":   Logger(nil),
-		"empty prefix": SkipPrefixes(""),
+		"zero prefix":  WithTrustedProxies([]netip.Prefix{{}}),
+		"empty header": WithClientIPHeader(""),
+		"bad header":   WithClientIPHeader("X-Real IP"),
+		"score 0":      WithBlockScore(0),
+		"score 101":    WithBlockScore(101),
+		"nil func":     WithBlockFunc(nil),
+		"nil OnBlock":  WithOnBlock(nil),
+		"zero timeout": WithTimeout(0),
+		"negative":     WithTimeout(-time.Second),
+		"nil logger":   WithLogger(nil),
+		"empty prefix": WithSkipPrefixes(""),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Build(client, opt); !errors.Is(err, ErrInvalidOption) {
-				t.Errorf("Build: %v, want ErrInvalidOption", err)
+			_, err := New(client, opt)
+			if !errors.Is(err, ipintel.ErrInvalidOption) {
+				t.Errorf("New: %v, want ipintel.ErrInvalidOption", err)
 			}
-			defer func() {
-				if recover() == nil {
-					t.Error("New did not panic")
-				}
-			}()
-			New(client, opt)
+			if err != nil && strings.Contains(err.Error(), "\n") {
+				t.Errorf("New: %q is not one line", err)
+			}
 		})
 	}
-	if _, err := Build(nil); !errors.Is(err, ErrInvalidOption) {
-		t.Errorf("Build(nil): %v", err)
+	if _, err := New(nil); !errors.Is(err, ipintel.ErrInvalidOption) {
+		t.Errorf("New(nil): %v", err)
 	}
-	if _, err := Build(client, nil); err != nil {
+	if _, err := New(client, nil); err != nil {
 		t.Errorf("a nil Option: %v", err)
 	}
 }
@@ -349,7 +347,7 @@ func TestNoMiddlewareContext(t *testing.T) {
 // TestConcurrent runs many requests at once under -race.
 func TestConcurrent(t *testing.T) {
 	client := bundledClient(t, ipintel.WithCache(100, time.Minute))
-	h := New(client, TrustedProxies(prefixes("10.0.0.0/8")))(okHandler())
+	h := mustNew(t, client, WithTrustedProxies(prefixes("10.0.0.0/8")))(okHandler())
 	addrs := []string{torExit, vpnAddr, cleanV4, missAddr}
 	done := make(chan bool)
 	for g := range 8 {

@@ -41,11 +41,11 @@ func defaultConfig() config {
 // the service. Only a peer inside one of these prefixes may say, in a
 // header, who the client is; see [Resolver]. By default no peer is trusted
 // and headers are ignored. Calling it again adds prefixes.
-func TrustedProxies(prefixes []netip.Prefix) Option {
+func WithTrustedProxies(prefixes []netip.Prefix) Option {
 	return func(c *config) error {
 		for i, p := range prefixes {
 			if !p.IsValid() {
-				return fmt.Errorf("%w: TrustedProxies: prefix %d is not valid", ErrInvalidOption, i)
+				return fmt.Errorf("middleware: %w: TrustedProxies: prefix %d is not valid", ipintel.ErrInvalidOption, i)
 			}
 		}
 		c.trusted = append(c.trusted, prefixes...)
@@ -57,10 +57,10 @@ func TrustedProxies(prefixes []netip.Prefix) Option {
 // address in: "X-Forwarded-For" (the default), "Forwarded" (RFC 7239), or a
 // header holding a single address such as "X-Real-IP", "CF-Connecting-IP" or
 // "True-Client-IP". Only that header is read, and only from a trusted peer.
-func ClientIPHeader(name string) Option {
+func WithClientIPHeader(name string) Option {
 	return func(c *config) error {
 		if name == "" || !validToken(name) {
-			return fmt.Errorf("%w: ClientIPHeader(%q): not a header name", ErrInvalidOption, name)
+			return fmt.Errorf("middleware: %w: WithClientIPHeader(%q): not a header name", ipintel.ErrInvalidOption, name)
 		}
 		c.header = name
 		return nil
@@ -68,11 +68,11 @@ func ClientIPHeader(name string) Option {
 }
 
 // BlockRecommendations blocks requests whose Risk.Recommendation is one of
-// recs. The default policy is BlockRecommendations(ipintel.Block); with no
+// recs. The default policy is WithBlockRecommendations(ipintel.Block); with no
 // arguments nothing is blocked (the middleware only annotates requests). Like
-// [BlockScore] and [BlockFunc], it replaces the policy: the last one given
+// [WithBlockScore] and [WithBlockFunc], it replaces the policy: the last one given
 // wins.
-func BlockRecommendations(recs ...ipintel.Recommendation) Option {
+func WithBlockRecommendations(recs ...ipintel.Recommendation) Option {
 	recs = slices.Clone(recs)
 	return func(c *config) error {
 		c.policy = recommendationPolicy(recs)
@@ -86,10 +86,10 @@ func recommendationPolicy(recs []ipintel.Recommendation) func(*ipintel.Result) b
 
 // BlockScore blocks requests whose Risk.Score is min or more (1–100). It
 // replaces the policy.
-func BlockScore(min int) Option {
+func WithBlockScore(min int) Option {
 	return func(c *config) error {
 		if min < 1 || min > 100 {
-			return fmt.Errorf("%w: BlockScore(%d): must be 1–100", ErrInvalidOption, min)
+			return fmt.Errorf("middleware: %w: WithBlockScore(%d): must be 1–100", ipintel.ErrInvalidOption, min)
 		}
 		c.policy = func(r *ipintel.Result) bool { return r.Risk.Score >= min }
 		return nil
@@ -99,10 +99,10 @@ func BlockScore(min int) Option {
 // BlockFunc blocks requests for which f returns true. f is called
 // concurrently and must not keep or change the Result. It replaces the
 // policy.
-func BlockFunc(f func(*ipintel.Result) bool) Option {
+func WithBlockFunc(f func(*ipintel.Result) bool) Option {
 	return func(c *config) error {
 		if f == nil {
-			return fmt.Errorf("%w: BlockFunc(nil)", ErrInvalidOption)
+			return fmt.Errorf("middleware: %w: WithBlockFunc(nil)", ipintel.ErrInvalidOption)
 		}
 		c.policy = f
 		return nil
@@ -112,10 +112,10 @@ func BlockFunc(f func(*ipintel.Result) bool) Option {
 // OnBlock replaces the response to a blocked request. The handler can read
 // [FromContext], [ClientIP] and [BlockReason] from the request's context.
 // The default writes 403 with {"error":"forbidden","reason":"…"}.
-func OnBlock(h http.Handler) Option {
+func WithOnBlock(h http.Handler) Option {
 	return func(c *config) error {
 		if h == nil {
-			return fmt.Errorf("%w: OnBlock(nil)", ErrInvalidOption)
+			return fmt.Errorf("middleware: %w: WithOnBlock(nil)", ipintel.ErrInvalidOption)
 		}
 		c.onBlock = h
 		return nil
@@ -125,12 +125,12 @@ func OnBlock(h http.Handler) Option {
 // Timeout bounds each request's lookup when the Client has remote sources
 // (source.Traits.Remote); the default is [DefaultTimeout]. A remote answer
 // later than that is left out of the Result (and counts as a failed lookup
-// under [FailClosed]). Local sources answer inline in microseconds and get
+// under [WithFailClosed]). Local sources answer inline in microseconds and get
 // no deadline.
-func Timeout(d time.Duration) Option {
+func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return fmt.Errorf("%w: Timeout(%v): must be positive", ErrInvalidOption, d)
+			return fmt.Errorf("middleware: %w: WithTimeout(%v): must be positive", ipintel.ErrInvalidOption, d)
 		}
 		c.timeout = d
 		return nil
@@ -142,7 +142,7 @@ func Timeout(d time.Duration) Option {
 // with reason "client_ip_unknown" or "lookup_failed". By default the
 // middleware fails open: such requests pass, judged on whatever evidence
 // did arrive.
-func FailClosed() Option {
+func WithFailClosed() Option {
 	return func(c *config) error {
 		c.failClosed = true
 		return nil
@@ -150,12 +150,12 @@ func FailClosed() Option {
 }
 
 // Logger logs lookup failures and unknown client addresses (at Warn),
-// sources that failed within a lookup (at Debug, or Warn when [FailClosed]
+// sources that failed within a lookup (at Debug, or Warn when [WithFailClosed]
 // blocks on them) and blocked requests (at Info). The default discards.
-func Logger(l *slog.Logger) Option {
+func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return fmt.Errorf("%w: Logger(nil)", ErrInvalidOption)
+			return fmt.Errorf("middleware: %w: WithLogger(nil)", ipintel.ErrInvalidOption)
 		}
 		c.logger = l
 		return nil
@@ -164,7 +164,7 @@ func Logger(l *slog.Logger) Option {
 
 // SkipPaths lets requests whose URL path is exactly one of paths through
 // untouched, without a lookup: health checks, metrics.
-func SkipPaths(paths ...string) Option {
+func WithSkipPaths(paths ...string) Option {
 	return func(c *config) error {
 		if c.skipExact == nil {
 			c.skipExact = make(map[string]bool, len(paths))
@@ -179,11 +179,11 @@ func SkipPaths(paths ...string) Option {
 // SkipPrefixes lets requests whose URL path starts with one of prefixes
 // through untouched ("/static/"). A path with dot segments ("/static/../x")
 // is never skipped, whatever router cleans it later.
-func SkipPrefixes(prefixes ...string) Option {
+func WithSkipPrefixes(prefixes ...string) Option {
 	return func(c *config) error {
 		for _, p := range prefixes {
 			if p == "" {
-				return fmt.Errorf("%w: SkipPrefixes: empty prefix would skip everything", ErrInvalidOption)
+				return fmt.Errorf("middleware: %w: SkipPrefixes: empty prefix would skip everything", ipintel.ErrInvalidOption)
 			}
 		}
 		c.skipPrefix = append(c.skipPrefix, prefixes...)

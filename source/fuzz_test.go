@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzParseASN: any text is an ASN that prints and parses back to itself,
-// or an ErrInvalidASN that quotes at most 64 bytes of the input.
+// or an ErrInvalidInput that quotes at most 64 bytes of the input.
 func FuzzParseASN(f *testing.F) {
 	for _, s := range []string{"AS13335", "as0", "13335", "AS4294967296", "AS+1", "ASN1", "", "AS\xff"} {
 		f.Add(s)
@@ -17,7 +17,7 @@ func FuzzParseASN(f *testing.F) {
 		a, err := source.ParseASN(s)
 		if err != nil {
 			// 64 bytes quoted take at most 4 characters each.
-			if !errors.Is(err, source.ErrInvalidASN) || a != 0 || len(err.Error()) > len(source.ErrInvalidASN.Error())+4*64+8 {
+			if !errors.Is(err, source.ErrInvalidInput) || a != 0 || len(err.Error()) > len(source.ErrInvalidInput.Error())+4*64+8 {
 				t.Fatalf("ParseASN(%q) = %v, %v", s, a, err)
 			}
 			return
@@ -34,7 +34,7 @@ func FuzzParseASN(f *testing.F) {
 }
 
 // FuzzParseKind: a kind parses only from its own name, and every error is
-// ErrInvalidKind.
+// ErrInvalidInput.
 func FuzzParseKind(f *testing.F) {
 	for _, s := range []string{"vpn", "tor", "VPN", "", "hosting "} {
 		f.Add(s)
@@ -42,7 +42,7 @@ func FuzzParseKind(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := source.ParseKind(s)
 		if err != nil {
-			if !errors.Is(err, source.ErrInvalidKind) {
+			if !errors.Is(err, source.ErrInvalidInput) {
 				t.Fatalf("ParseKind(%q): %v", s, err)
 			}
 			return

@@ -1,7 +1,7 @@
 package source
 
 import (
-	"errors"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -60,7 +60,7 @@ func (k Kind) Valid() bool { return k > 0 && k < maxKind }
 // MarshalText implements encoding.TextMarshaler.
 func (k Kind) MarshalText() ([]byte, error) {
 	if !k.Valid() {
-		return nil, ErrInvalidKind
+		return nil, fmt.Errorf("source: %w: kind %d", ErrInvalidInput, k)
 	}
 	return []byte(kindNames[k]), nil
 }
@@ -75,17 +75,15 @@ func (k *Kind) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// ErrInvalidKind is returned for text that names no [Kind].
-var ErrInvalidKind = errors.New("source: invalid signal kind")
-
-// ParseKind returns the kind whose text form is s.
+// ParseKind returns the kind whose text form is s. Other text is an error
+// wrapping [ErrInvalidInput].
 func ParseKind(s string) (Kind, error) {
 	for k := VPN; k < maxKind; k++ {
 		if kindNames[k] == s {
 			return k, nil
 		}
 	}
-	return 0, errors.Join(ErrInvalidKind, quoteErr(s))
+	return 0, fmt.Errorf("source: %w: not a signal kind: %s", ErrInvalidInput, quote(s))
 }
 
 // Signal is one piece of evidence about an address.

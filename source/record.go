@@ -1,7 +1,7 @@
 package source
 
 import (
-	"errors"
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -102,10 +102,8 @@ func (a *ASN) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// ErrInvalidASN is returned by [ParseASN] for text that is not an AS number.
-var ErrInvalidASN = errors.New("source: invalid ASN")
-
-// ParseASN parses "AS13335", "as13335" or "13335".
+// ParseASN parses "AS13335", "as13335" or "13335". Other text is an error
+// wrapping [ErrInvalidInput].
 func ParseASN(s string) (ASN, error) {
 	digits := s
 	if len(digits) >= 2 && strings.EqualFold(digits[:2], "AS") {
@@ -113,17 +111,17 @@ func ParseASN(s string) (ASN, error) {
 	}
 	v, err := strconv.ParseUint(digits, 10, 32)
 	if err != nil || digits == "" || digits[0] == '+' {
-		return 0, errors.Join(ErrInvalidASN, quoteErr(s))
+		return 0, fmt.Errorf("source: %w: not an AS number: %s", ErrInvalidInput, quote(s))
 	}
 	return ASN(v), nil
 }
 
-// quoteErr names bad input in an error without echoing more than 64 bytes
-// of it.
-func quoteErr(s string) error {
+// quote names bad input in an error without echoing more than 64 bytes of
+// it.
+func quote(s string) string {
 	const max = 64
 	if len(s) > max {
-		return errors.New(strconv.Quote(s[:max]) + "…")
+		return strconv.Quote(s[:max]) + "…"
 	}
-	return errors.New(strconv.Quote(s))
+	return strconv.Quote(s)
 }

@@ -34,8 +34,8 @@ func TestASNText(t *testing.T) {
 			t.Errorf("ParseASN(%.20q) = %v, %v; want %v, err=%v", tc.in, got, err, tc.want, tc.err)
 		}
 		if err != nil {
-			if !errors.Is(err, source.ErrInvalidASN) {
-				t.Errorf("ParseASN(%.20q) error %v is not ErrInvalidASN", tc.in, err)
+			if !errors.Is(err, source.ErrInvalidInput) {
+				t.Errorf("ParseASN(%.20q) error %v is not ErrInvalidInput", tc.in, err)
 			}
 			if len(err.Error()) > 120 {
 				t.Errorf("ParseASN error echoes too much input: %d bytes", len(err.Error()))
@@ -93,10 +93,10 @@ func TestKindText(t *testing.T) {
 	if got := source.Kind(200).String(); got != "kind(200)" {
 		t.Errorf("Kind(200).String() = %q", got)
 	}
-	if _, err := source.Kind(0).MarshalText(); !errors.Is(err, source.ErrInvalidKind) {
+	if _, err := source.Kind(0).MarshalText(); !errors.Is(err, source.ErrInvalidInput) {
 		t.Errorf("Kind(0).MarshalText error = %v", err)
 	}
-	if _, err := source.ParseKind("VPN"); !errors.Is(err, source.ErrInvalidKind) {
+	if _, err := source.ParseKind("VPN"); !errors.Is(err, source.ErrInvalidInput) {
 		t.Errorf("ParseKind is case-sensitive; got %v", err)
 	}
 	var sig source.Signal

@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		closeAll(srcs)
 	}()
 
-	opts := []middleware.Option{middleware.Logger(logger), middleware.ClientIPHeader(*header)}
+	opts := []middleware.Option{middleware.WithLogger(logger), middleware.WithClientIPHeader(*header)}
 	if *trusted != "" {
 		var nets []netip.Prefix
 		for _, s := range strings.Split(*trusted, ",") {
@@ -87,13 +87,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			nets = append(nets, p)
 		}
-		opts = append(opts, middleware.TrustedProxies(nets))
+		opts = append(opts, middleware.WithTrustedProxies(nets))
 	}
 	if *score != 0 {
-		opts = append(opts, middleware.BlockScore(*score))
+		opts = append(opts, middleware.WithBlockScore(*score))
 	}
 	if *failClosed {
-		opts = append(opts, middleware.FailClosed())
+		opts = append(opts, middleware.WithFailClosed())
 	}
 	h, err := newHandler(client, opts...)
 	if err != nil {
@@ -171,7 +171,7 @@ func newHandler(client *ipintel.Client, opts ...middleware.Option) (http.Handler
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /{$}", home)
 	mux.HandleFunc("GET /whoami", whoami)
-	guard, err := middleware.Build(client, append([]middleware.Option{middleware.SkipPaths("/healthz", "/metrics")}, opts...)...)
+	guard, err := middleware.New(client, append([]middleware.Option{middleware.WithSkipPaths("/healthz", "/metrics")}, opts...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ import (
 
 func TestService(t *testing.T) {
 	client := testClient(t)
-	h, err := newHandler(client, middleware.TrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}))
+	h, err := newHandler(client, middleware.WithTrustedProxies([]netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}))
 	if err != nil {
 		t.Fatal(err)
 	}
