@@ -1,21 +1,21 @@
 package cidr
 
 import (
-	"errors"
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/ipintel/ipintel/source"
 )
 
-// Errors returned by the parse helpers and collected by [Builder]. Check them
-// with errors.Is.
+// Errors returned by the parse helpers and collected by [Builder] wrap
+// [source.ErrInvalidInput]: text or a value that is not an IP address or
+// CIDR prefix, or a range whose ends are not addresses of the same family in
+// ascending order.
 var (
-	// ErrInvalidPrefix is returned for text or a value that is not an IP
-	// address or CIDR prefix.
-	ErrInvalidPrefix = errors.New("cidr: invalid address or prefix")
-	// ErrInvalidRange is returned for a range whose ends are not addresses of
-	// the same family in ascending order.
-	ErrInvalidRange = errors.New("cidr: invalid address range")
+	errInvalidPrefix = fmt.Errorf("cidr: %w: not an address or prefix", source.ErrInvalidInput)
+	errInvalidRange  = fmt.Errorf("cidr: %w: not an address range", source.ErrInvalidInput)
 )
 
 // ParsePrefix parses a bare address ("192.0.2.1", "2001:db8::1") as a
@@ -29,18 +29,18 @@ func ParsePrefix(s string) (p netip.Prefix, masked bool, err error) {
 	if strings.IndexByte(s, '/') < 0 {
 		a, err := netip.ParseAddr(s)
 		if err != nil || a.Zone() != "" {
-			return netip.Prefix{}, false, errorf(ErrInvalidPrefix, s)
+			return netip.Prefix{}, false, errorf(errInvalidPrefix, s)
 		}
 		a = a.Unmap()
 		return netip.PrefixFrom(a, a.BitLen()), false, nil
 	}
 	p, err = netip.ParsePrefix(s)
 	if err != nil {
-		return netip.Prefix{}, false, errorf(ErrInvalidPrefix, s)
+		return netip.Prefix{}, false, errorf(errInvalidPrefix, s)
 	}
 	p, ok := normalize(p)
 	if !ok {
-		return netip.Prefix{}, false, errorf(ErrInvalidPrefix, s)
+		return netip.Prefix{}, false, errorf(errInvalidPrefix, s)
 	}
 	return p.Masked(), p.Masked() != p, nil
 }
@@ -66,16 +66,16 @@ func normalize(p netip.Prefix) (netip.Prefix, bool) {
 func ParseRange(s string) (from, to netip.Addr, err error) {
 	i := rangeDash(s)
 	if i < 0 {
-		return netip.Addr{}, netip.Addr{}, errorf(ErrInvalidRange, s)
+		return netip.Addr{}, netip.Addr{}, errorf(errInvalidRange, s)
 	}
 	from, err1 := netip.ParseAddr(strings.TrimSpace(s[:i]))
 	to, err2 := netip.ParseAddr(strings.TrimSpace(s[i+1:]))
 	if err1 != nil || err2 != nil || from.Zone() != "" || to.Zone() != "" {
-		return netip.Addr{}, netip.Addr{}, errorf(ErrInvalidRange, s)
+		return netip.Addr{}, netip.Addr{}, errorf(errInvalidRange, s)
 	}
 	from, to = from.Unmap(), to.Unmap()
 	if from.BitLen() != to.BitLen() || to.Less(from) {
-		return netip.Addr{}, netip.Addr{}, errorf(ErrInvalidRange, s)
+		return netip.Addr{}, netip.Addr{}, errorf(errInvalidRange, s)
 	}
 	return from, to, nil
 }
@@ -85,15 +85,15 @@ func ParseRange(s string) (from, to netip.Addr, err error) {
 func rangeDash(s string) int { return strings.IndexByte(s, '-') }
 
 // AppendRange appends the fewest prefixes that exactly cover the inclusive
-// range from–to to dst. It appends nothing and returns [ErrInvalidRange] when
+// range from–to to dst. It appends nothing and returns an error wrapping [source.ErrInvalidInput] when
 // the ends are invalid, of different families, or out of order.
 func AppendRange(dst []netip.Prefix, from, to netip.Addr) ([]netip.Prefix, error) {
 	if !from.IsValid() || !to.IsValid() || from.Zone() != "" || to.Zone() != "" {
-		return dst, ErrInvalidRange
+		return dst, errInvalidRange
 	}
 	from, to = from.Unmap(), to.Unmap()
 	if from.BitLen() != to.BitLen() || to.Less(from) {
-		return dst, ErrInvalidRange
+		return dst, errInvalidRange
 	}
 	for {
 		// Widen the prefix at from while it stays aligned and inside the

@@ -11,6 +11,7 @@ import (
 	"go4.org/netipx"
 
 	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/source"
 )
 
 func TestParsePrefix(t *testing.T) {
@@ -45,8 +46,8 @@ func TestParsePrefix(t *testing.T) {
 			continue
 		}
 		if err != nil {
-			if !errors.Is(err, cidr.ErrInvalidPrefix) {
-				t.Errorf("ParsePrefix(%q) error %v is not ErrInvalidPrefix", tc.in, err)
+			if !errors.Is(err, source.ErrInvalidInput) {
+				t.Errorf("ParsePrefix(%q) error %v is not source.ErrInvalidInput", tc.in, err)
 			}
 			continue
 		}
@@ -75,12 +76,12 @@ func TestParse(t *testing.T) {
 		{"0.0.0.0-255.255.255.255", []string{"0.0.0.0/0"}, nil},
 		{"::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", []string{"::/0"}, nil},
 		{"2001:db8::-2001:db8::ff", []string{"2001:db8::/120"}, nil},
-		{"10.0.0.6-10.0.0.1", nil, cidr.ErrInvalidRange},
-		{"10.0.0.1-2001:db8::", nil, cidr.ErrInvalidRange},
-		{"10.0.0.1-", nil, cidr.ErrInvalidRange},
-		{"-", nil, cidr.ErrInvalidRange},
-		{"10.0.0.0/24-10.0.1.0", nil, cidr.ErrInvalidRange},
-		{"nope", nil, cidr.ErrInvalidPrefix},
+		{"10.0.0.6-10.0.0.1", nil, source.ErrInvalidInput},
+		{"10.0.0.1-2001:db8::", nil, source.ErrInvalidInput},
+		{"10.0.0.1-", nil, source.ErrInvalidInput},
+		{"-", nil, source.ErrInvalidInput},
+		{"10.0.0.0/24-10.0.1.0", nil, source.ErrInvalidInput},
+		{"nope", nil, source.ErrInvalidInput},
 	} {
 		got, _, err := cidr.Parse(nil, tc.in)
 		if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
@@ -124,7 +125,7 @@ func TestAppendRangeAgainstNetipx(t *testing.T) {
 			t.Fatalf("AppendRange(%v, %v) = %v, netipx says %v", a, b, got, want)
 		}
 	}
-	if _, err := cidr.AppendRange(nil, netip.Addr{}, addr("1.2.3.4")); !errors.Is(err, cidr.ErrInvalidRange) {
+	if _, err := cidr.AppendRange(nil, netip.Addr{}, addr("1.2.3.4")); !errors.Is(err, source.ErrInvalidInput) {
 		t.Errorf("invalid from: %v", err)
 	}
 }

@@ -10,12 +10,14 @@ import (
 	"slices"
 
 	"github.com/gaissmai/bart"
+	"github.com/ipintel/ipintel/source"
 )
 
-// ErrTooLarge is returned by [Builder.Table] when the table would hold more
-// than 2³² − 1 value lists or values, or more than 64 values per prefix on
-// average counting the values each prefix inherits from those covering it.
-var ErrTooLarge = errors.New("cidr: table too large")
+// errTooLarge (wrapping [source.ErrTooLarge]) is returned by [Builder.Table]
+// when the table would hold more than 2³² − 1 value lists or values, or more
+// than 64 values per prefix on average counting the values each prefix
+// inherits from those covering it.
+var errTooLarge = fmt.Errorf("cidr: table %w", source.ErrTooLarge)
 
 // maxErrors is how many invalid inputs a Builder keeps; the rest are counted.
 const maxErrors = 10
@@ -102,7 +104,7 @@ func compareEntries[V comparable](x, y entry[V]) int {
 func (b *Builder[V]) Add(p netip.Prefix, v V) {
 	q, ok := normalize(p)
 	if !ok {
-		b.fail(fmt.Errorf("%w: %v", ErrInvalidPrefix, p))
+		b.fail(fmt.Errorf("%w: %v", errInvalidPrefix, p))
 		return
 	}
 	if m := q.Masked(); m != q {
@@ -166,7 +168,7 @@ func (b *Builder[V]) err() error {
 // When some inputs were invalid, Table returns the table of the valid ones
 // together with the joined errors (the first ten and a count of the rest),
 // so a caller may use the table and log the error. It returns a nil Table
-// only with [ErrTooLarge].
+// only with an error wrapping [source.ErrTooLarge].
 func (b *Builder[V]) Table() (*Table[V], error) {
 	// Sorting in place is safe for reuse: later additions get larger seq.
 	es := b.entries
@@ -351,7 +353,7 @@ func (f *freezer[V]) group(own []V, parent uint32) (uint32, []V, error) {
 		f.scratch = f.list(f.scratch[:0], parent)
 		pv := f.scratch
 		if f.walked += len(pv); f.walked > f.budget {
-			return 0, nil, fmt.Errorf("%w: more than %d inherited values per prefix on average (many values on prefixes that cover many others)", ErrTooLarge, maxValsPerPrefix)
+			return 0, nil, fmt.Errorf("%w: more than %d inherited values per prefix on average (many values on prefixes that cover many others)", errTooLarge, maxValsPerPrefix)
 		}
 		n = 0
 		for i := len(pv) - 1; i >= 0; i-- {
@@ -388,7 +390,7 @@ func (f *freezer[V]) push(v V, tail uint32) (uint32, error) {
 		return id, nil
 	}
 	if uint64(len(f.nodes)) >= maxIndex {
-		return 0, ErrTooLarge
+		return 0, errTooLarge
 	}
 	id := uint32(len(f.nodes))
 	f.nodes = append(f.nodes, node[V]{v: v, tail: tail, n: f.nodes[tail].n + 1})
@@ -433,7 +435,7 @@ func (f *freezer[V]) materialize() error {
 			continue
 		}
 		if uint64(len(t.vals))+uint64(f.nodes[n].n) >= limit {
-			return fmt.Errorf("%w: more than %d values per prefix on average (many values on prefixes that cover many others)", ErrTooLarge, maxValsPerPrefix)
+			return fmt.Errorf("%w: more than %d values per prefix on average (many values on prefixes that cover many others)", errTooLarge, maxValsPerPrefix)
 		}
 		for m := n; m != 0; m = f.nodes[m].tail {
 			if placed[m] == unplaced {
@@ -459,7 +461,7 @@ func (f *freezer[V]) matchOf(g uint32, bits int) (uint32, error) {
 		return id, nil
 	}
 	if uint64(len(f.t.matches)) >= maxIndex {
-		return 0, ErrTooLarge
+		return 0, errTooLarge
 	}
 	id := uint32(len(f.t.matches))
 	f.t.matches = append(f.t.matches, match{group: g, bits: uint8(bits)})

@@ -14,6 +14,7 @@ import (
 	"github.com/yl2chen/cidranger"
 
 	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/source"
 )
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
@@ -74,8 +75,8 @@ func TestBuilderErrorsCollected(t *testing.T) {
 		b.Add(netip.Prefix{}, 4)
 	}
 	tab, err := b.Table()
-	if !errors.Is(err, cidr.ErrInvalidPrefix) || !errors.Is(err, cidr.ErrInvalidRange) {
-		t.Fatalf("err = %v; want ErrInvalidPrefix and ErrInvalidRange", err)
+	if !errors.Is(err, source.ErrInvalidInput) || !errors.Is(err, source.ErrInvalidInput) {
+		t.Fatalf("err = %v; want source.ErrInvalidInput and source.ErrInvalidInput", err)
 	}
 	if tab == nil {
 		t.Fatal("nil table with invalid inputs; want the valid part")
@@ -326,8 +327,8 @@ func TestQuadraticRefused(t *testing.T) {
 		b.Add(pfx("10.0.0.0/8"), i)
 		b.Add(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32), -1-i)
 	}
-	if _, err := b.Table(); !errors.Is(err, cidr.ErrTooLarge) {
-		t.Fatalf("err = %v, want ErrTooLarge", err)
+	if _, err := b.Table(); !errors.Is(err, source.ErrTooLarge) {
+		t.Fatalf("err = %v, want source.ErrTooLarge", err)
 	}
 }
 
@@ -389,8 +390,8 @@ func TestHostileNestingBoundedWork(t *testing.T) {
 			}
 			walked := -1
 			defer cidr.SetTestWalked(func(n int) { walked = n })()
-			if _, err := b.Table(); !errors.Is(err, cidr.ErrTooLarge) {
-				t.Fatalf("err = %v, want ErrTooLarge", err)
+			if _, err := b.Table(); !errors.Is(err, source.ErrTooLarge) {
+				t.Fatalf("err = %v, want source.ErrTooLarge", err)
 			}
 			if walked < 0 || walked > tc.maxWalk {
 				t.Errorf("walked %d inherited values, want at most %d", walked, tc.maxWalk)

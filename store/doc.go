@@ -14,7 +14,7 @@
 //
 //   - Get on an absent or expired key is (nil, false, nil): a miss is not
 //     an error.
-//   - A TTL must be positive ([ErrInvalid] otherwise); an entry is gone once
+//   - A TTL must be positive (an error wrapping [source.ErrInvalidInput] otherwise); an entry is gone once
 //     its TTL has passed. Stores may keep time coarsely (Redis: ms).
 //   - A claim is the only coordination primitive: among concurrent claims
 //     of one absent key, exactly one succeeds, and the key then stays taken

@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ipintel/ipintel/source"
 )
 
 // Store is a key-value store with expiry, shared by the processes of a
@@ -53,17 +54,14 @@ type Item struct {
 	TTL   time.Duration
 }
 
-// ErrInvalid is returned for an empty key or a TTL that is not positive.
-var ErrInvalid = errors.New("store: invalid argument")
-
 // Check validates a key and a TTL; implementations may use it so that
 // they all reject the same arguments.
 func Check(key string, ttl time.Duration) error {
 	if key == "" {
-		return fmt.Errorf("%w: empty key", ErrInvalid)
+		return fmt.Errorf("store: %w: empty key", source.ErrInvalidInput)
 	}
 	if ttl <= 0 {
-		return fmt.Errorf("%w: TTL %v is not positive", ErrInvalid, ttl)
+		return fmt.Errorf("store: %w: TTL %v is not positive", source.ErrInvalidInput, ttl)
 	}
 	return nil
 }

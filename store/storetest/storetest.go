@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/store"
 )
 
@@ -253,8 +254,8 @@ func invalidArguments(t *testing.T, st store.Store, key func(string) string) {
 	_, err = st.ClaimMulti(ctx(t), []string{""}, time.Minute)
 	cases["ClaimMulti empty key"] = err
 	for name, err := range cases {
-		if !errors.Is(err, store.ErrInvalid) {
-			t.Errorf("%s: error %v, want store.ErrInvalid", name, err)
+		if !errors.Is(err, source.ErrInvalidInput) {
+			t.Errorf("%s: error %v, want source.ErrInvalidInput", name, err)
 		}
 	}
 	if _, ok, _ := st.Get(ctx(t), key("k")); ok {
