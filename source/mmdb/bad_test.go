@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ipintel/ipintel/internal/realdata"
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/mmdb"
 )
 
@@ -103,7 +104,7 @@ func openAndProbe(file string, opts []mmdb.Option) (err error) {
 	} {
 		s, err := open()
 		if err != nil {
-			if !errors.Is(err, mmdb.ErrInvalidDatabase) && !errors.Is(err, mmdb.ErrUnknownType) {
+			if !errors.Is(err, source.ErrMalformed) && !errors.Is(err, source.ErrInvalidInput) {
 				return fmt.Errorf("untyped error: %w", err)
 			}
 			errs = append(errs, err)

@@ -20,7 +20,7 @@ import (
 
 // unsupported are the MaxMind test databases whose type carries nothing
 // ipintel reads (demographics, scores, raw decoder tests); Open must refuse
-// them with ErrUnknownType rather than guess.
+// them with source.ErrInvalidInput rather than guess.
 var unsupported = map[string]bool{
 	"GeoIP2-DensityIncome-Test.mmdb":         true,
 	"GeoIP2-Static-IP-Score-Test.mmdb":       true,
@@ -50,8 +50,8 @@ func TestMaxMindConformance(t *testing.T) {
 			src, err := mmdb.Open(file)
 			switch {
 			case unsupported[base] || strings.HasPrefix(base, "MaxMind-DB-test-") && !strings.Contains(base, "broken"):
-				if !errors.Is(err, mmdb.ErrUnknownType) {
-					t.Fatalf("Open = %v, want ErrUnknownType", err)
+				if !errors.Is(err, source.ErrInvalidInput) {
+					t.Fatalf("Open = %v, want source.ErrInvalidInput", err)
 				}
 				var ute *mmdb.UnknownTypeError
 				if !errors.As(err, &ute) || ute.Type == "" || !strings.Contains(err.Error(), ute.Type) {

@@ -32,7 +32,7 @@ type decoder struct {
 func (d *decoder) decode(res maxminddb.Result, off uintptr) (e *entry, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			e, err = nil, fmt.Errorf("%w: panic decoding record at offset %d: %v", ErrInvalidDatabase, off, p)
+			e, err = nil, fmt.Errorf("%w: panic decoding record at offset %d: %v", errInvalidDatabase, off, p)
 		}
 	}()
 	e = &entry{off: off}
@@ -58,7 +58,7 @@ func (d *decoder) decode(res maxminddb.Result, off uintptr) (e *entry, err error
 		d.schema.build(e, v, &s)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: record at offset %d: %w", ErrInvalidDatabase, off, err)
+		return nil, fmt.Errorf("%w: record at offset %d: %w", errInvalidDatabase, off, err)
 	}
 	// Clipped, so that a caller appending to a record's Signals copies
 	// them instead of writing into the shared array.

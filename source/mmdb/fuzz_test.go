@@ -73,7 +73,7 @@ func FuzzOpen(f *testing.F) {
 }
 
 // FuzzSchema reads the bundled City database through schemas with
-// arbitrary paths: a bad path is ErrInvalidSchema, any other path answers
+// arbitrary paths: a bad path is source.ErrInvalidOption, any other path answers
 // (perhaps nothing), and nothing panics.
 func FuzzSchema(f *testing.F) {
 	db, err := os.ReadFile(filepath.Join(bundled, "ipintel-City.mmdb"))
@@ -96,7 +96,7 @@ func FuzzSchema(f *testing.F) {
 			Signals: []mmdb.SignalRule{{Kind: source.VPN, If: p1, ConfidencePath: p2, LastSeenPath: p1, ProviderPath: p2}},
 		}))
 		if err != nil {
-			if !errors.Is(err, mmdb.ErrInvalidSchema) {
+			if !errors.Is(err, source.ErrInvalidOption) {
 				t.Fatalf("%q, %q: %v", p1, p2, err)
 			}
 			return

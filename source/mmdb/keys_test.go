@@ -56,7 +56,7 @@ func checkUnknownKeys(t *testing.T, db []byte, want []string) {
 	s, err := mmdb.OpenBytes(db)
 	if err == nil {
 		s.Close()
-		t.Fatal("OpenBytes succeeded, want ErrUnknownType")
+		t.Fatal("OpenBytes succeeded, want source.ErrInvalidInput")
 	}
 	var ute *mmdb.UnknownTypeError
 	if !errors.As(err, &ute) || !slices.Equal(ute.Keys, want) {

@@ -2,7 +2,6 @@ package mmdb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -19,27 +18,30 @@ import (
 	"github.com/ipintel/ipintel/source"
 )
 
-// Errors returned by this package; check them with errors.Is.
+// Errors wrap the shared kinds of package source; check them with
+// errors.Is:
+//
+//   - [source.ErrClosed]: a lookup or reload after [Source.Close];
+//   - [source.ErrMalformed]: a file unreadable as a MaxMind DB: bad metadata,
+//     a corrupt search tree or data section, no networks with data, a
+//     record that does not decode;
+//   - [source.ErrPoisoned]: a reload whose new file holds another type of
+//     database than the one loaded, or looks poisoned: a record for a
+//     network shorter than an IPv4 /8 or an IPv6 /16 (0.0.0.0/0, say) that
+//     the loaded database does not have, or a tree a tenth of the size of
+//     the loaded one;
+//   - [source.ErrTooLarge]: a file larger than [WithMaxSize] allows;
+//   - [source.ErrInvalidOption]: an option or [Schema] that cannot be used;
+//   - [source.ErrInvalidInput]: a database type this package cannot map by
+//     itself, as an [*UnknownTypeError].
 var (
-	// ErrClosed is returned by lookups and reloads after [Source.Close].
-	ErrClosed = errors.New("mmdb: source closed")
-	// ErrInvalidDatabase wraps whatever makes a file unreadable as a
-	// MaxMind DB: bad metadata, a corrupt search tree or data section, no
-	// networks with data, a record that does not decode.
-	ErrInvalidDatabase = errors.New("mmdb: invalid database")
-	// ErrUnknownType is returned by Open for a database type ipintel cannot
-	// map by itself; the error is an [*UnknownTypeError].
-	ErrUnknownType = errors.New("mmdb: unknown database type")
-	// ErrTypeChanged is returned by a reload whose new file holds another
-	// type of database than the one loaded.
-	ErrTypeChanged = errors.New("mmdb: database type changed")
-	// ErrSuspicious is returned by a reload whose new file looks poisoned:
-	// a record for a network shorter than an IPv4 /8 or an IPv6 /16
-	// (0.0.0.0/0, say) that the loaded database does not have, or a tree a
-	// tenth of the size of the loaded one.
-	ErrSuspicious = errors.New("mmdb: suspicious database")
-	// ErrTooLarge is returned for a file larger than [WithMaxSize] allows.
-	ErrTooLarge = errors.New("mmdb: file too large")
+	errClosed          = fmt.Errorf("mmdb: source %w", source.ErrClosed)
+	errInvalidDatabase = fmt.Errorf("mmdb: %w", source.ErrMalformed)
+	errTypeChanged     = fmt.Errorf("mmdb: reload %w: database type changed", source.ErrPoisoned)
+	errSuspicious      = fmt.Errorf("mmdb: reload %w: suspicious database", source.ErrPoisoned)
+	errTooLarge        = fmt.Errorf("mmdb: file %w", source.ErrTooLarge)
+	errInvalidOption   = fmt.Errorf("mmdb: %w", source.ErrInvalidOption)
+	errInvalidSchema   = fmt.Errorf("mmdb: %w: WithSchema", source.ErrInvalidOption)
 )
 
 // UnknownTypeError says which database type could not be mapped and which
@@ -58,8 +60,9 @@ func (e *UnknownTypeError) Error() string {
 		e.Type, keys)
 }
 
-// Is reports whether target is [ErrUnknownType].
-func (e *UnknownTypeError) Is(target error) bool { return target == ErrUnknownType }
+// Is reports whether target is [source.ErrInvalidInput]: the database is
+// not one this package reads without a [Schema].
+func (e *UnknownTypeError) Is(target error) bool { return target == source.ErrInvalidInput }
 
 // Source answers lookups from one MaxMind DB file. It implements
 // [source.Source], [source.Reloader] and io.Closer.
@@ -125,7 +128,7 @@ func OpenBytes(b []byte, opts ...Option) (*Source, error) {
 		return nil, err
 	}
 	if s.opts.watch > 0 {
-		return nil, fmt.Errorf("%w: WithWatch needs a file", ErrInvalidOption)
+		return nil, fmt.Errorf("%w: WithWatch needs a file", errInvalidOption)
 	}
 	d, err := s.loadBytes(b, nil)
 	if err != nil {
@@ -163,7 +166,7 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 	}
 	d := s.cur.Load()
 	if d == nil {
-		return source.Record{}, ErrClosed
+		return source.Record{}, errClosed
 	}
 	rec, err := d.lookup(addr.Unmap())
 	// Keep d, and so its reader, reachable until the lookup is done: a
@@ -178,7 +181,7 @@ func (d *db) lookup(addr netip.Addr) (source.Record, error) {
 	}
 	res := d.r.Lookup(addr)
 	if err := res.Err(); err != nil {
-		return source.Record{}, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+		return source.Record{}, fmt.Errorf("%w: %w", errInvalidDatabase, err)
 	}
 	if !res.Found() {
 		return source.Record{}, nil
@@ -224,7 +227,7 @@ func (s *Source) LastReloadError() error {
 	return nil
 }
 
-// Close stops the watcher and makes later lookups fail with [ErrClosed].
+// Close stops the watcher and makes later lookups fail with [source.ErrClosed].
 // Lookups already running finish on the data they started with; the
 // memory map is released once none holds it. Close is idempotent.
 func (s *Source) Close() error {
@@ -263,7 +266,7 @@ func (s *Source) loadFile(ctx context.Context, prev *db) (*db, fileState, error)
 	}
 	r, err := maxminddb.Open(s.path)
 	if err != nil {
-		return nil, st, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+		return nil, st, fmt.Errorf("%w: %w", errInvalidDatabase, err)
 	}
 	d, err := s.build(r, prev)
 	if err != nil {
@@ -275,7 +278,7 @@ func (s *Source) loadFile(ctx context.Context, prev *db) (*db, fileState, error)
 func (s *Source) loadBytes(b []byte, prev *db) (*db, error) {
 	r, err := maxminddb.OpenBytes(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+		return nil, fmt.Errorf("%w: %w", errInvalidDatabase, err)
 	}
 	return s.build(r, prev)
 }
@@ -286,17 +289,17 @@ func (s *Source) loadBytes(b []byte, prev *db) (*db, error) {
 func (s *Source) build(r *maxminddb.Reader, prev *db) (d *db, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			d, err = nil, fmt.Errorf("%w: panic while checking: %v", ErrInvalidDatabase, p)
+			d, err = nil, fmt.Errorf("%w: panic while checking: %v", errInvalidDatabase, p)
 		}
 	}()
 	md := r.Metadata
 	if md.BinaryFormatMajorVersion != 2 || (md.IPVersion != 4 && md.IPVersion != 6) || md.NodeCount == 0 {
-		return nil, fmt.Errorf("%w: format %d, IP version %d, %d nodes", ErrInvalidDatabase,
+		return nil, fmt.Errorf("%w: format %d, IP version %d, %d nodes", errInvalidDatabase,
 			md.BinaryFormatMajorVersion, md.IPVersion, md.NodeCount)
 	}
 	if s.opts.verify {
 		if err := r.Verify(); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+			return nil, fmt.Errorf("%w: %w", errInvalidDatabase, err)
 		}
 	}
 	samples, err := sample(r)
@@ -306,13 +309,13 @@ func (s *Source) build(r *maxminddb.Reader, prev *db) (d *db, err error) {
 	var dec *decoder
 	if prev != nil {
 		if t, want := md.DatabaseType, prev.r.Metadata.DatabaseType; t != want {
-			return nil, fmt.Errorf("%w: %q, want %q", ErrTypeChanged, t, want)
+			return nil, fmt.Errorf("%w: %q, want %q", errTypeChanged, t, want)
 		}
 		if p, ok := newShortNetwork(r, prev.r); ok {
-			return nil, fmt.Errorf("%w: one record covers %v", ErrSuspicious, p)
+			return nil, fmt.Errorf("%w: one record covers %v", errSuspicious, p)
 		}
 		if old := prev.r.Metadata.NodeCount; md.NodeCount*10 < old {
-			return nil, fmt.Errorf("%w: %d search-tree nodes, down from %d", ErrSuspicious, md.NodeCount, old)
+			return nil, fmt.Errorf("%w: %d search-tree nodes, down from %d", errSuspicious, md.NodeCount, old)
 		}
 		dec = prev.dec
 	} else {
@@ -384,7 +387,7 @@ func sample(r *maxminddb.Reader) ([]maxminddb.Result, error) {
 	steps := 0
 	for res := range r.Networks(maxminddb.IncludeNetworksWithoutData()) {
 		if err := res.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidDatabase, err)
+			return nil, fmt.Errorf("%w: %w", errInvalidDatabase, err)
 		}
 		// Each record once: many networks share one, and decoding it again
 		// tells nothing new (and a hostile one may be costly to decode).
@@ -398,7 +401,7 @@ func sample(r *maxminddb.Reader) ([]maxminddb.Result, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no networks with data", ErrInvalidDatabase)
+		return nil, fmt.Errorf("%w: no networks with data", errInvalidDatabase)
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package mmdb
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -37,10 +36,6 @@ const DefaultMaxSize = 4 << 30
 // MinWatchInterval is the shortest interval [WithWatch] accepts.
 const MinWatchInterval = 10 * time.Millisecond
 
-// ErrInvalidOption is returned by [Open] and [OpenBytes] for an option with
-// a value outside its range.
-var ErrInvalidOption = errors.New("mmdb: invalid option")
-
 func defaultOptions() options {
 	return options{lang: "en", cacheSize: DefaultCacheSize, maxSize: DefaultMaxSize}
 }
@@ -51,7 +46,7 @@ func defaultOptions() options {
 func WithName(name string) Option {
 	return func(o *options) error {
 		if strings.TrimSpace(name) == "" {
-			return fmt.Errorf("%w: empty name", ErrInvalidOption)
+			return fmt.Errorf("%w: WithName(\"\")", errInvalidOption)
 		}
 		o.name = name
 		return nil
@@ -64,7 +59,7 @@ func WithName(name string) Option {
 func WithLanguage(lang string) Option {
 	return func(o *options) error {
 		if lang == "" {
-			return fmt.Errorf("%w: empty language", ErrInvalidOption)
+			return fmt.Errorf("%w: WithLanguage(\"\")", errInvalidOption)
 		}
 		o.lang = lang
 		return nil
@@ -89,7 +84,7 @@ func WithSchema(s Schema) Option {
 func WithCacheSize(n int) Option {
 	return func(o *options) error {
 		if n < 0 || n > 1<<24 {
-			return fmt.Errorf("%w: cache size %d outside 0–%d", ErrInvalidOption, n, 1<<24)
+			return fmt.Errorf("%w: WithCacheSize(%d): outside 0–%d", errInvalidOption, n, 1<<24)
 		}
 		o.cacheSize = n
 		return nil
@@ -102,7 +97,7 @@ func WithCacheSize(n int) Option {
 func WithWatch(interval time.Duration) Option {
 	return func(o *options) error {
 		if interval < MinWatchInterval {
-			return fmt.Errorf("%w: watch interval %v below %v", ErrInvalidOption, interval, MinWatchInterval)
+			return fmt.Errorf("%w: WithWatch(%v): below %v", errInvalidOption, interval, MinWatchInterval)
 		}
 		o.watch = interval
 		o.inMemory = true
@@ -125,7 +120,7 @@ func WithInMemory() Option {
 func WithMaxSize(n int64) Option {
 	return func(o *options) error {
 		if n <= 0 {
-			return fmt.Errorf("%w: max size %d", ErrInvalidOption, n)
+			return fmt.Errorf("%w: WithMaxSize(%d): must be positive", errInvalidOption, n)
 		}
 		o.maxSize = n
 		return nil
@@ -155,9 +150,13 @@ func WithOnReload(f func(error)) Option {
 	}
 }
 
-// WithLogger logs reloads and refused files to l.
+// WithLogger logs reloads and refused files to l. A nil l is an error, as
+// in every package of this module: leave the option out to log nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
+		if l == nil {
+			return fmt.Errorf("%w: WithLogger(nil)", errInvalidOption)
+		}
 		o.logger = l
 		return nil
 	}

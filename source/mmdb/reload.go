@@ -36,7 +36,7 @@ func (s *Source) reloadLocked(ctx context.Context, ifChanged bool) (tried bool, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return false, ErrClosed
+		return false, errClosed
 	}
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -91,7 +91,7 @@ var errChanging = errors.New("mmdb: file changed while it was being read")
 func readFile(ctx context.Context, path string, before fileState, max int64) ([]byte, error) {
 	size := before.fi.Size()
 	if size > max {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, max)
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", errTooLarge, size, max)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -108,7 +108,7 @@ func readFile(ctx context.Context, path string, before fileState, max int64) ([]
 		n, err := r.Read(buf)
 		b = append(b, buf[:n]...)
 		if int64(len(b)) > max {
-			return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, max)
+			return nil, fmt.Errorf("%w: over %d bytes", errTooLarge, max)
 		}
 		if err == io.EOF {
 			break

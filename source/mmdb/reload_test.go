@@ -167,15 +167,15 @@ func TestReload(t *testing.T) {
 			if err := os.WriteFile(path, b[:len(b)/2], 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "", mmdb.ErrInvalidDatabase},
+		}, "", source.ErrMalformed},
 		{"empty", []mmdb.Option{mmdb.WithInMemory()}, func(t *testing.T, path string) {
 			if err := os.WriteFile(path, nil, 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "", mmdb.ErrInvalidDatabase},
+		}, "", source.ErrMalformed},
 		{"wrong type", []mmdb.Option{mmdb.WithInMemory()}, func(t *testing.T, path string) {
 			writeCountryDB(t, path, "GeoLite2-ASN", "FR")
-		}, "", mmdb.ErrTypeChanged},
+		}, "", source.ErrPoisoned},
 		{"removed", nil, func(t *testing.T, path string) {
 			if err := os.Remove(path); err != nil {
 				t.Fatal(err)
@@ -186,7 +186,7 @@ func TestReload(t *testing.T) {
 			if err := os.WriteFile(path, append(b, make([]byte, 4000)...), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, "", mmdb.ErrTooLarge},
+		}, "", source.ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "Country.mmdb")
@@ -268,7 +268,7 @@ func TestWatch(t *testing.T) {
 	waitFor(t, "rename", func() bool { return country(t, s) == "NL" })
 
 	writeCountryDB(t, path, "GeoLite2-ASN", "XX")
-	waitFor(t, "refusal", func() bool { return errors.Is(s.LastReloadError(), mmdb.ErrTypeChanged) })
+	waitFor(t, "refusal", func() bool { return errors.Is(s.LastReloadError(), source.ErrPoisoned) })
 	if got := country(t, s); got != "NL" {
 		t.Errorf("after a bad file: %s, want NL kept", got)
 	}
@@ -299,10 +299,10 @@ func TestCloseStopsWatcher(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
-	if _, err := s.Lookup(context.Background(), netip.MustParseAddr("1.2.3.4")); !errors.Is(err, mmdb.ErrClosed) {
+	if _, err := s.Lookup(context.Background(), netip.MustParseAddr("1.2.3.4")); !errors.Is(err, source.ErrClosed) {
 		t.Errorf("Lookup after Close = %v", err)
 	}
-	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrClosed) {
+	if err := s.Reload(context.Background()); !errors.Is(err, source.ErrClosed) {
 		t.Errorf("Reload after Close = %v", err)
 	}
 }
@@ -319,7 +319,7 @@ func TestReloadBytes(t *testing.T) {
 	if got := country(t, s); got != "DE" {
 		t.Errorf("after Reload: %s", got)
 	}
-	if _, err := mmdb.OpenBytes(b, mmdb.WithWatch(time.Second)); !errors.Is(err, mmdb.ErrInvalidOption) {
+	if _, err := mmdb.OpenBytes(b, mmdb.WithWatch(time.Second)); !errors.Is(err, source.ErrInvalidOption) {
 		t.Errorf("OpenBytes with WithWatch = %v", err)
 	}
 }
@@ -374,11 +374,11 @@ func TestReloadSuspicious(t *testing.T) {
 	// The IPv4 probes come first, and an IPv4 lookup in ::/1 (no IPv4
 	// subtree) is in 0.0.0.0/0.
 	write(path, mmdbwriter.Options{DisableIPv4Aliasing: true}, []string{"::/0"})
-	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrSuspicious) || !strings.Contains(err.Error(), "covers 0.0.0.0/0") {
+	if err := s.Reload(context.Background()); !errors.Is(err, source.ErrPoisoned) || !strings.Contains(err.Error(), "covers 0.0.0.0/0") {
 		t.Errorf("one record for everything: Reload = %v", err)
 	}
 	write(path, mmdbwriter.Options{}, many[:3])
-	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrSuspicious) || !strings.Contains(err.Error(), "nodes") {
+	if err := s.Reload(context.Background()); !errors.Is(err, source.ErrPoisoned) || !strings.Contains(err.Error(), "nodes") {
 		t.Errorf("collapsed tree: Reload = %v", err)
 	}
 	write(path, mmdbwriter.Options{}, many[:1500])
@@ -393,7 +393,7 @@ func TestReloadSuspicious(t *testing.T) {
 	// the first records...
 	for _, short := range []string{"128.0.0.0/1", "4000::/2"} {
 		write(path, mmdbwriter.Options{}, append(slices.Clone(many), short))
-		if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrSuspicious) || !strings.Contains(err.Error(), "covers "+short) {
+		if err := s.Reload(context.Background()); !errors.Is(err, source.ErrPoisoned) || !strings.Contains(err.Error(), "covers "+short) {
 			t.Errorf("a new %s deep in the tree: Reload = %v", short, err)
 		}
 	}
@@ -423,7 +423,7 @@ func TestReloadLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeCountryDB(t, path, "GeoLite2-ASN", "DE")
-	if err := s.Reload(context.Background()); !errors.Is(err, mmdb.ErrTypeChanged) {
+	if err := s.Reload(context.Background()); !errors.Is(err, source.ErrPoisoned) {
 		t.Fatalf("Reload = %v", err)
 	}
 	out := buf.String()

@@ -1,7 +1,6 @@
 package mmdb
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -66,9 +65,6 @@ type SignalRule struct {
 	LastSeenPath string
 }
 
-// ErrInvalidSchema is returned by [Open] for a [Schema] that cannot be used.
-var ErrInvalidSchema = errors.New("mmdb: invalid schema")
-
 // path is a parsed field path.
 type path []string
 
@@ -91,7 +87,7 @@ func parsePath(field, s string) (path, error) {
 	p := strings.Split(s, ".")
 	for _, seg := range p {
 		if seg == "" {
-			return nil, fmt.Errorf("%w: %s: empty element in path %q", ErrInvalidSchema, field, s)
+			return nil, fmt.Errorf("%w: %s: empty element in path %q", errInvalidSchema, field, s)
 		}
 	}
 	return p, nil
@@ -129,10 +125,10 @@ func (s *Schema) compile() (*compiledSchema, error) {
 	}
 	for i, r := range s.Signals {
 		if !r.Kind.Valid() {
-			return nil, fmt.Errorf("%w: Signals[%d]: %v", ErrInvalidSchema, i, r.Kind)
+			return nil, fmt.Errorf("%w: Signals[%d]: %v", errInvalidSchema, i, r.Kind)
 		}
 		if r.Confidence < 0 || r.Confidence > 100 {
-			return nil, fmt.Errorf("%w: Signals[%d]: confidence %d outside 0–100", ErrInvalidSchema, i, r.Confidence)
+			return nil, fmt.Errorf("%w: Signals[%d]: confidence %d outside 0–100", errInvalidSchema, i, r.Confidence)
 		}
 		cr := compiledRule{SignalRule: r}
 		for _, p := range [...]struct {
@@ -154,7 +150,7 @@ func (s *Schema) compile() (*compiledSchema, error) {
 		mapped = true
 	}
 	if !mapped {
-		return nil, fmt.Errorf("%w: it maps no field and no signal", ErrInvalidSchema)
+		return nil, fmt.Errorf("%w: it maps no field and no signal", errInvalidSchema)
 	}
 	return c, nil
 }

@@ -128,7 +128,7 @@ func TestUnknownType(t *testing.T) {
 	})
 	_, err := mmdb.OpenBytes(b)
 	var ute *mmdb.UnknownTypeError
-	if !errors.Is(err, mmdb.ErrUnknownType) || !errors.As(err, &ute) {
+	if !errors.Is(err, source.ErrInvalidInput) || !errors.As(err, &ute) {
 		t.Fatalf("OpenBytes = %v, want an UnknownTypeError", err)
 	}
 	if ute.Type != "Acme-Threats" || strings.Join(ute.Keys, ",") != "feed,threat_level" {
@@ -209,8 +209,8 @@ func TestInvalidSchema(t *testing.T) {
 		{Signals: []mmdb.SignalRule{{Kind: source.VPN, Confidence: 101}}},
 		{Signals: []mmdb.SignalRule{{Kind: source.VPN, If: "."}}},
 	} {
-		if _, err := mmdb.OpenBytes(b, mmdb.WithSchema(sc)); !errors.Is(err, mmdb.ErrInvalidSchema) {
-			t.Errorf("%+v: %v, want ErrInvalidSchema", sc, err)
+		if _, err := mmdb.OpenBytes(b, mmdb.WithSchema(sc)); !errors.Is(err, source.ErrInvalidOption) {
+			t.Errorf("%+v: %v, want source.ErrInvalidOption", sc, err)
 		}
 	}
 }
@@ -219,10 +219,10 @@ func TestInvalidOptions(t *testing.T) {
 	b := buildDB(t, "GeoLite2-Country", map[string]mmdbtype.Map{"45.0.0.0/8": {"country": mmdbtype.Map{"iso_code": mmdbtype.String("DE")}}})
 	for name, o := range map[string]mmdb.Option{
 		"name": mmdb.WithName(" "), "language": mmdb.WithLanguage(""), "cache": mmdb.WithCacheSize(-1),
-		"watch": mmdb.WithWatch(time.Microsecond), "max size": mmdb.WithMaxSize(0),
+		"watch": mmdb.WithWatch(time.Microsecond), "max size": mmdb.WithMaxSize(0), "logger": mmdb.WithLogger(nil),
 	} {
-		if _, err := mmdb.OpenBytes(b, o); !errors.Is(err, mmdb.ErrInvalidOption) {
-			t.Errorf("%s: %v, want ErrInvalidOption", name, err)
+		if _, err := mmdb.OpenBytes(b, o); !errors.Is(err, source.ErrInvalidOption) {
+			t.Errorf("%s: %v, want source.ErrInvalidOption", name, err)
 		}
 	}
 	if _, err := mmdb.Open("/nonexistent/x.mmdb"); err == nil {
