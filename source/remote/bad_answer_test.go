@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/ipintel/ipintel/internal/wire"
+	"github.com/ipintel/ipintel/source"
 )
 
 // The bad input: documented-shape answers with null sections,
 // unknown extra fields, and numbers where strings are documented (and the
 // reverse) are read leniently where unambiguous; anything else is
-// ErrMalformed, never a silently wrong value.
+// source.ErrMalformed, never a silently wrong value.
 func TestLenientAnswers(t *testing.T) {
 	vectra, vpn, dp := mustAddr("45.130.202.105"), mustAddr("1.1.1.1"), mustAddr("8.8.8.8")
 	for name, c := range map[string]struct {
@@ -121,8 +122,8 @@ func TestMalformedAnswers(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := decode(); !errors.Is(err, ErrMalformed) {
-				t.Errorf("got %v, want ErrMalformed", err)
+			if err := decode(); !errors.Is(err, source.ErrMalformed) {
+				t.Errorf("got %v, want source.ErrMalformed", err)
 			}
 		})
 	}

@@ -53,17 +53,17 @@ func TestClientSurvivesRemoteFaults(t *testing.T) {
 		"500": {func(w http.ResponseWriter, r *http.Request) bool {
 			writeJSON(w, 500, wire.VectraIPError{Detail: "Internal Server Error"})
 			return true
-		}, ErrServer},
-		"garbage": {func(w http.ResponseWriter, r *http.Request) bool { writeJSON(w, 200, []byte("{{{{")); return true }, ErrMalformed},
+		}, source.ErrUnavailable},
+		"garbage": {func(w http.ResponseWriter, r *http.Request) bool { writeJSON(w, 200, []byte("{{{{")); return true }, source.ErrMalformed},
 		"truncated": {func(w http.ResponseWriter, r *http.Request) bool {
 			conn, brw, _ := w.(http.Hijacker).Hijack()
 			brw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"query\":")
 			brw.Flush()
 			conn.Close()
 			return true
-		}, ErrMalformed},
-		"1GB body": {stream, ErrResponseTooLarge},
-		"reset":    {func(w http.ResponseWriter, r *http.Request) bool { hijackClose(w); return true }, ErrTransport},
+		}, source.ErrMalformed},
+		"1GB body": {stream, source.ErrTooLarge},
+		"reset":    {func(w http.ResponseWriter, r *http.Request) bool { hijackClose(w); return true }, source.ErrUnavailable},
 		"401": {func(w http.ResponseWriter, r *http.Request) bool {
 			writeJSON(w, 401, wire.VectraIPError{Detail: wire.RawText("bad key " + r.Header.Get("X-API-Key"))})
 			return true
@@ -72,7 +72,7 @@ func TestClientSurvivesRemoteFaults(t *testing.T) {
 			w.Header().Set("Retry-After", "0")
 			writeJSON(w, 429, wire.VectraIPError{Detail: "Rate limit exceeded"})
 			return true
-		}, ErrRateLimited},
+		}, source.ErrRateLimited},
 	}
 	for name, tc := range faults {
 		t.Run(name, func(t *testing.T) {
@@ -167,7 +167,7 @@ func TestClientCircuitOpenInMetaErrors(t *testing.T) {
 		require.Len(t, res.Meta.Errors, 1)
 		last = res.Meta.Errors[0]
 	}
-	assert.ErrorIs(t, last, ErrCircuitOpen)
+	assert.ErrorIs(t, last, source.ErrCircuitOpen)
 	assert.Equal(t, int64(2), f.requests.Load())
-	assert.False(t, errors.Is(last, ErrServer))
+	assert.False(t, errors.Is(last, source.ErrUnavailable))
 }

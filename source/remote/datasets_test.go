@@ -65,8 +65,8 @@ func TestDatasetsRateLimited(t *testing.T) {
 	}
 	s := newTestSource(t, f, WithRetries(0))
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-	if !errors.Is(err, ErrRateLimited) || !errors.Is(err, source.ErrRateLimited) {
-		t.Fatalf("error %v: want ErrRateLimited, also as source.ErrRateLimited", err)
+	if !errors.Is(err, errRateLimited) || !errors.Is(err, source.ErrRateLimited) {
+		t.Fatalf("error %v: want remote's rate-limited error, wrapping source.ErrRateLimited", err)
 	}
 	if st := datasetState(t, s); st != StateRateLimited {
 		t.Errorf("state %q, want %q", st, StateRateLimited)
@@ -74,7 +74,7 @@ func TestDatasetsRateLimited(t *testing.T) {
 }
 
 func TestCircuitOpenIsSourceKind(t *testing.T) {
-	if !errors.Is(ErrCircuitOpen, source.ErrCircuitOpen) || ErrCircuitOpen.Error() != "remote: circuit open, source skipped" {
-		t.Errorf("ErrCircuitOpen = %q, does not wrap source.ErrCircuitOpen", ErrCircuitOpen)
+	if !errors.Is(errCircuitOpen, source.ErrCircuitOpen) || errCircuitOpen.Error() != "remote: circuit open, source skipped" {
+		t.Errorf("errCircuitOpen = %q, does not wrap source.ErrCircuitOpen", errCircuitOpen)
 	}
 }

@@ -91,7 +91,7 @@ func decodeDatpaq(name string, addr netip.Addr, body []byte) (source.Record, err
 		return source.Record{}, err
 	}
 	if r.Success != nil && !*r.Success {
-		return source.Record{}, fmt.Errorf("%w: success is false", ErrMalformed)
+		return source.Record{}, fmt.Errorf("%w: success is false", errMalformed)
 	}
 	d := &r.DatpaqIntel
 	switch {
@@ -103,7 +103,7 @@ func decodeDatpaq(name string, addr netip.Addr, body []byte) (source.Record, err
 			return source.Record{}, err
 		}
 	case r.IP == "" && r.TrustScore == nil:
-		return source.Record{}, fmt.Errorf("%w: answer has neither data nor ip", ErrMalformed)
+		return source.Record{}, fmt.Errorf("%w: answer has neither data nor ip", errMalformed)
 	}
 	if err := checkAnswerFor(string(d.IP), addr); err != nil {
 		return source.Record{}, err

@@ -19,7 +19,7 @@
 // that is unambiguous (null sections, unknown extra fields, a number where
 // a string is documented and the reverse, an integral 70.0); anything else
 // (a fraction or an out-of-range value where an int 0–100 is documented, an
-// object where a string is) is [ErrMalformed], never a silently wrong
+// object where a string is) is [source.ErrMalformed], never a silently wrong
 // value. Only documented fields are needed: Datpaq's answer has no "found",
 // VectraIP's batch reports "processed" and "errors" as numbers, Datpaq's
 // batch may carry invalid_ips and per-result found/error flags. A
@@ -46,9 +46,9 @@
 // Errors are typed: a [*StatusError] carries the HTTP status, the
 // provider's error code and message (parsed from its envelope) and any
 // Retry-After, and unwraps to [ErrUnauthorized], [ErrForbidden],
-// [ErrRateLimited], [ErrBadRequest], [ErrServer] or [ErrUnexpectedStatus];
-// other failures wrap [ErrTransport], [ErrMalformed],
-// [ErrResponseTooLarge], [ErrCircuitOpen] or [ErrClosed]. "Not in the
+// [source.ErrRateLimited], [source.ErrInvalidInput], [source.ErrUnavailable] or [source.ErrUnavailable];
+// other failures wrap [source.ErrUnavailable], [source.ErrMalformed],
+// [source.ErrTooLarge], [source.ErrCircuitOpen] or [source.ErrClosed]. "Not in the
 // provider's data" is a miss (a zero Record and a nil error), not an error.
 //
 //   - Every call runs under a deadline (the earlier of [WithTimeout] and the
@@ -62,7 +62,7 @@
 //     until the provider's wait is over, and fail at once with a
 //     [*StatusError] whose NotSent is true.
 //   - A circuit breaker ([WithCircuitBreaker]) skips a source that keeps
-//     failing for a cool-down; its error wraps [ErrCircuitOpen] and says for
+//     failing for a cool-down; its error wraps [source.ErrCircuitOpen] and says for
 //     how long.
 //   - Redirects are never followed, so a key is never sent to another host.
 //   - Reserved, private and loopback addresses are never sent out: they are
@@ -103,7 +103,7 @@
 // # Thread Safety
 //
 // A Source is safe for concurrent use. Close cancels requests in flight,
-// waits for them, and makes later calls fail with [ErrClosed].
+// waits for them, and makes later calls fail with [source.ErrClosed].
 //
 // # Performance
 //

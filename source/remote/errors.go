@@ -12,46 +12,48 @@ import (
 	"github.com/ipintel/ipintel/source"
 )
 
-// Sentinel errors, checked with errors.Is. A [*StatusError] unwraps to the
-// sentinel of its HTTP status.
+// Errors, checked with errors.Is. Two are this package's own; every other
+// failure wraps one of the shared kinds of package source, so the Client
+// counts it and a caller checks it without knowing package remote:
+//
+//   - [source.ErrRateLimited]: the provider answered 429, or asked earlier
+//     to wait and the wait has not passed (the request was not sent);
+//   - [source.ErrCircuitOpen]: the source failed repeatedly and is skipped
+//     until its cool-down ends;
+//   - [source.ErrInvalidInput]: the provider refused the request (HTTP 400,
+//     413, 422);
+//   - [source.ErrUnavailable]: the provider failed (HTTP 5xx), answered
+//     another unexpected status (a redirect included: keys are never sent
+//     to another host), or the request failed before a response
+//     (connection refused, TLS, timeout);
+//   - [source.ErrTooLarge]: the body exceeded the size limit;
+//   - [source.ErrMalformed]: the body is not the JSON the API documents, or
+//     is cut short;
+//   - [source.ErrClosed]: the source was closed;
+//   - [source.ErrInvalidOption]: an option or endpoint is invalid.
+//
+// A [*StatusError] unwraps to the error of its HTTP status.
 var (
 	// ErrUnauthorized: the provider rejected the key (HTTP 401).
 	ErrUnauthorized = errors.New("remote: unauthorized")
 	// ErrForbidden: the key is revoked, lacks the plan, or the quota is
-	// used up (HTTP 402, 403).
+	// exhausted (HTTP 402, 403).
 	ErrForbidden = errors.New("remote: forbidden or quota exhausted")
-	// ErrRateLimited: the provider answered 429, or asked earlier to wait
-	// (Retry-After, X-RateLimit-Remaining: 0) and the wait is not over, or
-	// the local rate limit would delay the request past its deadline.
-	ErrRateLimited error = &kindError{"remote: rate limited", source.ErrRateLimited}
-	// ErrBadRequest: the provider refused the request (HTTP 400, 413, 422).
-	ErrBadRequest = errors.New("remote: bad request")
-	// ErrServer: the provider failed (HTTP 5xx).
-	ErrServer = errors.New("remote: server error")
-	// ErrUnexpectedStatus: any other status, a redirect included (keys are
-	// never sent to a redirect target).
-	ErrUnexpectedStatus = errors.New("remote: unexpected HTTP status")
-	// ErrCircuitOpen: the source failed repeatedly and is skipped until its
-	// cool-down ends.
-	ErrCircuitOpen error = &kindError{"remote: circuit open, source skipped", source.ErrCircuitOpen}
-	// ErrResponseTooLarge: the body exceeded the size limit.
-	ErrResponseTooLarge = errors.New("remote: response too large")
-	// ErrMalformed: the body is not the JSON the API documents, or is
-	// truncated.
-	ErrMalformed = errors.New("remote: malformed response")
-	// ErrTransport: the request failed before a response (connection
-	// refused or reset, timeout).
-	ErrTransport = errors.New("remote: transport error")
-	// ErrClosed: the source was closed.
-	ErrClosed = errors.New("remote: source closed")
-	// ErrConfig: an option or endpoint is invalid.
-	ErrConfig = errors.New("remote: invalid configuration")
+
+	errRateLimited      error = &kindError{"remote: rate limited", source.ErrRateLimited}
+	errBadRequest       error = &kindError{"remote: bad request", source.ErrInvalidInput}
+	errServer           error = &kindError{"remote: server error", source.ErrUnavailable}
+	errUnexpectedStatus error = &kindError{"remote: unexpected HTTP status", source.ErrUnavailable}
+	errCircuitOpen      error = &kindError{"remote: circuit open, source skipped", source.ErrCircuitOpen}
+	errResponseTooLarge error = &kindError{"remote: response too large", source.ErrTooLarge}
+	errMalformed        error = &kindError{"remote: malformed response", source.ErrMalformed}
+	errTransport        error = &kindError{"remote: transport error", source.ErrUnavailable}
+	errClosed           error = &kindError{"remote: source closed", source.ErrClosed}
+	errConfig           error = &kindError{"remote: invalid option", source.ErrInvalidOption}
 )
 
-// kindError is a sentinel that also matches the failure kind of package
-// source it belongs to, so the Client counts it without knowing package
-// remote: errors.Is(err, ErrRateLimited) and errors.Is(err,
-// source.ErrRateLimited) both hold.
+// kindError is an error of this package with its own text that matches the
+// shared kind of package source it belongs to.
 type kindError struct {
 	msg  string
 	kind error
@@ -61,7 +63,7 @@ func (e *kindError) Error() string { return e.msg }
 func (e *kindError) Unwrap() error { return e.kind }
 
 // StatusError is a non-success HTTP answer, with the provider's error
-// envelope parsed. It unwraps to one of the sentinels above.
+// envelope parsed. It unwraps to the error of its status (see above).
 type StatusError struct {
 	Source string // the source's name
 	Status int    // HTTP status
@@ -115,7 +117,7 @@ func (e *StatusError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the sentinel for the status.
+// Unwrap returns the error for the status.
 func (e *StatusError) Unwrap() error { return sentinelFor(e.Status) }
 
 func sentinelFor(status int) error {
@@ -125,14 +127,14 @@ func sentinelFor(status int) error {
 	case status == http.StatusPaymentRequired, status == http.StatusForbidden:
 		return ErrForbidden
 	case status == http.StatusTooManyRequests:
-		return ErrRateLimited
+		return errRateLimited
 	case status == http.StatusBadRequest, status == http.StatusRequestEntityTooLarge,
 		status == http.StatusUnprocessableEntity:
-		return ErrBadRequest
+		return errBadRequest
 	case status >= 500 && status <= 599:
-		return ErrServer
+		return errServer
 	}
-	return ErrUnexpectedStatus
+	return errUnexpectedStatus
 }
 
 // safeError carries a message that has been scrubbed of the API key while

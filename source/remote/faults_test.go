@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ipintel/ipintel/internal/wire"
+	"github.com/ipintel/ipintel/source"
 )
 
 // hijackClose drops the connection without an answer: a reset.
@@ -62,11 +63,11 @@ func TestKeyNeverLeaks(t *testing.T) {
 		"500 with key in correlation id": {"datpaq", func(w http.ResponseWriter, r *http.Request) bool {
 			writeJSON(w, 500, wire.DatpaqError{Error: "INTERNAL_ERROR", CorrelationID: wire.Text(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))})
 			return true
-		}, ErrServer},
+		}, source.ErrUnavailable},
 		"connection reset": {"vectraip", func(w http.ResponseWriter, r *http.Request) bool {
 			hijackClose(w)
 			return true
-		}, ErrTransport},
+		}, source.ErrUnavailable},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -98,7 +99,7 @@ func TestKeyNotInConnectionErrors(t *testing.T) {
 		s, err := ctor(testKey, WithBaseURL(base+"/"+testKey), WithRetries(0), WithLogger(log))
 		require.NoError(t, err)
 		_, err = s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-		require.ErrorIs(t, err, ErrTransport)
+		require.ErrorIs(t, err, source.ErrUnavailable)
 		noLeak(t, "error", err.Error())
 		_, err = s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.1.1"), mustAddr("45.1.1.2")})
 		require.True(t, err != nil)
@@ -127,7 +128,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 		}
 		s := newTestSource(t, f, WithHTTPClient(&http.Client{}))
 		_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-		require.ErrorIs(t, err, ErrUnexpectedStatus, kind)
+		require.ErrorIs(t, err, source.ErrUnavailable, kind)
 		noLeak(t, "error", err.Error())
 	}
 	assert.Zero(t, stolen.Load(), "key sent to the redirect target")
@@ -141,7 +142,7 @@ func TestServerErrorsRetried(t *testing.T) {
 	}
 	s := newTestSource(t, f, WithRetries(2), WithCircuitBreaker(0, 0))
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-	require.ErrorIs(t, err, ErrServer)
+	require.ErrorIs(t, err, source.ErrUnavailable)
 	var se *StatusError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 503, se.Status)
@@ -157,7 +158,7 @@ func TestServerErrorsRetried(t *testing.T) {
 }
 
 func TestClientErrorsNotRetried(t *testing.T) {
-	for status, want := range map[int]error{400: ErrBadRequest, 401: ErrUnauthorized, 403: ErrForbidden, 422: ErrBadRequest} {
+	for status, want := range map[int]error{400: source.ErrInvalidInput, 401: ErrUnauthorized, 403: ErrForbidden, 422: source.ErrInvalidInput} {
 		f := newFake(t, "vpnsignal")
 		f.fault = func(w http.ResponseWriter, r *http.Request) bool {
 			writeJSON(w, status, wire.VPNSignalError{Error: "some_code", Message: "no"})
@@ -233,7 +234,7 @@ func TestBreakerIgnoresCallerDeadline(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	slow.Store(false)
 	_, err = s2.Lookup(context.Background(), mustAddr("45.1.1.5"))
-	require.ErrorIs(t, err, ErrCircuitOpen)
+	require.ErrorIs(t, err, source.ErrCircuitOpen)
 }
 
 // A batch answer that reports an address as failed, or leaves it out, is
@@ -314,7 +315,7 @@ func TestBatch404IsAnError(t *testing.T) {
 			}
 			s := newTestSource(t, f, WithRetries(0))
 			_, err := s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.4.1"), mustAddr("45.1.4.2")})
-			require.ErrorIs(t, err, ErrUnexpectedStatus)
+			require.ErrorIs(t, err, source.ErrUnavailable)
 		})
 	}
 }
@@ -352,7 +353,7 @@ func TestGarbageAndTruncatedBodies(t *testing.T) {
 			f.fault = fault
 			s := newTestSource(t, f, WithRetries(1))
 			_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-			require.ErrorIs(t, err, ErrMalformed)
+			require.ErrorIs(t, err, source.ErrMalformed)
 			// Nothing was cached.
 			f.fault = nil
 			rec, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
@@ -385,10 +386,10 @@ func TestHugeStreamingBody(t *testing.T) {
 	}
 	s := newTestSource(t, f, WithMaxResponseSize(1<<20))
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-	require.ErrorIs(t, err, ErrResponseTooLarge)
+	require.ErrorIs(t, err, source.ErrTooLarge)
 	assert.True(t, written.Load() < gig, "the server wrote the whole gigabyte")
 	_, err = s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.1.2"), mustAddr("45.1.1.3")})
-	require.ErrorIs(t, err, ErrResponseTooLarge)
+	require.ErrorIs(t, err, source.ErrTooLarge)
 }
 
 func TestConnectionResetRetried(t *testing.T) {
@@ -410,7 +411,7 @@ func TestConnectionResetRetried(t *testing.T) {
 	// Always reset: the error says transport.
 	f.fault = func(w http.ResponseWriter, r *http.Request) bool { hijackClose(w); return true }
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.2"))
-	require.ErrorIs(t, err, ErrTransport)
+	require.ErrorIs(t, err, source.ErrUnavailable)
 }
 
 func Test429ThenSuccess(t *testing.T) {
@@ -450,7 +451,7 @@ func Test429WithoutHintRetryWaitsTheHold(t *testing.T) {
 	}
 	s := newTestSource(t, f, WithRetries(3), WithTimeout(500*time.Millisecond))
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-	require.ErrorIs(t, err, ErrRateLimited)
+	require.ErrorIs(t, err, source.ErrRateLimited)
 	assert.Equal(t, int64(1), f.requests.Load(), "retried inside the source's own one-second hold")
 }
 
@@ -470,7 +471,7 @@ func Test429RetryAfterHonoured(t *testing.T) {
 			s := newTestSource(t, f, WithRetries(3))
 			s.now = func() time.Time { return now }
 			_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-			require.ErrorIs(t, err, ErrRateLimited)
+			require.ErrorIs(t, err, source.ErrRateLimited)
 			var se *StatusError
 			require.ErrorAs(t, err, &se)
 			assert.True(t, se.RetryAfter > 118*time.Second && se.RetryAfter <= 120*time.Second, "RetryAfter %v", se.RetryAfter)
@@ -483,7 +484,7 @@ func Test429RetryAfterHonoured(t *testing.T) {
 			require.ErrorAs(t, err, &se)
 			assert.True(t, se.NotSent)
 			_, err = s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.1.2"), mustAddr("45.1.1.3")})
-			require.ErrorIs(t, err, ErrRateLimited)
+			require.ErrorIs(t, err, source.ErrRateLimited)
 			assert.Equal(t, int64(1), f.requests.Load())
 
 			now = now.Add(121 * time.Second)
@@ -521,7 +522,7 @@ func TestRateLimitHeaders(t *testing.T) {
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
 	require.NoError(t, err, "the answer that used the last request is fine")
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.2"))
-	require.ErrorIs(t, err, ErrRateLimited)
+	require.ErrorIs(t, err, source.ErrRateLimited)
 	assert.Equal(t, int64(1), f.requests.Load())
 	now = now.Add(31 * time.Second)
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.2"))
@@ -538,7 +539,7 @@ func TestLocalRateLimit(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := s.Lookup(ctx, mustAddr("45.1.1.3"))
-	require.ErrorIs(t, err, ErrRateLimited)
+	require.ErrorIs(t, err, source.ErrRateLimited)
 	assert.Equal(t, int64(2), f.requests.Load())
 }
 
@@ -554,10 +555,10 @@ func TestCircuitBreaker(t *testing.T) {
 	s.now = func() time.Time { return now }
 	for i := range 3 {
 		_, err := s.Lookup(context.Background(), netip.AddrFrom4([4]byte{45, 1, 1, byte(i)}))
-		require.ErrorIs(t, err, ErrServer)
+		require.ErrorIs(t, err, source.ErrUnavailable)
 	}
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.9"))
-	require.ErrorIs(t, err, ErrCircuitOpen)
+	require.ErrorIs(t, err, source.ErrCircuitOpen)
 	assert.True(t, strings.Contains(err.Error(), "1m0s"), "error says how long: %v", err)
 	assert.Equal(t, int64(3), f.requests.Load(), "an open circuit sends nothing")
 	assert.True(t, strings.Contains(buf.String(), "circuit opened"))
@@ -566,9 +567,9 @@ func TestCircuitBreaker(t *testing.T) {
 	// opens again.
 	now = now.Add(61 * time.Second)
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.9"))
-	require.ErrorIs(t, err, ErrServer)
+	require.ErrorIs(t, err, source.ErrUnavailable)
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.9"))
-	require.ErrorIs(t, err, ErrCircuitOpen)
+	require.ErrorIs(t, err, source.ErrCircuitOpen)
 	assert.Equal(t, int64(4), f.requests.Load())
 
 	// The next probe succeeds and closes it.
@@ -589,7 +590,7 @@ func TestBreakerIgnoresCallerErrors(t *testing.T) {
 	s := newTestSource(t, f, WithRetries(0), WithCircuitBreaker(2, time.Minute))
 	for i := range 5 {
 		_, err := s.Lookup(context.Background(), netip.AddrFrom4([4]byte{45, 1, 1, byte(i)}))
-		require.ErrorIs(t, err, ErrBadRequest)
+		require.ErrorIs(t, err, source.ErrInvalidInput)
 	}
 }
 
@@ -640,7 +641,7 @@ func TestBreakerOneProbeAtATime(t *testing.T) {
 	}()
 	<-slowStarted
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.2"))
-	require.ErrorIs(t, err, ErrServer)
+	require.ErrorIs(t, err, source.ErrUnavailable)
 
 	mu.Lock()
 	now = now.Add(61 * time.Second)
@@ -655,7 +656,7 @@ func TestBreakerOneProbeAtATime(t *testing.T) {
 	require.ErrorIs(t, <-slowDone, context.Canceled)
 
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.4"))
-	require.ErrorIs(t, err, ErrCircuitOpen, "a second probe went out while the first was in flight")
+	require.ErrorIs(t, err, source.ErrCircuitOpen, "a second probe went out while the first was in flight")
 	assert.Zero(t, others.Load())
 
 	close(releaseProbe)
@@ -704,10 +705,10 @@ func TestGarbageOpensCircuit(t *testing.T) {
 	s := newTestSource(t, f, WithRetries(0), WithCircuitBreaker(2, time.Hour))
 	for i := range 2 {
 		_, err := s.Lookup(context.Background(), netip.AddrFrom4([4]byte{45, 1, 1, byte(i)}))
-		require.ErrorIs(t, err, ErrMalformed)
+		require.ErrorIs(t, err, source.ErrMalformed)
 	}
 	_, err := s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.2.1"), mustAddr("45.1.2.2")})
-	require.ErrorIs(t, err, ErrCircuitOpen)
+	require.ErrorIs(t, err, source.ErrCircuitOpen)
 	assert.Equal(t, int64(2), f.requests.Load())
 }
 
@@ -725,7 +726,7 @@ func TestBatchPartialFailureCachesTheRest(t *testing.T) {
 	s := newTestSource(t, f, WithMaxBatch(2), WithConcurrency(1))
 	addrs := []netip.Addr{mustAddr("45.7.0.1"), mustAddr("45.7.0.2"), mustAddr("45.7.0.3"), mustAddr("45.7.0.4")}
 	_, err := s.LookupBatch(context.Background(), addrs)
-	require.ErrorIs(t, err, ErrBadRequest)
+	require.ErrorIs(t, err, source.ErrInvalidInput)
 	assert.False(t, errors.Is(err, context.Canceled), "a sibling's cancellation leaked into the error: %v", err)
 	recs, err := s.LookupBatch(context.Background(), addrs)
 	require.NoError(t, err)

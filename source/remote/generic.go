@@ -56,24 +56,24 @@ type Endpoint struct {
 // "message"} or {"message"}, whichever matches.
 func New(key string, e Endpoint, opts ...Option) (*Source, error) {
 	if strings.TrimSpace(e.Name) == "" || e.Decode == nil || e.Auth.Header == "" {
-		return nil, fmt.Errorf("%w: endpoint needs a Name, a Decode func and an Auth header", ErrConfig)
+		return nil, fmt.Errorf("%w: endpoint needs a Name, a Decode func and an Auth header", errConfig)
 	}
 	method := strings.ToUpper(e.Method)
 	if method == "" {
 		method = http.MethodGet
 	}
 	if method != http.MethodGet && method != http.MethodPost {
-		return nil, fmt.Errorf("%w: method %q", ErrConfig, e.Method)
+		return nil, fmt.Errorf("%w: method %q", errConfig, e.Method)
 	}
 	if len(key) >= 6 && strings.Contains(e.URL, key) {
-		return nil, fmt.Errorf("%w: the URL template contains the key; use Auth", ErrConfig)
+		return nil, fmt.Errorf("%w: the URL template contains the key; use Auth", errConfig)
 	}
 	u, err := url.Parse(strings.ReplaceAll(e.URL, "{ip}", "IPINTEL-IP"))
 	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
-		return nil, fmt.Errorf("%w: endpoint URL must be absolute, without credentials or fragment", ErrConfig)
+		return nil, fmt.Errorf("%w: endpoint URL must be absolute, without credentials or fragment", errConfig)
 	}
 	if !strings.Contains(e.URL, "{ip}") && e.Body == nil {
-		return nil, fmt.Errorf("%w: the address goes nowhere: no {ip} in the URL and no Body", ErrConfig)
+		return nil, fmt.Errorf("%w: the address goes nowhere: no {ip} in the URL and no Body", errConfig)
 	}
 	base := u.Scheme + "://" + u.Host
 	pathT := u.EscapedPath()
@@ -91,7 +91,7 @@ func New(key string, e Endpoint, opts ...Option) (*Source, error) {
 			if queryT != "" {
 				q, err := url.ParseQuery(queryT)
 				if err != nil {
-					return request{}, fmt.Errorf("%w: endpoint query", ErrConfig)
+					return request{}, fmt.Errorf("%w: endpoint query", errConfig)
 				}
 				for k, vs := range q {
 					for i, v := range vs {
@@ -113,7 +113,7 @@ func New(key string, e Endpoint, opts ...Option) (*Source, error) {
 		decode: func(_ string, a netip.Addr, body []byte) (rec source.Record, err error) {
 			defer func() {
 				if p := recover(); p != nil {
-					rec, err = source.Record{}, fmt.Errorf("%w: decoder panicked", ErrMalformed)
+					rec, err = source.Record{}, fmt.Errorf("%w: decoder panicked", errMalformed)
 				}
 			}()
 			return decode(a, body)

@@ -116,7 +116,7 @@ func TestGenericDecoderPanicIsAnError(t *testing.T) {
 	s.api.header = "X-Key" // the server wants X-Key; keep BearerAuth's constructor covered
 	s.api.prefix = ""
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorIs(t, err, source.ErrMalformed)
 }
 
 func TestGenericConfig(t *testing.T) {
@@ -133,7 +133,7 @@ func TestGenericConfig(t *testing.T) {
 		e := ok
 		mut(&e)
 		_, err := New(testKey, e)
-		assert.ErrorIs(t, err, ErrConfig, name)
+		assert.ErrorIs(t, err, source.ErrInvalidOption, name)
 		if err != nil {
 			noLeak(t, "config error", err.Error())
 		}

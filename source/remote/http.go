@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ipintel/ipintel/internal/wire"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ipintel/ipintel/internal/wire"
 )
 
 const (
@@ -40,7 +41,7 @@ func (s *Source) do(ctx context.Context, req request, decode func(body []byte) e
 		probe = p
 		if !ok {
 			return fmt.Errorf("remote: %s: %w for another %v after repeated failures",
-				s.name, ErrCircuitOpen, left.Round(time.Second))
+				s.name, errCircuitOpen, left.Round(time.Second))
 		}
 	}
 	recorded := false
@@ -60,7 +61,7 @@ func (s *Source) do(ctx context.Context, req request, decode func(body []byte) e
 			wait, ok := s.limiter.reserve(s.now(), dl)
 			if !ok {
 				return fmt.Errorf("remote: %s: %w: local limit would delay the request %v, past its deadline",
-					s.name, ErrRateLimited, wait.Round(time.Millisecond))
+					s.name, errRateLimited, wait.Round(time.Millisecond))
 			}
 			if err := sleep(ctx, wait); err != nil {
 				return s.ctxErr(ctx, err)
@@ -123,7 +124,7 @@ func (s *Source) attempt(ctx context.Context, req request, attempt int) (_ []byt
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.method, u, body)
 	if err != nil {
-		return nil, false, 0, s.safe(fmt.Errorf("remote: %s: %w: cannot build request", s.name, ErrConfig))
+		return nil, false, 0, s.safe(fmt.Errorf("remote: %s: %w: cannot build request", s.name, errConfig))
 	}
 	if req.body != nil {
 		hr.Header.Set("Content-Type", "application/json")
@@ -144,13 +145,13 @@ func (s *Source) attempt(ctx context.Context, req request, attempt int) (_ []byt
 	s.log.Debug("remote: request", "source", s.name, "method", req.method, "path", req.path,
 		"status", resp.StatusCode, "attempt", attempt, "bytes", len(b), "duration", s.now().Sub(start))
 	if rerr != nil {
-		if errors.Is(rerr, ErrResponseTooLarge) {
-			return nil, false, 0, fmt.Errorf("remote: %s: HTTP %d: %w (over %d bytes)", s.name, resp.StatusCode, ErrResponseTooLarge, s.maxBody)
+		if errors.Is(rerr, errResponseTooLarge) {
+			return nil, false, 0, fmt.Errorf("remote: %s: HTTP %d: %w (over %d bytes)", s.name, resp.StatusCode, errResponseTooLarge, s.maxBody)
 		}
 		if ctx.Err() != nil {
 			return nil, false, 0, ctx.Err()
 		}
-		return nil, false, 0, s.safe(fmt.Errorf("remote: %s: HTTP %d: %w: body: %w", s.name, resp.StatusCode, ErrMalformed, unwrapURL(rerr)))
+		return nil, false, 0, s.safe(fmt.Errorf("remote: %s: HTTP %d: %w: body: %w", s.name, resp.StatusCode, errMalformed, unwrapURL(rerr)))
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return b, false, 0, nil
@@ -221,13 +222,13 @@ func classify(err error) (retry, failure bool) {
 		}
 		return false, se.Status >= 300 && se.Status < 400
 	}
-	if errors.Is(err, ErrResponseTooLarge) {
+	if errors.Is(err, errResponseTooLarge) {
 		return false, true
 	}
-	if errors.Is(err, ErrTransport) {
+	if errors.Is(err, errTransport) {
 		return retryableTransport(err), true
 	}
-	if errors.Is(err, ErrMalformed) {
+	if errors.Is(err, errMalformed) {
 		// A body cut short by a reset connection is worth one more try.
 		return errors.Is(err, syscall.ECONNRESET) || errorsIsUnexpectedEOF(err), true
 	}
@@ -318,12 +319,12 @@ func (s *Source) blockedFor() time.Duration {
 // transportErr wraps a failed client.Do without the URL (net/url.Error
 // prints it) and without the key.
 func (s *Source) transportErr(req request, err error) error {
-	return s.safe(fmt.Errorf("remote: %s: %s %s: %w: %w", s.name, req.method, pathOnly(req.path), ErrTransport, unwrapURL(err)))
+	return s.safe(fmt.Errorf("remote: %s: %s %s: %w: %w", s.name, req.method, pathOnly(req.path), errTransport, unwrapURL(err)))
 }
 
 func (s *Source) ctxErr(ctx context.Context, err error) error {
 	if s.closeCtx.Err() != nil {
-		return fmt.Errorf("remote: %s: %w", s.name, ErrClosed)
+		return fmt.Errorf("remote: %s: %w", s.name, errClosed)
 	}
 	cerr := ctx.Err()
 	if cerr == nil {

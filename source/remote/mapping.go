@@ -132,7 +132,7 @@ func checkAnswerFor(answer string, addr netip.Addr) error {
 		return nil
 	}
 	if qa, err := netip.ParseAddr(q); err != nil || qa.Unmap() != addr {
-		return fmt.Errorf("%w: answer is for another address", ErrMalformed)
+		return fmt.Errorf("%w: answer is for another address", errMalformed)
 	}
 	return nil
 }

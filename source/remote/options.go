@@ -25,8 +25,10 @@ const (
 	DefaultSharedMissTTL   = 10 * time.Minute
 )
 
-// An Option configures a source. Options are validated by the constructor.
-type Option func(*settings)
+// An Option configures a source. The constructor applies the options in
+// order; one that cannot be used is an error wrapping
+// [source.ErrInvalidOption] that names it and its value.
+type Option func(*settings) error
 
 type settings struct {
 	baseURL     string
@@ -50,7 +52,6 @@ type settings struct {
 	sharedHitTTL  time.Duration
 	sharedMissTTL time.Duration
 	sharedWait    time.Duration // 0: a quarter of the timeout
-	errs          []string
 }
 
 func defaults() settings {
@@ -69,27 +70,27 @@ func defaults() settings {
 	}
 }
 
-func (s *settings) bad(format string, args ...any) {
-	s.errs = append(s.errs, fmt.Sprintf(format, args...))
-}
-
 // WithBaseURL sends requests to u instead of the provider's public address:
 // a self-hosted deployment, a proxy, or a test server. u is scheme, host and
 // optional path prefix ("https://ipintel.internal/vectra"); it must not
 // carry a query, a fragment or credentials.
 func WithBaseURL(u string) Option {
-	return func(s *settings) { s.baseURL = u }
+	return func(s *settings) error {
+		s.baseURL = u // checked by the constructor, against the API's default too
+		return nil
+	}
 }
 
 // WithHTTPClient uses c for requests. The source copies c and replaces its
 // CheckRedirect so that the key is never sent to a redirect target; c's
 // Transport and Timeout are kept.
 func WithHTTPClient(c *http.Client) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if c == nil {
-			s.bad("nil HTTP client")
+			return fmt.Errorf("%w: WithHTTPClient(nil)", errConfig)
 		}
 		s.client = c
+		return nil
 	}
 }
 
@@ -97,11 +98,12 @@ func WithHTTPClient(c *http.Client) Option {
 // (default [DefaultTimeout]). The caller's deadline applies too; the earlier
 // wins. It is also the Timeout the source reports in its Traits.
 func WithTimeout(d time.Duration) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if d <= 0 {
-			s.bad("timeout %v is not positive", d)
+			return fmt.Errorf("%w: WithTimeout(%v): must be positive", errConfig, d)
 		}
 		s.timeout = d
+		return nil
 	}
 }
 
@@ -110,24 +112,26 @@ func WithTimeout(d time.Duration) Option {
 // Retries back off exponentially with jitter and never wait past the
 // deadline.
 func WithRetries(n int) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if n < 0 {
-			s.bad("negative retries %d", n)
+			return fmt.Errorf("%w: WithRetries(%d): must not be negative", errConfig, n)
 		}
 		s.retries = n
+		return nil
 	}
 }
 
 // WithRateLimit limits requests to rps per second with bursts of burst. A
 // request that would have to wait past its deadline fails at once with
-// [ErrRateLimited] instead. By default there is no local limit: the
+// [source.ErrRateLimited] instead. By default there is no local limit: the
 // provider's 429 answers are honoured.
 func WithRateLimit(rps float64, burst int) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if !(rps > 0) || burst < 1 {
-			s.bad("rate limit %v/s burst %d", rps, burst)
+			return fmt.Errorf("%w: WithRateLimit(%v, %d): need rps > 0 and burst ≥ 1", errConfig, rps, burst)
 		}
 		s.rate, s.burst = rps, burst
+		return nil
 	}
 }
 
@@ -135,11 +139,12 @@ func WithRateLimit(rps float64, burst int) Option {
 // hosted APIs' plans are written ("60 requests/minute"), with bursts of up
 // to n/10 (at least 1).
 func WithRateLimitPerMinute(n int) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if n < 1 {
-			s.bad("rate limit %d/min", n)
+			return fmt.Errorf("%w: WithRateLimitPerMinute(%d): must be at least 1", errConfig, n)
 		}
 		s.rate, s.burst = float64(n)/60, max(1, n/10)
+		return nil
 	}
 }
 
@@ -148,33 +153,36 @@ func WithRateLimitPerMinute(n int) Option {
 // are cached too; errors and 429s never are. WithCache(0, 0) disables the
 // cache.
 func WithCache(size int, ttl time.Duration) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if size < 0 || ttl < 0 || (size > 0) != (ttl > 0) {
-			s.bad("cache size %d ttl %v", size, ttl)
+			return fmt.Errorf("%w: WithCache(%d, %v): size and ttl must be both positive or both zero", errConfig, size, ttl)
 		}
 		s.cacheSize, s.cacheTTL = size, ttl
+		return nil
 	}
 }
 
 // WithMaxBatch caps the addresses sent in one batch request, below the
 // provider's own limit of 100 when a plan needs it.
 func WithMaxBatch(n int) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if n < 1 {
-			s.bad("max batch %d", n)
+			return fmt.Errorf("%w: WithMaxBatch(%d): must be at least 1", errConfig, n)
 		}
 		s.maxBatch = n
+		return nil
 	}
 }
 
 // WithMaxResponseSize bounds the bytes read from one response body (default
-// [DefaultMaxResponseSize]); a longer body is an [ErrResponseTooLarge].
+// [DefaultMaxResponseSize]); a longer body is an [source.ErrTooLarge].
 func WithMaxResponseSize(n int64) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if n < 1 {
-			s.bad("max response size %d", n)
+			return fmt.Errorf("%w: WithMaxResponseSize(%d): must be at least 1", errConfig, n)
 		}
 		s.maxBody = n
+		return nil
 	}
 }
 
@@ -184,11 +192,12 @@ func WithMaxResponseSize(n int64) Option {
 // disables the breaker. Default [DefaultBreakerFailures],
 // [DefaultBreakerCoolDown].
 func WithCircuitBreaker(failures int, coolDown time.Duration) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if failures < 0 || (failures > 0 && coolDown <= 0) {
-			s.bad("circuit breaker %d failures cool-down %v", failures, coolDown)
+			return fmt.Errorf("%w: WithCircuitBreaker(%d, %v): need failures ≥ 0 and a positive cool-down", errConfig, failures, coolDown)
 		}
 		s.failures, s.coolDown = failures, coolDown
+		return nil
 	}
 }
 
@@ -196,42 +205,51 @@ func WithCircuitBreaker(failures int, coolDown time.Duration) Option {
 // batch chunks, or single lookups for an API without a batch endpoint
 // (default [DefaultConcurrency]).
 func WithConcurrency(n int) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if n < 1 {
-			s.bad("concurrency %d", n)
+			return fmt.Errorf("%w: WithConcurrency(%d): must be at least 1", errConfig, n)
 		}
 		s.concurrency = n
+		return nil
 	}
 }
 
 // WithName overrides the source's name (default "vectraip", "vpnsignal",
 // "datpaq"), for running two accounts side by side.
 func WithName(name string) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if strings.TrimSpace(name) == "" {
-			s.bad("empty name")
+			return fmt.Errorf("%w: WithName(%q): empty", errConfig, name)
 		}
 		s.name = name
+		return nil
 	}
 }
 
 // WithLogger logs requests at Debug and retries, 429s and circuit changes
-// at Warn. Keys are never logged. The default discards.
+// at Warn. Keys are never logged. The default discards; a nil l is an
+// error, as in every package of this module.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *settings) { s.logger = l }
+	return func(s *settings) error {
+		if l == nil {
+			return fmt.Errorf("%w: WithLogger(nil)", errConfig)
+		}
+		s.logger = l
+		return nil
+	}
 }
 
 // checkBase validates a base URL.
 func checkBase(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("%w: base URL does not parse", ErrConfig)
+		return "", fmt.Errorf("%w: base URL does not parse", errConfig)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%w: base URL needs an http or https scheme and a host", ErrConfig)
+		return "", fmt.Errorf("%w: base URL needs an http or https scheme and a host", errConfig)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%w: base URL must not carry credentials, a query or a fragment", ErrConfig)
+		return "", fmt.Errorf("%w: base URL must not carry credentials, a query or a fragment", errConfig)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }

@@ -135,7 +135,7 @@ func TestForeign404IsAnError(t *testing.T) {
 	}
 	s := newTestSource(t, f)
 	_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
-	require.ErrorIs(t, err, ErrUnexpectedStatus)
+	require.ErrorIs(t, err, source.ErrUnavailable)
 }
 
 func TestReservedNeverSent(t *testing.T) {
@@ -239,7 +239,7 @@ func TestFakeRefusesOversizedBatch(t *testing.T) {
 		}
 		s.maxBatch = 0 // bypass chunking
 		_, err := s.LookupBatch(context.Background(), addrs)
-		require.ErrorIs(t, err, ErrBadRequest, kind)
+		require.ErrorIs(t, err, source.ErrInvalidInput, kind)
 		var se *StatusError
 		require.ErrorAs(t, err, &se)
 		assert.Contains(t, []int{400, 422}, se.Status)
@@ -381,7 +381,7 @@ func TestConfigErrors(t *testing.T) {
 		"client":         {"k", []Option{WithHTTPClient(nil)}},
 	} {
 		_, err := VectraIP(tc.key, tc.opts...)
-		assert.ErrorIs(t, err, ErrConfig, name)
+		assert.ErrorIs(t, err, source.ErrInvalidOption, name)
 	}
 }
 
@@ -402,11 +402,11 @@ func TestClose(t *testing.T) {
 	<-started
 	require.NoError(t, s.Close())
 	err := <-done
-	require.ErrorIs(t, err, ErrClosed)
+	require.ErrorIs(t, err, source.ErrClosed)
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.2"))
-	require.ErrorIs(t, err, ErrClosed)
+	require.ErrorIs(t, err, source.ErrClosed)
 	_, err = s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.1.2")})
-	require.ErrorIs(t, err, ErrClosed)
+	require.ErrorIs(t, err, source.ErrClosed)
 	require.NoError(t, s.Close())
 }
 
@@ -455,10 +455,10 @@ func TestCancelledContext(t *testing.T) {
 func TestStatusErrorText(t *testing.T) {
 	e := &StatusError{Source: "x", Status: 429, Code: "rate_limit_exceeded", Message: "slow down", RetryAfter: 2 * time.Second, RequestID: "r1"}
 	assert.Equal(t, "remote: x: HTTP 429 Too Many Requests (rate_limit_exceeded): slow down; retry after 2s; request id r1", e.Error())
-	assert.ErrorIs(t, e, ErrRateLimited)
-	for status, want := range map[int]error{400: ErrBadRequest, 401: ErrUnauthorized, 402: ErrForbidden, 403: ErrForbidden,
-		413: ErrBadRequest, 422: ErrBadRequest, 429: ErrRateLimited, 500: ErrServer, 503: ErrServer, 302: ErrUnexpectedStatus, 418: ErrUnexpectedStatus} {
+	assert.ErrorIs(t, e, source.ErrRateLimited)
+	for status, want := range map[int]error{400: source.ErrInvalidInput, 401: ErrUnauthorized, 402: ErrForbidden, 403: ErrForbidden,
+		413: source.ErrInvalidInput, 422: source.ErrInvalidInput, 429: source.ErrRateLimited, 500: source.ErrUnavailable, 503: source.ErrUnavailable, 302: source.ErrUnavailable, 418: source.ErrUnavailable} {
 		assert.ErrorIs(t, &StatusError{Status: status}, want, fmt.Sprint(status))
 	}
-	assert.False(t, errors.Is(&StatusError{Status: 500}, ErrRateLimited))
+	assert.False(t, errors.Is(&StatusError{Status: 500}, source.ErrRateLimited))
 }

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -29,22 +30,24 @@ import (
 // that changes it reads and writes other keys, so a rolling deploy never
 // misreads an entry.
 func WithSharedCache(st store.Store) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if st == nil {
-			s.bad("nil shared cache store")
+			return fmt.Errorf("%w: WithSharedCache(nil)", errConfig)
 		}
 		s.shared = st
+		return nil
 	}
 }
 
 // WithKeyPrefix puts prefix before every shared-cache key, to keep apart
 // applications or environments that share one store ("staging:").
 func WithKeyPrefix(prefix string) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if strings.ContainsAny(prefix, " \r\n") {
-			s.bad("key prefix %q contains a space or line break", prefix)
+			return fmt.Errorf("%w: WithKeyPrefix(%q): contains a space or line break", errConfig, prefix)
 		}
 		s.keyPrefix = prefix
+		return nil
 	}
 }
 
@@ -52,11 +55,12 @@ func WithKeyPrefix(prefix string) Option {
 // for answers with data, miss for "not in the provider's data" (default
 // [DefaultSharedHitTTL], [DefaultSharedMissTTL]).
 func WithSharedCacheTTL(hit, miss time.Duration) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if hit <= 0 || miss <= 0 {
-			s.bad("shared cache TTLs %v, %v", hit, miss)
+			return fmt.Errorf("%w: WithSharedCacheTTL(%v, %v): must be positive", errConfig, hit, miss)
 		}
 		s.sharedHitTTL, s.sharedMissTTL = hit, miss
+		return nil
 	}
 }
 
@@ -64,10 +68,11 @@ func WithSharedCacheTTL(hit, miss time.Duration) Option {
 // claimed the same address before asking the API itself (default: a
 // quarter of [WithTimeout]). It must be shorter than the timeout.
 func WithSharedWait(d time.Duration) Option {
-	return func(s *settings) {
+	return func(s *settings) error {
 		if d <= 0 {
-			s.bad("shared wait %v is not positive", d)
+			return fmt.Errorf("%w: WithSharedWait(%v): must be positive", errConfig, d)
 		}
 		s.sharedWait = d
+		return nil
 	}
 }

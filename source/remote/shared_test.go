@@ -130,9 +130,9 @@ func TestSharedCacheNeverStoresErrors(t *testing.T) {
 	s := newSharedSources(t, f, st, 1, WithRetries(0), WithCircuitBreaker(0, 0))[0]
 	a := mustAddr("45.1.1.1")
 	_, err := s.Lookup(context.Background(), a)
-	require.ErrorIs(t, err, ErrServer)
+	require.ErrorIs(t, err, source.ErrUnavailable)
 	_, err = s.LookupBatch(context.Background(), []netip.Addr{a, mustAddr("45.1.1.2")})
-	require.ErrorIs(t, err, ErrServer)
+	require.ErrorIs(t, err, source.ErrUnavailable)
 	_, ok, _ := st.Get(context.Background(), s.shared.key(a))
 	assert.False(t, ok, "an error was stored")
 	assert.Equal(t, int64(0), s.SharedCacheStats().Stored)
@@ -338,10 +338,10 @@ func TestSharedCacheOptions(t *testing.T) {
 		"neg missTTL": WithSharedCacheTTL(time.Minute, -1),
 	} {
 		_, err := VectraIP("k", opt)
-		assert.ErrorIs(t, err, ErrConfig, name)
+		assert.ErrorIs(t, err, source.ErrInvalidOption, name)
 	}
 	_, err := VectraIP("k", WithSharedCache(store.NewMemory()), WithTimeout(time.Second), WithSharedWait(time.Second))
-	assert.ErrorIs(t, err, ErrConfig, "a wait as long as the timeout")
+	assert.ErrorIs(t, err, source.ErrInvalidOption, "a wait as long as the timeout")
 }
 
 func ExampleWithSharedCache() {

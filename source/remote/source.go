@@ -100,18 +100,18 @@ type api struct {
 func newSource(a api, key string, opts []Option) (*Source, error) {
 	st := defaults()
 	for _, o := range opts {
-		if o != nil {
-			o(&st)
+		if o == nil {
+			continue
+		}
+		if err := o(&st); err != nil {
+			return nil, err
 		}
 	}
-	if len(st.errs) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrConfig, strings.Join(st.errs, "; "))
-	}
 	if strings.TrimSpace(key) == "" {
-		return nil, fmt.Errorf("%w: empty API key", ErrConfig)
+		return nil, fmt.Errorf("%w: empty API key", errConfig)
 	}
 	if strings.ContainsAny(key, "\r\n") {
-		return nil, fmt.Errorf("%w: API key contains a line break", ErrConfig)
+		return nil, fmt.Errorf("%w: API key contains a line break", errConfig)
 	}
 	raw := a.baseURL
 	if st.baseURL != "" {
@@ -164,11 +164,11 @@ func newSource(a api, key string, opts []Option) (*Source, error) {
 	}
 	if st.cacheSize > 0 {
 		if s.cache, err = newCache(st.cacheSize, st.cacheTTL); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+			return nil, fmt.Errorf("%w: %v", errConfig, err)
 		}
 	}
 	if st.shared != nil && st.sharedWait >= s.timeout {
-		return nil, fmt.Errorf("%w: shared wait %v is not shorter than the timeout %v", ErrConfig, st.sharedWait, s.timeout)
+		return nil, fmt.Errorf("%w: shared wait %v is not shorter than the timeout %v", errConfig, st.sharedWait, s.timeout)
 	}
 	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
 	if st.shared != nil {
@@ -188,7 +188,7 @@ func (s *Source) Describe() source.Traits {
 }
 
 // Close cancels requests in flight, waits for them to end, and makes later
-// lookups fail with [ErrClosed]. Unless the HTTP client came from
+// lookups fail with [source.ErrClosed]. Unless the HTTP client came from
 // [WithHTTPClient], it also closes the source's idle keep-alive
 // connections. It is safe to call more than once.
 func (s *Source) Close() error {
@@ -211,7 +211,7 @@ func (s *Source) begin() error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return fmt.Errorf("remote: %s: %w", s.name, ErrClosed)
+		return fmt.Errorf("remote: %s: %w", s.name, errClosed)
 	}
 	s.wg.Add(1)
 	return nil
@@ -520,7 +520,7 @@ func readBody(body io.ReadCloser, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > max {
-		return nil, ErrResponseTooLarge
+		return nil, errResponseTooLarge
 	}
 	return b, nil
 }

@@ -27,7 +27,7 @@ import (
 // ProviderRisk signal with risk.level as its Category. geo and network fill
 // Record.Geo and Record.Network; network.cidr is Record.Prefix when it
 // contains the address. A 404 with VectraIP's {"detail"} envelope is a
-// miss. A documented 0–100 figure out of range is [ErrMalformed].
+// miss. A documented 0–100 figure out of range is [source.ErrMalformed].
 func VectraIP(key string, opts ...Option) (*Source, error) {
 	return newSource(api{
 		name:        "vectraip",
@@ -98,7 +98,7 @@ func decodeVectraIPBatch(name string, addrs []netip.Addr, body []byte) ([]source
 		return nil, nil, err
 	}
 	if r.Results == nil {
-		return nil, nil, fmt.Errorf("%w: batch response has no results", ErrMalformed)
+		return nil, nil, fmt.Errorf("%w: batch response has no results", errMalformed)
 	}
 	want := make(map[netip.Addr]int, len(addrs))
 	for i, a := range addrs {
@@ -188,16 +188,16 @@ func trim[T ~string](s T) string { return strings.TrimSpace(string(s)) }
 // percentInRange checks a figure documented as int (0–100).
 func percentInRange(field string, v wire.Int) error {
 	if v < 0 || v > 100 {
-		return fmt.Errorf("%w: %s %d is outside 0–100", ErrMalformed, field, v)
+		return fmt.Errorf("%w: %s %d is outside 0–100", errMalformed, field, v)
 	}
 	return nil
 }
 
-// unmarshal decodes a JSON answer into v, reporting ErrMalformed without
+// unmarshal decodes a JSON answer into v, reporting errMalformed without
 // echoing the body.
 func unmarshal(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, jsonErrText(err))
+		return fmt.Errorf("%w: %v", errMalformed, jsonErrText(err))
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func decodeVPNSignal(name string, addr netip.Addr, body []byte) (source.Record, 
 		return source.Record{}, err
 	}
 	if r.ASN != nil && (r.ASN.Number < 0 || int64(r.ASN.Number) > math.MaxUint32) {
-		return source.Record{}, fmt.Errorf("%w: asn.number is not an AS number", ErrMalformed)
+		return source.Record{}, fmt.Errorf("%w: asn.number is not an AS number", errMalformed)
 	}
 	if err := checkAnswerFor(string(r.IP), addr); err != nil {
 		return source.Record{}, err
