@@ -90,6 +90,13 @@ func Catalog() []Preset {
 			Note:     "RFC 8805 geofeed; the datacenter's location fills Record.Geo.",
 		},
 		{
+			Spec:     Spec{Name: "linode", Kind: source.Hosting, Provider: "Linode", Format: Geofeed, Confidence: 95},
+			URL:      "https://geoip.linode.com/",
+			Homepage: "https://www.linode.com/global-infrastructure/",
+			Refresh:  day,
+			Note:     "RFC 8805 geofeed of Linode (Akamai Cloud); the datacenter's location fills Record.Geo.",
+		},
+		{
 			Spec:     Spec{Name: "x4bnet-vpn-v4", Kind: source.VPN, Format: Plain, Confidence: 75},
 			URL:      x4b + "vpn/ipv4.txt",
 			Homepage: "https://github.com/X4BNet/lists_vpn",
