@@ -37,6 +37,11 @@ type liveConfig struct {
 // background. [Source.Close] stops every goroutine. An empty cacheDir is
 // an error: live mode without a cache would download everything at every
 // start.
+//
+// Where a catalog feed states a prefix's location itself (Apple's Private
+// Relay, DigitalOcean and Linode geofeeds; the AWS, Google Cloud and Oracle
+// regions), that location answers ahead of the embedded country, with the
+// country's name and continent; such a lookup allocates one Geo.
 func WithLive(cacheDir string) Option {
 	return func(c *config) { c.live.on, c.live.cacheDir = true, cacheDir }
 }
