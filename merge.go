@@ -13,7 +13,10 @@ import (
 // Geo and network fields are filled field by field, the first source that
 // knows a field winning; a source that places the address in another
 // country than an earlier one adds no geo fields, so a result never says
-// "Paris, Germany".
+// "Paris, Germany". Authoritative locations (what a network publishes about
+// itself: RFC 8805 geofeeds, a cloud provider's region) are merged first,
+// in source order, and the others after them: a network's own statement
+// beats any database's estimate wherever the sources stand.
 // Signals are kept whole, every report with its provenance, sorted by kind
 // and then by confidence, highest first.
 func (c *Client) build(addr netip.Addr, ans []answer, start time.Time) *Result {
@@ -27,7 +30,7 @@ func (c *Client) buildInto(r *Result, addr netip.Addr, ans []answer, start time.
 	signals, reasons, sources, errs := r.Signals, r.Risk.Reasons, r.Meta.DataSources, r.Meta.Errors
 	*r = Result{Query: Query{IP: addr, ProcessedAt: start, CacheStatus: CacheMiss, RequestID: newRequestID()}}
 	r.Meta.Errors = errs[:0]
-	var hasGeo, hasNet bool
+	var hasGeo, hasNet, laterGeo bool
 	contributors, nSignals := 0, 0
 	for i := range ans {
 		a := &ans[i]
@@ -43,12 +46,23 @@ func (c *Client) buildInto(r *Result, addr netip.Addr, ans []answer, start time.
 		contributors++
 		nSignals += len(a.rec.Signals)
 		if a.rec.Geo != nil {
-			mergeGeo(&r.geo, a.rec.Geo)
+			if a.rec.Geo.Authoritative {
+				mergeGeo(&r.geo, a.rec.Geo)
+			} else {
+				laterGeo = true
+			}
 			hasGeo = true
 		}
 		if a.rec.Network != nil {
 			mergeNetwork(&r.network, a.rec.Network, a.rec.Prefix, addr)
 			hasNet = true
+		}
+	}
+	if laterGeo { // the estimates, after every authoritative location
+		for i := range ans {
+			if a := &ans[i]; a.err == nil && a.rec.Geo != nil && !a.rec.Geo.Authoritative {
+				mergeGeo(&r.geo, a.rec.Geo)
+			}
 		}
 	}
 	if hasGeo && r.geo != (Geo{}) {
@@ -160,10 +174,12 @@ func summarize(r *Result) {
 
 // mergeGeo fills dst's empty fields from src, unless src places the address
 // in another country than dst already does: such a source says nothing.
+// dst is authoritative when an authoritative src contributed to it.
 func mergeGeo(dst, src *Geo) {
 	if src.CountryCode != "" && dst.CountryCode != "" && src.CountryCode != dst.CountryCode {
 		return
 	}
+	dst.Authoritative = dst.Authoritative || src.Authoritative
 	fill(&dst.CountryCode, src.CountryCode)
 	fill(&dst.CountryName, src.CountryName)
 	fill(&dst.Continent, src.Continent)

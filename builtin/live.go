@@ -37,6 +37,11 @@ type liveConfig struct {
 // background. [Source.Close] stops every goroutine. An empty cacheDir is
 // an error: live mode without a cache would download everything at every
 // start.
+//
+// Where a catalog feed states a prefix's location itself (Apple's Private
+// Relay, DigitalOcean and Linode geofeeds; the AWS, Google Cloud and Oracle
+// regions), that location answers ahead of the embedded country, with the
+// country's name and continent; such a lookup allocates one Geo.
 func WithLive(cacheDir string) Option {
 	return func(c *config) { c.live.on, c.live.cacheDir = true, cacheDir }
 }
@@ -115,8 +120,11 @@ func (s *Source) startLive() {
 	s.live = l
 }
 
-// lookupLive adds the feeds' signals to rec, the embedded answer. The
-// merged Signals are a new slice: rec's are shared.
+// lookup adds the feeds' signals to rec, the embedded answer. The merged
+// Signals are a new slice: rec's are shared. A feed's location is what the
+// network publishes about itself (a geofeed row, a cloud region): it
+// replaces the embedded country, which is a database's estimate, and is
+// completed with the country's name and continent.
 func (l *live) lookup(ctx context.Context, rec source.Record, addr netip.Addr) source.Record {
 	if l == nil || l.feeds == nil {
 		return rec
@@ -127,13 +135,32 @@ func (l *live) lookup(ctx context.Context, rec source.Record, addr netip.Addr) s
 	}
 	sigs := make([]source.Signal, 0, len(rec.Signals)+len(fr.Signals))
 	rec.Signals = append(append(sigs, rec.Signals...), fr.Signals...)
-	if rec.Geo == nil {
+	switch {
+	case fr.Geo != nil && fr.Geo.Authoritative && fr.Geo.CountryCode != "":
+		rec.Geo = withCountryFacts(fr.Geo)
+	case rec.Geo == nil:
 		rec.Geo = fr.Geo
 	}
 	if !rec.Prefix.IsValid() || (fr.Prefix.IsValid() && fr.Prefix.Bits() > rec.Prefix.Bits()) {
 		rec.Prefix = fr.Prefix
 	}
 	return rec
+}
+
+// withCountryFacts returns a copy of g, which is shared, with the country
+// name, continent and EU membership of its country code filled in.
+func withCountryFacts(g *source.Geo) *source.Geo {
+	out := *g
+	if c, ok := countryByCode(g.CountryCode); ok {
+		if out.CountryName == "" {
+			out.CountryName = c.name
+		}
+		if out.Continent == "" {
+			out.Continent = c.continent
+		}
+		out.InEU = out.InEU || c.inEU
+	}
+	return &out
 }
 
 // datasets patches the embedded datasets with their live state and adds

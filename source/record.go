@@ -37,6 +37,14 @@ type Geo struct {
 	// Coordinates are approximate. The zero value means unknown; a source
 	// that truly places an address at 0°, 0° cannot say so.
 	Coordinates Coordinates `json:"coordinates,omitzero"`
+
+	// Authoritative marks a location the network published about itself:
+	// an RFC 8805 geofeed row (Apple's Private Relay egress list, a hosting
+	// provider's geofeed) or the region a cloud provider gives for its own
+	// range. The ipintel Client takes an authoritative location ahead of
+	// any other source's, whatever the source order. It is not part of the
+	// JSON form.
+	Authoritative bool `json:"-"`
 }
 
 // Coordinates locate an address approximately.

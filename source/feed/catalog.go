@@ -90,6 +90,13 @@ func Catalog() []Preset {
 			Note:     "RFC 8805 geofeed; the datacenter's location fills Record.Geo.",
 		},
 		{
+			Spec:     Spec{Name: "linode", Kind: source.Hosting, Provider: "Linode", Format: Geofeed, Confidence: 95},
+			URL:      "https://geoip.linode.com/",
+			Homepage: "https://www.linode.com/global-infrastructure/",
+			Refresh:  day,
+			Note:     "RFC 8805 geofeed of Linode (Akamai Cloud); the datacenter's location fills Record.Geo.",
+		},
+		{
 			Spec:     Spec{Name: "x4bnet-vpn-v4", Kind: source.VPN, Format: Plain, Confidence: 75},
 			URL:      x4b + "vpn/ipv4.txt",
 			Homepage: "https://github.com/X4BNet/lists_vpn",
@@ -145,25 +152,25 @@ func Catalog() []Preset {
 			Refresh:  6 * time.Hour,
 			Note:     "About 10 MB of JSON; the limit parameter asks for every server.",
 		},
-		{
-			Spec:     Spec{Name: "protonvpn", Kind: source.VPN, Provider: "ProtonVPN", Format: ProtonVPN, Confidence: 95},
-			URL:      "https://api.protonvpn.ch/vpn/logicals",
-			Homepage: "https://protonvpn.com/vpn-servers",
-			Refresh:  6 * time.Hour,
-			Note:     "Each physical server's exit IP (the address traffic comes from).",
-		},
+		// No ProtonVPN preset: its server list (api.protonvpn.ch/vpn/logicals)
+		// answers only signed-in clients since 2025, so a default URL would
+		// fail (401/400). The ProtonVPN format reads the response; fetch it
+		// with your own session, see the README.
 		{
 			Spec:     Spec{Name: "pia", Kind: source.VPN, Provider: "Private Internet Access", Format: PIA, Confidence: 95},
-			URL:      "https://serverlist.piaservers.net/vpninfo/servers/v6",
+			URL:      "https://serverlist.piaservers.net/vpninfo/servers/v7",
 			Homepage: "https://www.privateinternetaccess.com/vpn-server",
 			Refresh:  6 * time.Hour,
+			Note:     "The v7 list open-source clients read since 2026: one line of JSON, then a signature.",
 		},
 		{
 			Spec:     Spec{Name: "windscribe", Kind: source.VPN, Provider: "Windscribe", Format: Windscribe, Confidence: 90},
 			URL:      "https://assets.windscribe.com/serverlist/mob-v2/1/0",
 			Homepage: "https://windscribe.com/status",
 			Refresh:  6 * time.Hour,
-			Note:     "Each node's three addresses (ip, ip2, ip3); the last path element is a cache breaker.",
+			Note: "mob-v2/<pro>/<revision>: pro 1 asks for the list with the paid-tier locations too; the apps " +
+				"put their list revision (or a Unix time) last, 0 here. Each city's ping_ip and each node's " +
+				"ip, ip2 and ip3; paid-tier cities may list no nodes, only their ping_ip.",
 		},
 		{
 			Spec:     Spec{Name: "airvpn", Kind: source.VPN, Provider: "AirVPN", Format: AirVPN, Confidence: 95},
@@ -177,7 +184,7 @@ func Catalog() []Preset {
 			URL:      "https://api.ivpn.net/v5/servers.json",
 			Homepage: "https://www.ivpn.net/status/",
 			Refresh:  6 * time.Hour,
-			Note:     "WireGuard and OpenVPN gateways' hosts, IPv6 where given.",
+			Note:     "Every WireGuard and OpenVPN host's address, its V2Ray address and its IPv6 address where given.",
 		},
 		{
 			Spec:     Spec{Name: "vpngate", Kind: source.VPN, Provider: "VPN Gate", Format: VPNGate, Confidence: 80},

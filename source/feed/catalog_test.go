@@ -64,6 +64,7 @@ var realdataCatalogFiles = map[string][]string{
 	"gcp":                  {"femueller-cloud-ip-ranges", "google-cloud-ip-ranges.json"},
 	"oracle":               {"femueller-cloud-ip-ranges", "oracle-cloud-ip-ranges.json"},
 	"digitalocean":         {"femueller-cloud-ip-ranges", "digitalocean.csv"},
+	"linode":               {"femueller-cloud-ip-ranges", "linode.txt"},
 	"x4bnet-vpn-v4":        {"X4BNet-lists_vpn", "output", "vpn", "ipv4.txt"},
 	"x4bnet-vpn-v6":        {"X4BNet-lists_vpn", "output", "vpn", "ipv6.txt"},
 	"x4bnet-datacenter-v4": {"X4BNet-lists_vpn", "output", "datacenter", "ipv4.txt"},

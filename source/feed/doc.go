@@ -5,9 +5,36 @@
 // Every match becomes a [source.Signal] with its provenance: Kind,
 // Confidence and Provider from the [Spec], Source = Spec.Name, and a
 // Category (the cloud service and region for the cloud files, see the
-// README). Geofeed rows fill Record.Geo; TorDNSEL exit-addresses fill
-// Signal.LastSeen and Onionoo relays FirstSeen and LastSeen. Record.Prefix
-// is the most specific matching prefix.
+// README). Geofeed rows and cloud regions fill Record.Geo; TorDNSEL
+// exit-addresses fill Signal.LastSeen and Onionoo relays FirstSeen and
+// LastSeen. Record.Prefix is the most specific matching prefix.
+//
+// # Location precedence: a network's own statement wins
+//
+// What a network publishes about its own prefixes is the best location
+// there is, ahead of any database's estimate. Two kinds of feed carry it,
+// and their Record.Geo has [source.Geo].Authoritative set:
+//
+//   - RFC 8805 geofeeds (Apple's Private Relay egress list, DigitalOcean,
+//     Linode, any geofeed a user loads): the row's country, region, city
+//     and postal code.
+//   - Cloud range files that give a region (AWS region, and the metro of a
+//     Local or Wavelength Zone's network_border_group; Google Cloud scope;
+//     Oracle region; Azure Service Tag region): the region's country and,
+//     where the provider names one, its city, from tables written by hand
+//     from each provider's public region list. An unknown region (new,
+//     internal or staging) and the global scopes give no location, never
+//     a guess.
+//
+// Within a [Set] the most specific covering prefix with a location gives
+// it. Across sources, the ipintel Client merges authoritative locations
+// first, in source order, then every other source's: a set placed before
+// or after builtin (or a GeoIP2 database) answers with the network's
+// country, and a source that places the address in another country adds
+// nothing (no "Tokyo, Germany"); one that agrees fills the fields left
+// empty (time zone, coordinates). builtin's live mode applies the same rule
+// inside its one Source: a catalog feed's location replaces the embedded
+// country and gets the country's name and continent.
 //
 // # Usage
 //

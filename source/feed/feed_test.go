@@ -88,14 +88,14 @@ func TestFormatsFixtures(t *testing.T) {
 	}{
 		{"exit-addresses", feed.TorExitAddresses, "194.26.192.64", "194.26.192.64/32", "", []string{""}, nil, "2024-03-12T13:03:14Z", 1},
 		{"exit-addresses", feed.TorExitAddresses, "2001:db8::64", "2001:db8::64/128", "", []string{""}, nil, "2024-03-12T13:04:00Z", 1},
-		{"geofeed.csv", feed.Geofeed, "172.224.224.40", "172.224.224.32/27", "", []string{""}, &source.Geo{CountryCode: "US", RegionCode: "TX", City: "Richardson", PostalCode: "75080"}, "", 1},
-		{"geofeed.csv", feed.Geofeed, "2a02:26f7:b3c0:4000::1", "2a02:26f7:b3c0:4000::/64", "", []string{""}, &source.Geo{CountryCode: "DE", RegionCode: "HE", City: "Frankfurt am Main", PostalCode: "60311"}, "", 1},
+		{"geofeed.csv", feed.Geofeed, "172.224.224.40", "172.224.224.32/27", "", []string{""}, &source.Geo{CountryCode: "US", RegionCode: "TX", City: "Richardson", PostalCode: "75080", Authoritative: true}, "", 1},
+		{"geofeed.csv", feed.Geofeed, "2a02:26f7:b3c0:4000::1", "2a02:26f7:b3c0:4000::/64", "", []string{""}, &source.Geo{CountryCode: "DE", RegionCode: "HE", City: "Frankfurt am Main", PostalCode: "60311", Authoritative: true}, "", 1},
 		{"geofeed.csv", feed.Geofeed, "192.0.2.1", "192.0.2.0/24", "", []string{""}, nil, "", 1},
-		{"aws.json", feed.AWS, "3.5.141.1", "3.5.140.0/22", "AWS", []string{"AMAZON/ap-northeast-2", "EC2/ap-northeast-2"}, nil, "", 1},
-		{"aws.json", feed.AWS, "2600:1f14::1", "2600:1f14::/35", "AWS", []string{"EC2/us-west-2"}, nil, "", 1},
-		{"gcp.json", feed.GCP, "34.1.208.9", "34.1.208.0/20", "Google Cloud", []string{"Google Cloud/africa-south1"}, nil, "", 0},
-		{"azure.json", feed.Azure, "20.8.1.1", "20.8.0.0/16", "Microsoft Azure", []string{"Storage.WestEurope", "AzureCloud"}, nil, "", 0},
-		{"oracle.json", feed.Oracle, "134.70.24.1", "134.70.24.0/21", "Oracle Cloud", []string{"OSN/us-ashburn-1", "OBJECT_STORAGE/us-ashburn-1"}, nil, "", 0},
+		{"aws.json", feed.AWS, "3.5.141.1", "3.5.140.0/22", "AWS", []string{"AMAZON/ap-northeast-2", "EC2/ap-northeast-2"}, &source.Geo{CountryCode: "KR", City: "Seoul", Authoritative: true}, "", 1},
+		{"aws.json", feed.AWS, "2600:1f14::1", "2600:1f14::/35", "AWS", []string{"EC2/us-west-2"}, &source.Geo{CountryCode: "US", Authoritative: true}, "", 1},
+		{"gcp.json", feed.GCP, "34.1.208.9", "34.1.208.0/20", "Google Cloud", []string{"Google Cloud/africa-south1"}, &source.Geo{CountryCode: "ZA", City: "Johannesburg", Authoritative: true}, "", 0},
+		{"azure.json", feed.Azure, "20.8.1.1", "20.8.0.0/16", "Microsoft Azure", []string{"Storage.WestEurope", "AzureCloud"}, &source.Geo{CountryCode: "NL", Authoritative: true}, "", 0},
+		{"oracle.json", feed.Oracle, "134.70.24.1", "134.70.24.0/21", "Oracle Cloud", []string{"OSN/us-ashburn-1", "OBJECT_STORAGE/us-ashburn-1"}, &source.Geo{CountryCode: "US", City: "Ashburn", Authoritative: true}, "", 0},
 		{"cloudflare.json", feed.Cloudflare, "2400:cb00::1", "2400:cb00::/32", "Cloudflare", []string{""}, nil, "", 0},
 	} {
 		t.Run(tc.file+"/"+tc.addr, func(t *testing.T) {
@@ -409,5 +409,34 @@ func TestGeofeedNested(t *testing.T) {
 	}
 	if r := lookup(t, f, "10.0.2.1"); len(r.Signals) != 1 || r.Geo.City != "Paris" {
 		t.Errorf("outer: %+v", r)
+	}
+}
+
+// TestCloudRegionGeo: a cloud range file places its prefixes by region,
+// AWS Local and Wavelength Zones by their metro (which may be in another
+// country than the parent region); a global or unknown zone has no
+// location.
+func TestCloudRegionGeo(t *testing.T) {
+	f := open(t, "testdata/aws-zones.json", feed.Spec{Name: "aws", Kind: source.Hosting})
+	for _, tc := range []struct {
+		addr string
+		geo  *source.Geo
+	}{
+		{"15.220.0.1", &source.Geo{CountryCode: "AR", City: "Buenos Aires", Authoritative: true}},
+		{"15.220.16.1", &source.Geo{CountryCode: "US", City: "Boston", Authoritative: true}},
+		{"15.220.32.1", &source.Geo{CountryCode: "SG", City: "Singapore", Authoritative: true}},
+		{"15.220.48.1", &source.Geo{CountryCode: "GB", City: "Manchester", Authoritative: true}},
+		{"15.220.64.1", nil}, // unknown metro: no guess from the parent region
+		{"15.220.80.1", nil}, // GLOBAL
+		{"15.220.96.1", &source.Geo{CountryCode: "DE", City: "Frankfurt", Authoritative: true}},
+		{"2600:f0f0:1::1", &source.Geo{CountryCode: "NG", City: "Lagos", Authoritative: true}},
+	} {
+		r := lookup(t, f, tc.addr)
+		if len(r.Signals) == 0 {
+			t.Errorf("%s: miss", tc.addr)
+		}
+		if (r.Geo == nil) != (tc.geo == nil) || (r.Geo != nil && *r.Geo != *tc.geo) {
+			t.Errorf("%s: geo %+v, want %+v", tc.addr, r.Geo, tc.geo)
+		}
 	}
 }

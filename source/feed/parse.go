@@ -297,19 +297,27 @@ func (p *parser) geofeedLine(n int, s string) {
 	}
 	var geo *source.Geo
 	if g != (source.Geo{}) {
-		if geo = p.geos[g]; geo == nil {
-			// Copy the strings: they point into the whole file's text.
-			kept := source.Geo{
-				CountryCode: strings.Clone(g.CountryCode),
-				RegionCode:  strings.Clone(g.RegionCode),
-				City:        strings.Clone(g.City),
-				PostalCode:  strings.Clone(g.PostalCode),
-			}
-			geo = &kept
-			p.geos[kept] = geo
-		}
+		// The network's own statement of where the prefix is.
+		g.Authoritative = true
+		geo = p.internGeo(g)
 	}
 	p.add(n, s, f[0], p.base, geo)
+}
+
+// internGeo returns the one stored copy of g, making it the first time.
+// Its strings are cloned: they may point into the whole file's text.
+func (p *parser) internGeo(g source.Geo) *source.Geo {
+	if geo := p.geos[g]; geo != nil {
+		return geo
+	}
+	kept := g
+	kept.CountryCode = strings.Clone(g.CountryCode)
+	kept.RegionCode = strings.Clone(g.RegionCode)
+	kept.City = strings.Clone(g.City)
+	kept.PostalCode = strings.Clone(g.PostalCode)
+	geo := &kept
+	p.geos[kept] = geo
+	return geo
 }
 
 // torTime is the layout of TorDNSEL timestamps, in UTC.
@@ -456,6 +464,7 @@ type cloudPrefix struct {
 	GCP4    string `json:"ipv4Prefix"`
 	GCP6    string `json:"ipv6Prefix"`
 	Region  string `json:"region"`
+	Border  string `json:"network_border_group"` // AWS
 	Scope   string `json:"scope"`
 	Service string `json:"service"`
 }
@@ -466,7 +475,8 @@ func (p *parser) cloud(data []byte, f Format) error {
 		return fmt.Errorf("%w: %s JSON: %v", ErrFormat, f, err)
 	}
 	n := 0
-	addAll := func(cat string, texts ...string) {
+	// geo is the region's location (nil when unknown or global).
+	addAll := func(cat string, geo *source.Geo, texts ...string) {
 		sig := p.base
 		sig.Category = p.category(cat)
 		for _, t := range texts {
@@ -475,38 +485,39 @@ func (p *parser) cloud(data []byte, f Format) error {
 			}
 			n++
 			p.stats.Lines++
-			p.add(n, t, strings.TrimSpace(t), sig, nil)
+			p.add(n, t, strings.TrimSpace(t), sig, geo)
 		}
 	}
 	switch f {
 	case AWS:
 		for _, e := range append(doc.Prefixes, doc.IPv6Prefixes...) {
-			addAll(join(e.Service, e.Region), e.AWS4, e.AWS6)
+			addAll(join(e.Service, e.Region), p.regionGeo(f, e.Region, e.Border), e.AWS4, e.AWS6)
 		}
 	case GCP:
 		for _, e := range doc.Prefixes {
-			addAll(join(e.Service, e.Scope), e.GCP4, e.GCP6)
+			addAll(join(e.Service, e.Scope), p.regionGeo(f, e.Scope, ""), e.GCP4, e.GCP6)
 		}
 	case Azure:
 		for _, v := range doc.Values {
-			addAll(v.Name, v.Properties.AddressPrefixes...)
+			addAll(v.Name, p.regionGeo(f, v.Properties.Region, ""), v.Properties.AddressPrefixes...)
 		}
 	case Oracle:
 		for _, r := range doc.Regions {
+			geo := p.regionGeo(f, r.Region, "")
 			for _, c := range r.CIDRs {
 				tags := c.Tags
 				if len(tags) == 0 {
 					tags = []string{""}
 				}
 				for _, tag := range tags {
-					addAll(join(tag, r.Region), c.CIDR)
+					addAll(join(tag, r.Region), geo, c.CIDR)
 				}
 			}
 		}
 	case Cloudflare:
 		if doc.Result != nil {
-			addAll("", doc.Result.IPv4...)
-			addAll("", doc.Result.IPv6...)
+			addAll("", nil, doc.Result.IPv4...)
+			addAll("", nil, doc.Result.IPv6...)
 		}
 	default:
 		return fmt.Errorf("%w: unknown %v", ErrInvalidSpec, f)

@@ -15,7 +15,9 @@ import (
 // the providers' public endpoints return, as read by open-source clients
 // (qdm12/gluetun's internal/provider/*/updater/api.go for Mullvad, NordVPN,
 // ProtonVPN, Private Internet Access, Windscribe, AirVPN and IVPN; IVPN's
-// desktop app for servers.json; the Onionoo protocol specification at
+// desktop app, daemon/api/types/servers.go, for servers.json; Windscribe's
+// Desktop-App server API and third-party list builders for the group-level
+// ping_ip; the Onionoo protocol specification at
 // metrics.torproject.org/onionoo.html).
 
 type mullvadRelay struct {
@@ -49,10 +51,16 @@ type piaList struct {
 	} `json:"regions"`
 }
 
+// windscribeList is Windscribe's serverlist/mob-v2 document. Every group
+// (a city) has a ping_ip, a Windscribe server the apps measure latency
+// against; groups open to free users also list their nodes, while
+// paid-tier groups ("pro": 1) may come without nodes, their ping_ip then
+// being the only address given.
 type windscribeList struct {
 	Data []struct {
 		Groups []struct {
-			Nodes []struct {
+			PingIP string `json:"ping_ip"`
+			Nodes  []struct {
 				IP  string `json:"ip"`
 				IP2 string `json:"ip2"`
 				IP3 string `json:"ip3"`
@@ -74,11 +82,15 @@ type airvpnStatus struct {
 	} `json:"servers"`
 }
 
+// ivpnGateway is one location of IVPN's servers.json: each host's server
+// address (host), its V2Ray entry address (v2ray, a different address
+// where the host offers V2Ray obfuscation) and, for WireGuard, its IPv6
+// address.
 type ivpnGateway struct {
-	IPAddresses []string `json:"ip_addresses"`
-	Hosts       []struct {
-		Host string `json:"host"`
-		IPv6 *struct {
+	Hosts []struct {
+		Host  string `json:"host"`
+		V2Ray string `json:"v2ray"`
+		IPv6  *struct {
 			Host string `json:"host"`
 		} `json:"ipv6"`
 	} `json:"hosts"`
@@ -143,12 +155,10 @@ func (p *parser) serverList(data []byte, f Format) error {
 			}
 		}
 	case PIA:
-		// The JSON is followed by a newline and a base64 signature.
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			data = data[:i]
-		}
+		// The JSON (one line) is followed by a base64 signature: decode
+		// the first JSON value and ignore what follows.
 		var doc piaList
-		if err = json.Unmarshal(data, &doc); err == nil {
+		if err = decodeFirst(data, &doc); err == nil {
 			for _, r := range doc.Regions {
 				// Protocols in a fixed order, so that line numbers repeat.
 				for _, proto := range sortedKeys(r.Servers) {
@@ -163,6 +173,7 @@ func (p *parser) serverList(data []byte, f Format) error {
 		if err = json.Unmarshal(data, &doc); err == nil {
 			for _, d := range doc.Data {
 				for _, g := range d.Groups {
+					add(g.PingIP)
 					for _, nd := range g.Nodes {
 						add(nd.IP, nd.IP2, nd.IP3)
 					}
@@ -180,9 +191,8 @@ func (p *parser) serverList(data []byte, f Format) error {
 		var doc ivpnServers
 		if err = json.Unmarshal(data, &doc); err == nil {
 			for _, g := range append(doc.WireGuard, doc.OpenVPN...) {
-				add(g.IPAddresses...)
 				for _, h := range g.Hosts {
-					add(h.Host)
+					add(h.Host, h.V2Ray)
 					if h.IPv6 != nil {
 						add(h.IPv6.Host)
 					}
@@ -203,7 +213,9 @@ const onionooTime = "2006-01-02 15:04:05"
 
 // onionoo adds the addresses of relays with the Exit flag: their exit
 // addresses and the IP of each OR address, IPv6 included (an exit that
-// allows IPv6 exits from its IPv6 OR address).
+// allows IPv6 exits from its IPv6 OR address). A relay whose record has no
+// flags (a details query that did not ask for the field) is not known to
+// be an exit and is skipped: only the Exit flag makes an exit.
 func (p *parser) onionoo(data []byte) error {
 	var doc onionooDetails
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -211,7 +223,7 @@ func (p *parser) onionoo(data []byte) error {
 	}
 	n := 0
 	for _, r := range doc.Relays {
-		if r.Flags != nil && !slices.Contains(r.Flags, "Exit") {
+		if !slices.Contains(r.Flags, "Exit") {
 			continue
 		}
 		sig := p.base
@@ -237,6 +249,12 @@ func (p *parser) onionoo(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// decodeFirst decodes the first JSON value of data into v, ignoring what
+// follows it (PIA's signature).
+func decodeFirst(data []byte, v any) error {
+	return json.NewDecoder(bytes.NewReader(data)).Decode(v)
 }
 
 // vpnGateLine reads one line of VPN Gate's CSV: "*vpn_servers" and "*"

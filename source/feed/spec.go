@@ -51,27 +51,31 @@ const (
 	// ipv6_station and ips[].ip.ip of each server).
 	NordVPN
 	// ProtonVPN is ProtonVPN's /vpn/logicals response; each physical
-	// server's ExitIP is listed.
+	// server's ExitIP is listed. Proton serves it to signed-in clients
+	// only, so no catalog preset uses it: see the README.
 	ProtonVPN
-	// PIA is Private Internet Access's serverlist (vpninfo/servers/v6): a
-	// JSON document followed by a signature line; every server IP of every
-	// protocol is listed.
+	// PIA is Private Internet Access's serverlist (vpninfo/servers/v7, and
+	// the older v6 of the same shape): a JSON document followed by a
+	// signature; every server IP of every protocol is listed.
 	PIA
-	// Windscribe is Windscribe's server list (data[].groups[].nodes[] with
-	// ip, ip2 and ip3).
+	// Windscribe is Windscribe's server list (serverlist/mob-v2): each
+	// group's ping_ip and its nodes' ip, ip2 and ip3 (paid-tier groups may
+	// have no nodes).
 	Windscribe
 	// AirVPN is AirVPN's status API (servers[] with ip_v4_in1–4 and
 	// ip_v6_in1–4).
 	AirVPN
-	// IVPN is IVPN's servers.json (wireguard[] and openvpn[] gateways whose
-	// hosts[].host are the server addresses; WireGuard hosts' IPv6 too).
+	// IVPN is IVPN's servers.json (wireguard[] and openvpn[] locations
+	// whose hosts[] give the server address host, the V2Ray address v2ray
+	// and, for WireGuard, ipv6.host).
 	IVPN
 	// VPNGate is VPN Gate's public relay list (api/iphone): CSV whose
 	// second field is the relay's IP.
 	VPNGate
 	// Onionoo is the Tor Project's Onionoo details document: relays with
 	// the Exit flag, their exit and OR addresses (IPv4 and IPv6), each
-	// match carrying the relay's first and last seen times.
+	// match carrying the relay's first and last seen times. A relay without
+	// a flags field is not taken for an exit: ask for fields=…,flags.
 	Onionoo
 	maxFormat
 )

@@ -147,7 +147,7 @@ func TestStartupCacheFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("warm start, network black-holed, cache stale: %v (budget %v)", d, budget)
-	if r := lookup(t, stale, "203.0.113.31"); len(r.Signals) == 0 {
+	if r := lookup(t, stale, "198.51.100.70"); len(r.Signals) == 0 {
 		t.Error("stale start does not answer from the cache")
 	}
 	stale.Close()
