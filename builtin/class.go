@@ -276,5 +276,5 @@ func signalsFor(c classification) (sigs []source.Signal, usage, conn string) {
 	return nil, "", ""
 }
 
-// classTableDate is when asClasses was last reviewed.
-const classTableDate = "2026-12-01"
+// classTableDate is when asClasses and knownOperators were last reviewed.
+const classTableDate = "2026-12-07"
