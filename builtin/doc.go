@@ -45,7 +45,7 @@
 //     Cloud, Azure, Oracle, DigitalOcean, Hetzner, OVHcloud, Linode, Vultr,
 //     Contabo, Scaleway, Alibaba, Tencent, Leaseweb…; Cloudflare, Fastly,
 //     Akamai…; mobile carriers). The second, the known operators
-//     (operators.go), holds 32 networks whose holder tells what the traffic
+//     (operators.go), holds 40 networks whose holder tells what the traffic
 //     is, each with its organisation, class, confidence and a public
 //     reference (the operator's page or the registry's record).
 //
@@ -70,8 +70,8 @@
 //     never blocks on its own; Tor's exit list (live mode) does.
 //   - VPN operator's network: the VPN companies' own autonomous systems
 //     (Mullvad, Proton VPN, NordVPN's PacketHub, Surfshark's Cyberzone,
-//     Strong Technology for StrongVPN and IPVanish): a [source.VPN] signal
-//     at 70–90 (85: score 55, verify).
+//     Strong Technology for StrongVPN and IPVanish, IVPN, Windscribe): a
+//     [source.VPN] signal at 70–90 (85: score 55, verify).
 //   - privacy relay egress network: AS36183, Akamai's network for iCloud
 //     Private Relay egress: a [source.Relay] signal at 80 (score 8, allow).
 //     Most relay egress is in Cloudflare's, Fastly's and Akamai's CDN

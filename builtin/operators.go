@@ -72,6 +72,9 @@ var knownOperators = []operator{
 
 	// VPN companies' own networks.
 	{39351, "Mullvad (31173 Services)", classVPN, 90, "https://mullvad.net/en/servers"},
+	{49399, "Mullvad (31173 Services)", classVPN, 90, "https://rdap.org/autnum/49399"},
+	{214813, "Mullvad (31173 Services)", classVPN, 90, "https://rdap.org/autnum/214813"},
+	{216025, "Mullvad", classVPN, 90, "https://rdap.org/autnum/216025"},    // Mullvad VPN AB
 	{209103, "Proton VPN", classVPN, 85, "https://rdap.org/autnum/209103"}, // Proton AG, "ProtonVPN"
 	{199218, "Proton VPN", classVPN, 85, "https://rdap.org/autnum/199218"}, // Proton AG, "ProtonVPN-2"
 	{208172, "Proton VPN", classVPN, 85, "https://rdap.org/autnum/208172"}, // Proton AG, "PV-HOSTED"
@@ -80,10 +83,15 @@ var knownOperators = []operator{
 	{141039, "NordVPN (PacketHub)", classVPN, confVPNAS, "https://rdap.org/autnum/141039"},
 	{147049, "NordVPN (PacketHub)", classVPN, confVPNAS, "https://rdap.org/autnum/147049"},
 	{207137, "NordVPN (PacketHub)", classVPN, confVPNAS, "https://rdap.org/autnum/207137"},
+	{272096, "NordVPN (PacketHub)", classVPN, confVPNAS, "https://rdap.org/autnum/272096"},
 	{209854, "Surfshark (Cyberzone)", classVPN, confVPNAS, "https://rdap.org/autnum/209854"},
 	{62651, "StrongVPN / IPVanish (Strong Technology)", classVPN, 80, "https://rdap.org/autnum/62651"},
 	{22781, "StrongVPN / IPVanish (Strong Technology)", classVPN, 80, "https://rdap.org/autnum/22781"},
 	{140952, "StrongVPN / IPVanish (Strong Technology)", classVPN, 80, "https://rdap.org/autnum/140952"},
+	{13926, "StrongVPN / IPVanish (Strong Technology)", classVPN, 80, "https://rdap.org/autnum/13926"},
+	{54203, "StrongVPN / IPVanish (Strong Technology)", classVPN, 80, "https://rdap.org/autnum/54203"},
+	{203619, "IVPN", classVPN, confVPNAS, "https://rdap.org/autnum/203619"},       // IVPN Limited
+	{397540, "Windscribe", classVPN, confVPNAS, "https://rdap.org/autnum/397540"}, // Windscribe
 
 	// Hosting networks known to carry the exits of many VPN services: a
 	// hosting signal as before, plus a weak VPN signal.
