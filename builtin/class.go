@@ -142,8 +142,11 @@ func classify(asn uint32, org string) classification {
 		return classification{asClass: asClass{o.class, o.provider}, conf: o.conf}
 	}
 	if c, ok := asClasses[asn]; ok {
-		conf := confHostingAS
-		if c.class == classCDN {
+		conf := 0 // a mobile carrier gives no signal
+		switch c.class {
+		case classHosting:
+			conf = confHostingAS
+		case classCDN:
 			conf = confCDNAS
 		}
 		return classification{asClass: c, conf: conf}
