@@ -49,8 +49,8 @@ const (
 // Left out on purpose: Cloudflare (AS13335), Fastly (AS54113) and Akamai's
 // CDN (AS20940) also carry iCloud Private Relay egress, but only in some
 // of their ranges: that is a fact about prefixes, not networks, and comes
-// from Apple's egress list in live mode. Apple publishes no autonomous
-// system of its own for relay egress. Hosting networks where Tor exits or
+// from Apple's egress list in live mode. We know of no autonomous system
+// of Apple's own that carries relay egress. Hosting networks where Tor exits or
 // VPN servers are a small share (OVHcloud, Hetzner, FranTech, Vultr…)
 // stay plain hosting.
 var knownOperators = []operator{
@@ -94,7 +94,10 @@ var knownOperators = []operator{
 	{397540, "Windscribe", classVPN, confVPNAS, "https://rdap.org/autnum/397540"}, // Windscribe
 
 	// Hosting networks known to carry the exits of many VPN services: a
-	// hosting signal as before, plus a weak VPN signal.
+	// hosting signal as before, plus a weak VPN signal. The reference is
+	// the registry's record of the holder; that VPN services rent their
+	// exits there is what the services' own published server lists (the
+	// VPN feeds of source/feed's catalog) show.
 	{9009, "M247", classVPNHosting, confVPNHostingAS, "https://rdap.org/autnum/9009"},
 	{60068, "Datacamp (CDN77)", classVPNHosting, confVPNHostingAS, "https://rdap.org/autnum/60068"},
 	{212238, "Datacamp (CDN77)", classVPNHosting, confVPNHostingAS, "https://rdap.org/autnum/212238"},
