@@ -103,7 +103,7 @@ func (s *Source) Datasets() []source.Dataset {
 		Version:     classTableDate,
 		Updated:     updated,
 		Origin:      source.OriginEmbedded,
-		Entries:     len(asClasses),
+		Entries:     len(asClasses) + len(knownOperators),
 		License:     "part of ipintel's source",
 		Attribution: "ipintel's curated table of autonomous systems by class, from public facts",
 	})

@@ -24,17 +24,19 @@ func TestKnownAnswers(t *testing.T) {
 	for _, tc := range []struct {
 		ip       string
 		asn      source.ASN
-		org      string // a word of the organisation
-		kind     source.Kind
+		org      string        // a word of the organisation
+		kinds    []source.Kind // of the signals, in order
 		provider string
 		country  string // "" when not checked
 	}{
-		{"45.130.202.105", 137409, "GSL", source.Hosting, "GSL Networks", ""},
-		{"8.8.8.8", 15169, "Google", source.Hosting, "Google", "US"},
-		{"1.1.1.1", 13335, "Cloudflare", source.Hosting, "Cloudflare", ""},
-		{"2a03:1b20::1", 39351, "31173", source.VPN, "Mullvad (31173 Services)", ""},
-		{"2a00:1450:4001:80b::200e", 15169, "Google", source.Hosting, "Google", ""},
-		{"81.2.69.142", 20712, "Andrews", 0, "", "GB"},
+		{"45.130.202.105", 137409, "GSL", []source.Kind{source.Hosting, source.VPN}, "GSL Networks", ""},
+		{"8.8.8.8", 15169, "Google", []source.Kind{source.Hosting}, "Google", "US"},
+		{"1.1.1.1", 13335, "Cloudflare", []source.Kind{source.Hosting}, "Cloudflare", ""},
+		{"2a03:1b20::1", 39351, "31173", []source.Kind{source.VPN}, "Mullvad (31173 Services)", ""},
+		{"2a00:1450:4001:80b::200e", 15169, "Google", []source.Kind{source.Hosting}, "Google", ""},
+		{"185.220.101.1", 60729, "Erneuerbare", []source.Kind{source.Tor}, "Stiftung Erneuerbare Freiheit", "DE"},
+		{"109.70.100.1", 208323, "Applied Privacy", []source.Kind{source.Tor}, "Foundation for Applied Privacy", ""},
+		{"81.2.69.142", 20712, "Andrews", nil, "", "GB"},
 	} {
 		t.Run(tc.ip, func(t *testing.T) {
 			r, err := s.Lookup(context.Background(), netip.MustParseAddr(tc.ip))
@@ -53,14 +55,13 @@ func TestKnownAnswers(t *testing.T) {
 			if !r.Prefix.IsValid() || !r.Prefix.Contains(netip.MustParseAddr(tc.ip)) {
 				t.Errorf("prefix %v does not hold the address", r.Prefix)
 			}
-			if tc.kind == 0 {
-				if len(r.Signals) != 0 {
-					t.Errorf("signals %+v, want none", r.Signals)
-				}
-				return
+			if len(r.Signals) != len(tc.kinds) {
+				t.Fatalf("signals %+v, want %v", r.Signals, tc.kinds)
 			}
-			if len(r.Signals) != 1 || r.Signals[0].Kind != tc.kind || r.Signals[0].Provider != tc.provider || r.Signals[0].Source != Name {
-				t.Errorf("signals %+v, want %v by %q", r.Signals, tc.kind, tc.provider)
+			for i, s := range r.Signals {
+				if s.Kind != tc.kinds[i] || s.Provider != tc.provider || s.Source != Name {
+					t.Errorf("signals %+v, want %v by %q", r.Signals, tc.kinds, tc.provider)
+				}
 			}
 		})
 	}

@@ -8,11 +8,14 @@ import (
 type netClass uint8
 
 const (
-	classUnknown netClass = iota
-	classHosting          // cloud, hosting, datacenter
-	classCDN              // content delivery and edge networks
-	classVPN              // an AS run by a VPN company for its exits
-	classMobile           // a mobile carrier
+	classUnknown    netClass = iota
+	classHosting             // cloud, hosting, datacenter
+	classCDN                 // content delivery and edge networks
+	classVPN                 // an AS run by a VPN company for its exits
+	classMobile              // a mobile carrier
+	classTor                 // an AS run by an organisation that exists to run Tor exits
+	classRelay               // an AS dedicated to a privacy relay's egress (iCloud Private Relay)
+	classVPNHosting          // a hosting AS known to carry many VPN services' exits
 )
 
 // Confidence of each kind of evidence, 0–100. The curated table names
@@ -31,11 +34,21 @@ type asClass struct {
 	provider string
 }
 
-// asClasses is the curated table: autonomous systems whose operator and
-// business are public (the operators' own pages, PeeringDB, RIR records).
-// It is deliberately short: an AS belongs here only when most of its
-// address space is the class named. Big mixed networks (a national
-// carrier's fixed and mobile access in one AS) are left out.
+// classification is what builtin knows of an autonomous system.
+type classification struct {
+	asClass
+	conf   int  // confidence of the class's own signal
+	byName bool // the name rule decided
+}
+
+// asClasses is the curated table of hosting, CDN and mobile networks:
+// autonomous systems whose operator and business are public (the
+// operators' own pages, PeeringDB, RIR records). It is deliberately short:
+// an AS belongs here only when most of its address space is the class
+// named. Big mixed networks (a national carrier's fixed and mobile access
+// in one AS) are left out. Tor, VPN and relay operators, and hosting known
+// for VPN exits, are in knownOperators, each with its confidence and
+// reference.
 var asClasses = map[uint32]asClass{
 	// Cloud and hosting.
 	16509: {classHosting, "Amazon Web Services"}, 14618: {classHosting, "Amazon Web Services"},
@@ -56,11 +69,8 @@ var asClasses = map[uint32]asClass{
 	136907: {classHosting, "Huawei Cloud"},
 	60781:  {classHosting, "Leaseweb"}, 16265: {classHosting, "Leaseweb"}, 28753: {classHosting, "Leaseweb"},
 	30633: {classHosting, "Leaseweb"}, 59253: {classHosting, "Leaseweb"},
-	9009:   {classHosting, "M247"},
-	60068:  {classHosting, "Datacamp (CDN77)"},
-	137409: {classHosting, "GSL Networks"},
-	36351:  {classHosting, "IBM Cloud (SoftLayer)"},
-	19994:  {classHosting, "Rackspace"}, 27357: {classHosting, "Rackspace"},
+	36351: {classHosting, "IBM Cloud (SoftLayer)"},
+	19994: {classHosting, "Rackspace"}, 27357: {classHosting, "Rackspace"},
 	47583:  {classHosting, "Hostinger"},
 	8560:   {classHosting, "IONOS"},
 	197540: {classHosting, "netcup"},
@@ -76,7 +86,6 @@ var asClasses = map[uint32]asClass{
 	199524: {classHosting, "G-Core Labs"},
 	7979:   {classHosting, "Servers.com"},
 	49981:  {classHosting, "WorldStream"},
-	62240:  {classHosting, "Clouvider"},
 	22612:  {classHosting, "Namecheap"},
 	26496:  {classHosting, "GoDaddy"}, 398101: {classHosting, "GoDaddy"},
 	32244:  {classHosting, "Liquid Web"},
@@ -90,6 +99,8 @@ var asClasses = map[uint32]asClass{
 	51852:  {classHosting, "Private Layer"},
 	44477:  {classHosting, "Stark Industries"},
 	210644: {classHosting, "Aeza"},
+	200651: {classHosting, "FlokiNET"},
+	210558: {classHosting, "1337 Services"},
 
 	// CDN and edge.
 	13335: {classCDN, "Cloudflare"}, 209242: {classCDN, "Cloudflare"},
@@ -100,12 +111,6 @@ var asClasses = map[uint32]asClass{
 	200325: {classCDN, "bunny.net"},
 	19551:  {classCDN, "Imperva"},
 	33438:  {classCDN, "StackPath"}, 12989: {classCDN, "StackPath"},
-
-	// VPN operators' own networks.
-	39351:  {classVPN, "Mullvad (31173 Services)"},
-	62371:  {classVPN, "Proton"},
-	136787: {classVPN, "NordVPN (Tefincom)"},
-	147049: {classVPN, "PacketHub"},
 
 	// Mobile carriers (AS used for mobile access).
 	21928: {classMobile, "T-Mobile US"}, 22394: {classMobile, "Verizon Wireless"},
@@ -130,17 +135,26 @@ var hostingPairs = [][2]string{{"data", "center"}, {"data", "centre"}}
 // vpnWords suggest a VPN company.
 var vpnWords = []string{"vpn"}
 
-// classify returns the class of an AS and the provider to name, from the
-// curated table first and the organisation's name second. byName reports
-// that the name rule decided.
-func classify(asn uint32, org string) (c asClass, byName bool) {
+// classify returns what builtin knows of an AS: from the known operators
+// first, the curated table second, the organisation's name third.
+func classify(asn uint32, org string) classification {
+	if o, ok := operatorByASN[asn]; ok {
+		return classification{asClass: asClass{o.class, o.provider}, conf: o.conf}
+	}
 	if c, ok := asClasses[asn]; ok {
-		return c, false
+		conf := 0 // a mobile carrier gives no signal
+		switch c.class {
+		case classHosting:
+			conf = confHostingAS
+		case classCDN:
+			conf = confCDNAS
+		}
+		return classification{asClass: c, conf: conf}
 	}
 	if class := nameClass(org); class != classUnknown {
-		return asClass{class, org}, true
+		return classification{asClass: asClass{class, org}, conf: confHostName, byName: true}
 	}
-	return asClass{}, false
+	return classification{}
 }
 
 // nameClass applies the name rule: a word of name (a run of ASCII letters
@@ -225,31 +239,45 @@ var wordByte = func() (t [256]bool) {
 	return t
 }()
 
+// Categories of the known-operator signals, so that a Signal says why.
+const (
+	catTorOperator = "Tor operator's network"
+	catVPNOperator = "VPN operator's network"
+	catRelay       = "privacy relay egress network"
+	catVPNHosting  = "hosting known for VPN exits"
+)
+
 // signalsFor returns the signals and Network fields a class gives.
-func signalsFor(c asClass, byName bool) (sigs []source.Signal, usage, conn string) {
-	sig := func(k source.Kind, conf int) []source.Signal {
-		return []source.Signal{{Kind: k, Confidence: conf, Provider: c.provider, Source: Name}}
+func signalsFor(c classification) (sigs []source.Signal, usage, conn string) {
+	sig := func(k source.Kind, conf int, category string) source.Signal {
+		return source.Signal{Kind: k, Confidence: conf, Provider: c.provider, Source: Name, Category: category}
 	}
 	switch c.class {
 	case classHosting:
-		conf := confHostingAS
-		if byName {
-			conf = confHostName
-		}
-		return sig(source.Hosting, conf), "hosting", "hosting"
+		return []source.Signal{sig(source.Hosting, c.conf, "")}, "hosting", "hosting"
 	case classCDN:
-		return sig(source.Hosting, confCDNAS), "cdn", "hosting"
+		return []source.Signal{sig(source.Hosting, c.conf, "")}, "cdn", "hosting"
 	case classVPN:
-		conf := confVPNAS
-		if byName {
-			conf = confHostName
+		category := catVPNOperator
+		if c.byName {
+			category = ""
 		}
-		return sig(source.VPN, conf), "hosting", "hosting"
+		return []source.Signal{sig(source.VPN, c.conf, category)}, "hosting", "hosting"
 	case classMobile:
 		return nil, "mobile", "cellular"
+	case classTor:
+		return []source.Signal{sig(source.Tor, c.conf, catTorOperator)}, "hosting", "hosting"
+	case classRelay:
+		return []source.Signal{sig(source.Relay, c.conf, catRelay)}, "cdn", "hosting"
+	case classVPNHosting:
+		// Hosting first: it is what the whole network certainly is.
+		return []source.Signal{
+			sig(source.Hosting, confHostingAS, ""),
+			sig(source.VPN, c.conf, catVPNHosting),
+		}, "hosting", "hosting"
 	}
 	return nil, "", ""
 }
 
-// classTableDate is when asClasses was last reviewed.
-const classTableDate = "2026-12-01"
+// classTableDate is when asClasses and knownOperators were last reviewed.
+const classTableDate = "2026-12-07"

@@ -1,6 +1,12 @@
 package builtin
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ipintel/ipintel/source"
+)
 
 func TestNameRule(t *testing.T) {
 	for name, want := range map[string]bool{
@@ -41,15 +47,93 @@ func TestNameRuleVPN(t *testing.T) {
 
 func TestClassTable(t *testing.T) {
 	for asn, c := range asClasses {
-		if asn == 0 || c.class == classUnknown || c.provider == "" {
+		if asn == 0 || c.provider == "" {
 			t.Errorf("AS%d: %+v", asn, c)
 		}
+		switch c.class {
+		case classHosting, classCDN, classMobile:
+		default:
+			t.Errorf("AS%d: class %d belongs in knownOperators, with a confidence and a reference", asn, c.class)
+		}
 	}
-	// The curated table wins over the name rule.
-	if c, byName := classify(13335, "Cloudflare Hosting"); c.class != classCDN || byName {
-		t.Errorf("AS13335: %+v by name %v", c, byName)
+	// The known operators win over the curated table, which wins over the
+	// name rule.
+	if c := classify(60729, "Stiftung Erneuerbare Freiheit Hosting"); c.class != classTor || c.byName || c.conf != confTorOnly {
+		t.Errorf("AS60729: %+v", c)
 	}
-	if c, byName := classify(64500, "Example VPN Hosting"); c.class != classVPN || !byName {
-		t.Errorf("VPN by name: %+v %v", c, byName)
+	if c := classify(13335, "Cloudflare Hosting"); c.class != classCDN || c.byName || c.conf != confCDNAS {
+		t.Errorf("AS13335: %+v", c)
+	}
+	if c := classify(64500, "Example VPN Hosting"); c.class != classVPN || !c.byName || c.conf != confHostName {
+		t.Errorf("VPN by name: %+v", c)
+	}
+}
+
+func TestKnownOperators(t *testing.T) {
+	seen := map[uint32]bool{}
+	for _, o := range knownOperators {
+		if o.asn == 0 || seen[o.asn] {
+			t.Errorf("AS%d: zero or listed twice", o.asn)
+		}
+		seen[o.asn] = true
+		if _, dup := asClasses[o.asn]; dup {
+			t.Errorf("AS%d: in both knownOperators and asClasses", o.asn)
+		}
+		if o.provider == "" || o.conf <= 0 || o.conf > 100 {
+			t.Errorf("AS%d: provider %q, confidence %d", o.asn, o.provider, o.conf)
+		}
+		if !strings.HasPrefix(o.ref, "https://") || strings.ContainsAny(o.ref, " \t") {
+			t.Errorf("AS%d: reference %q is not a URL", o.asn, o.ref)
+		}
+		if strings.Contains(o.ref, "rdap.org/autnum/") && o.ref != fmt.Sprintf("https://rdap.org/autnum/%d", o.asn) {
+			t.Errorf("AS%d: reference %q is another AS's record", o.asn, o.ref)
+		}
+		switch o.class {
+		case classTor, classVPN, classRelay:
+			if o.conf < confTorSome {
+				t.Errorf("AS%d: confidence %d is below any operator class's", o.asn, o.conf)
+			}
+		case classVPNHosting:
+			// One confidence for the class: its score must stay below a
+			// VPN operator's (see TestOperatorScores).
+			if o.conf != confVPNHostingAS {
+				t.Errorf("AS%d: confidence %d, want the class's %d", o.asn, o.conf, confVPNHostingAS)
+			}
+		default:
+			t.Errorf("AS%d: class %d is not a known-operator class", o.asn, o.class)
+		}
+	}
+}
+
+// TestOperatorSignals checks the signals and Network fields each
+// known-operator class gives.
+func TestOperatorSignals(t *testing.T) {
+	type want struct {
+		kind     source.Kind
+		conf     int
+		category string
+	}
+	for _, tc := range []struct {
+		asn   uint32
+		usage string
+		sigs  []want
+	}{
+		{60729, "hosting", []want{{source.Tor, confTorOnly, catTorOperator}}},
+		{36183, "cdn", []want{{source.Relay, confRelayAS, catRelay}}},
+		{39351, "hosting", []want{{source.VPN, 90, catVPNOperator}}},
+		{9009, "hosting", []want{{source.Hosting, confHostingAS, ""}, {source.VPN, confVPNHostingAS, catVPNHosting}}},
+	} {
+		o := operatorByASN[tc.asn]
+		sigs, usage, _ := signalsFor(classify(tc.asn, "ignored"))
+		if usage != tc.usage || len(sigs) != len(tc.sigs) {
+			t.Errorf("AS%d: usage %q, signals %+v", tc.asn, usage, sigs)
+			continue
+		}
+		for i, w := range tc.sigs {
+			s := sigs[i]
+			if s.Kind != w.kind || s.Confidence != w.conf || s.Category != w.category || s.Provider != o.provider || s.Source != Name {
+				t.Errorf("AS%d: signal %d = %+v, want %+v by %q", tc.asn, i, s, w, o.provider)
+			}
+		}
 	}
 }

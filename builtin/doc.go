@@ -1,8 +1,10 @@
 // Package builtin is a [source.Source] answering from real, open IP data
 // compiled into the binary: the country of every routed IPv4 and IPv6
 // address, the autonomous system and organisation that announce it, and
-// what kind of network that is (cloud or hosting, CDN, VPN operator, mobile
-// carrier). It needs no files, no account and no network.
+// what kind of network that is (cloud or hosting, CDN, mobile carrier, or
+// a known operator: a Tor exit organisation, a VPN company, iCloud Private
+// Relay's egress network, hosting known for VPN exits). It needs no files,
+// no account and no network.
 //
 // # Usage
 //
@@ -12,8 +14,11 @@
 //	}
 //	client, err := ipintel.New(ipintel.WithSources(src))
 //
-// 45.130.202.105 then answers AS137409, GSL Networks Pty LTD, a hosting
-// signal with provider "GSL Networks" and the country DB-IP places it in.
+// 45.130.202.105 then answers AS137409, GSL Networks Pty LTD, the country
+// DB-IP places it in, a hosting signal and a weak VPN signal with provider
+// "GSL Networks" (a hosting network known for VPN exits); 185.220.101.1
+// answers is_tor with a TOR_EXIT reason naming "Stiftung Erneuerbare
+// Freiheit", the foundation whose network exists to carry Tor exits.
 // Put richer sources in front: with
 //
 //	ipintel.WithSources(city, src) // city: mmdb.Open("GeoLite2-City.mmdb")
@@ -33,20 +38,62 @@
 //     NRO) and DB-IP's IP to ASN Lite (CC BY 4.0): 411,961 IPv4 and 103,197
 //     IPv6 ranges, 91,065 AS/organisation pairs.
 //   - country names, continents and EU membership: a table in this package.
-//   - network class: a curated table of 101 autonomous systems by
-//     class, written from public facts (AWS, Google Cloud, Azure, Oracle,
-//     DigitalOcean, Hetzner, OVHcloud, Linode, Vultr, Contabo, Scaleway,
-//     Alibaba, Tencent, Leaseweb, M247, Datacamp, GSL Networks…; Cloudflare,
-//     Fastly, Akamai…; Mullvad, Proton, NordVPN's networks; mobile
-//     carriers), then a rule on organisation names ("hosting", "cloud",
-//     "server", "datacenter", "vps", "vpn"…) at lower confidence.
+//   - network class: two tables written by hand from public facts, then a
+//     rule on organisation names ("hosting", "cloud", "server",
+//     "datacenter", "vps", "vpn"…) at lower confidence. The first
+//     (class.go) holds 95 hosting, CDN and mobile networks (AWS, Google
+//     Cloud, Azure, Oracle, DigitalOcean, Hetzner, OVHcloud, Linode, Vultr,
+//     Contabo, Scaleway, Alibaba, Tencent, Leaseweb…; Cloudflare, Fastly,
+//     Akamai…; mobile carriers). The second, the known operators
+//     (operators.go), holds 40 networks whose holder tells what the traffic
+//     is, each with its organisation, class, confidence and a public
+//     reference (the operator's page or the registry's record).
 //
 // Classes become signals and Network fields: hosting and CDN networks a
 // [source.Hosting] signal (confidence 90 and 80; 50 by name) naming the
-// provider, VPN operators a [source.VPN] signal (85; 50 by name); UsageType
-// "hosting", "cdn" or "mobile" and ConnectionType "hosting" or "cellular".
-// Networks the table and the rule say nothing about get no signal and
-// empty UsageType: unknown, not "residential".
+// provider; UsageType "hosting", "cdn" or "mobile" and ConnectionType
+// "hosting" or "cellular". Networks the tables and the rule say nothing
+// about get no signal and empty UsageType: unknown, not "residential".
+//
+// # Known operators
+//
+// The known-operator signals name the operator as Provider, so the
+// Client's Reasons say why ("TOR_EXIT", provider "Stiftung Erneuerbare
+// Freiheit"), and carry a Category naming the class:
+//
+//   - Tor operator's network: organisations that exist to run Tor exits
+//     (Stiftung Erneuerbare Freiheit AS60729, F3 Netze, nothingtohide.nl,
+//     Foundation for Applied Privacy, Emerald Onion, DFRI; The Calyx
+//     Institute, Quintex and dotsrc.org, which run other services too, at
+//     lower confidence): a [source.Tor] signal at 60–90. With the default
+//     scorer a Tor signal at 90 scores 81, high, verify: an AS-level guess
+//     never blocks on its own; Tor's exit list (live mode) does.
+//   - VPN operator's network: the VPN companies' own autonomous systems
+//     (Mullvad, Proton VPN, NordVPN's PacketHub, Surfshark's Cyberzone,
+//     Strong Technology for StrongVPN and IPVanish, IVPN, Windscribe): a
+//     [source.VPN] signal at 70–90 (85: score 55, verify).
+//   - privacy relay egress network: AS36183, Akamai's network for iCloud
+//     Private Relay egress: a [source.Relay] signal at 80 (score 8, allow).
+//     Most relay egress is in Cloudflare's, Fastly's and Akamai's CDN
+//     networks, in ranges only Apple's egress list names: live mode.
+//   - hosting known for VPN exits, the lower-confidence class: hosting
+//     networks that carry the exits of many VPN services at scale (M247,
+//     Datacamp, GSL Networks, HostRoyale, Clouvider, tzulo, Crea Nova).
+//     They keep their [source.Hosting] signal at 90 and add a [source.VPN]
+//     signal at 30. So is_vpn is true (any VPN signal sets it), and
+//     vpn_confidence is 30, against 70–90 for a VPN company's own network:
+//     a caller who wants only strong evidence tests VPNConfidence ≥ 50.
+//     With the default scorer the score is 52 (high, verify), between plain
+//     hosting (41, medium, allow) and a VPN operator's network at 85 (55).
+//     The reason: most VPN exits are rented servers in these networks, so
+//     without the class an offline lookup finds 3 % of VPN servers, with it
+//     72 % (see Accuracy), while the networks serve no residential users.
+//     A server of any other customer there is flagged too: put a VPN feed
+//     or database in front, or use [WithLive], for address-level answers.
+//
+// Left out on purpose: hosting networks where Tor exits or VPN servers are
+// a small share (OVHcloud, Hetzner, FranTech, Vultr…) stay plain hosting,
+// and no consumer ISP is in either table.
 //
 // The data is regenerated with internal/gen from the tarballs that
 //
@@ -62,12 +109,13 @@
 // # Accuracy
 //
 // From TestAccuracy, TestFlagRate and TestCountryAgreement* against the
-// third-party lists the tests read (snapshot 2026-06-17):
+// third-party lists the tests read (snapshot 2026-06-17; class tables of
+// 2026-12-07; "by curated AS": a signal from either table):
 //
 //	list                addresses  with AS  hosting  VPN    by curated AS
-//	X4BNet datacenter       51318   97.5%    53.3%   1.0%   48.2%
-//	X4BNet VPN              11360   98.3%    48.3%   4.7%   52.7%
-//	ProtonVPN exits           672  100.0%    35.9%   0.0%   35.3%
+//	X4BNet datacenter       51318   97.5%    58.5%  14.2%   54.1%
+//	X4BNet VPN              11360   98.3%    71.6%  56.2%   86.4%
+//	ProtonVPN exits           672  100.0%    66.7%  74.4%   77.7%
 //	AWS                      3859   84.3%    81.8%   0.0%   80.4% (provider named: 80.4%)
 //	Google Cloud               97   99.0%    94.8%   0.0%   94.8%
 //	Microsoft Azure           457   91.5%    82.1%   0.0%   80.1%
@@ -76,14 +124,27 @@
 //	Linode                    240   99.6%    99.6%   0.0%   99.6%
 //	Vultr                     124   96.0%    95.2%   0.0%   95.2%
 //	Cloudflare                 22  100.0%   100.0%   0.0%   90.9%
-//	Tor exits                1746   99.3%    28.2%   0.0%   26.5%
+//	Tor exits, 2024-02       1746   99.3%    33.6%   0.4%   56.7% (Tor: 24.9%)
 //
-// Of 50,000 random routed IPv4 addresses, 11.2% are flagged hosting or VPN;
-// 90.8% of those are in the X4BNet datacenter or VPN lists too (92.7% of
+// Of 50,000 random routed IPv4 addresses, 11.3% are flagged hosting or VPN;
+// 90.8% of those are in the X4BNet datacenter or VPN lists too (92.8% of
 // the curated-AS flags, 37.6% of the name-rule flags: the name rule is the
-// weak part). VPN detection from AS data alone is weak: most VPN exits sit
-// in ordinary hosting networks and are flagged hosting, not VPN; add a VPN
-// feed or database in front for that.
+// weak part).
+//
+// The known operators, from TestOperatorRecall (builtin alone through a
+// Client, the flags a caller sees; 2026-12-07):
+//
+//	list                                 addresses  is_tor  is_vpn (by a VPN operator's AS)  is_relay
+//	Tor exits, 2026-08 (Exit flag)            2277   35.9%    0.7%                             0.0%
+//	Tor bulk exit list, 2024-03               1174   28.2%    0.3%                             0.0%
+//	Mullvad, PIA, ProtonVPN servers           4829    0.0%   72.2% (3.1%)                      0.0%
+//	X4BNet VPN ranges                        11360    0.1%   56.2% (6.6%)                      8.5%
+//	iCloud Private Relay egress              13745    0.0%    0.0%                             7.3%
+//	random routed IPv4 in no datacenter
+//	or VPN list                              50000   Tor, VPN or relay: 0.01%
+//
+// Most VPN servers are found by the lower-confidence class (hosting known
+// for VPN exits), few by the VPN companies' own networks.
 //
 // Country agreement with a second source: 94.0% of 50,000 random IPv4
 // addresses get the same country from the CC0 geo-whois-asn-country set

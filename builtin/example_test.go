@@ -24,10 +24,38 @@ func Example() {
 		panic(err)
 	}
 	fmt.Println(r.Network.ASN, r.Network.Organization, r.Network.CIDR)
-	fmt.Println("hosting:", r.Privacy.IsHosting, "provider:", r.Signals[0].Provider)
+	fmt.Println("hosting:", r.Privacy.IsHosting, "vpn:", r.Privacy.IsVPN, "vpn_confidence:", r.Risk.VPNConfidence, "provider:", r.Privacy.Provider)
 	// Output:
 	// AS137409 GSL Networks Pty LTD 45.130.202.0/24
-	// hosting: true provider: GSL Networks
+	// hosting: true vpn: true vpn_confidence: 30 provider: GSL Networks
+}
+
+// A known operator's network answers offline, with a reason naming the
+// operator.
+func Example_knownOperator() {
+	src, err := builtin.Open()
+	if err != nil {
+		panic(err)
+	}
+	client, err := ipintel.New(ipintel.WithSources(src))
+	if err != nil {
+		panic(err)
+	}
+	defer client.Close()
+
+	r, err := client.Lookup(context.Background(), "185.220.101.1")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("tor:", r.Privacy.IsTor, "score:", r.Risk.Score, r.Risk.Recommendation)
+	for _, reason := range r.Risk.Reasons {
+		fmt.Printf("%s %q %d\n", reason.Code, reason.Provider, reason.Confidence)
+	}
+	fmt.Println(r.Signals[0].Category)
+	// Output:
+	// tor: true score: 81 verify
+	// TOR_EXIT "Stiftung Erneuerbare Freiheit" 90
+	// Tor operator's network
 }
 
 func ExampleSource_Datasets() {

@@ -59,11 +59,11 @@ func newTables(s *snapshot.Snapshot) *tables {
 	for i, n := range s.Networks[1:] {
 		nw := &nets[i+1]
 		nw.ASN, nw.Organization = source.ASN(n.ASN), n.Org
-		c, byName := classify(n.ASN, n.Org)
-		sigs[i+1], nw.UsageType, nw.ConnectionType = signalsFor(c, byName)
+		c := classify(n.ASN, n.Org)
+		sigs[i+1], nw.UsageType, nw.ConnectionType = signalsFor(c)
 		if c.class != classUnknown {
 			t.stats.classified++
-			if byName {
+			if c.byName {
 				t.stats.byName++
 			}
 		}
