@@ -105,10 +105,14 @@ func (s *Source) startLive() {
 			presets = append(presets, p)
 		}
 	}
-	l.feeds, l.feedsErr = feed.OpenAll(ctx, presets,
+	feedOpts := []feed.Option{
 		feed.WithCacheDir(filepath.Join(cfg.cacheDir, "feeds")),
-		feed.WithHTTPClient(cfg.client),
-		feed.WithStartupBudget(cfg.budget))
+		feed.WithStartupBudget(cfg.budget),
+	}
+	if cfg.client != nil {
+		feedOpts = append(feedOpts, feed.WithHTTPClient(cfg.client))
+	}
+	l.feeds, l.feedsErr = feed.OpenAll(ctx, presets, feedOpts...)
 
 	// The datasets' cached copy (or download) may land within the budget.
 	t := time.NewTimer(time.Until(deadline))

@@ -107,7 +107,7 @@ func BenchmarkRealFeeds(b *testing.B) {
 	prefixes := set.Len()
 	entries := 0
 	for _, f := range feeds {
-		entries += f.Stats().Prefixes
+		entries += f.Status().Stats.Prefixes
 	}
 	// The set's own table, beside the members.
 	beforeSet := heapNow()
@@ -212,7 +212,7 @@ func BenchmarkLoad1M(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		perPfx = float64(heapNow()-before) / float64(f.Stats().Prefixes)
+		perPfx = float64(heapNow()-before) / float64(f.Status().Stats.Prefixes)
 		runtime.KeepAlive(f)
 		b.StartTimer()
 	}

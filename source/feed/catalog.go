@@ -254,7 +254,7 @@ func CatalogPreset(name string) (Preset, bool) {
 // start-up, as for FromURL.
 func (p Preset) Open(ctx context.Context, opts ...Option) (*Feed, error) {
 	if p.URL == "" {
-		return nil, fmt.Errorf("%w: %s has no fixed URL: %s", ErrInvalidSpec, p.Spec.Name, p.Note)
+		return nil, fmt.Errorf("%w: %s has no fixed URL: %s", errInvalidSpec, p.Spec.Name, p.Note)
 	}
 	return FromURL(ctx, p.URL, p.Spec, append([]Option{WithRefresh(p.Refresh)}, opts...)...)
 }

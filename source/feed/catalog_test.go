@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ipintel/ipintel/internal/realdata"
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/feed"
 )
 
@@ -26,7 +27,7 @@ func TestCatalogWellFormed(t *testing.T) {
 			if p.Note == "" {
 				t.Errorf("%s: no URL and no note saying why", name)
 			}
-			if _, err := p.Open(t.Context()); !errors.Is(err, feed.ErrInvalidSpec) {
+			if _, err := p.Open(t.Context()); !errors.Is(err, source.ErrInvalidOption) {
 				t.Errorf("%s: Open without URL = %v", name, err)
 			}
 		} else if !strings.HasPrefix(p.URL, "https://") {
@@ -84,7 +85,7 @@ func TestCatalogFormatsMatchRealData(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			if st := f.Stats(); st.Skipped != 0 || st.Prefixes == 0 {
+			if st := f.Status().Stats; st.Skipped != 0 || st.Prefixes == 0 {
 				t.Errorf("stats %+v", st)
 			}
 		})

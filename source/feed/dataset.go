@@ -38,11 +38,12 @@ func (f *Feed) dataset(setErr error) source.Dataset {
 }
 
 // Datasets reports each member feed's data, in the order given to
-// [NewSet]. A failed rebuild of the merged table (see [Set.LastError])
-// is joined to every member's LastError: the merged table still holds
-// the data from before it.
+// [NewSet]. A failed rebuild of the merged table is joined to every
+// member's LastError: the set keeps answering from the table it had,
+// without the refreshed member's new data, until a later refresh rebuilds
+// it.
 func (s *Set) Datasets() []source.Dataset {
-	setErr := s.LastError()
+	setErr := s.lastError()
 	out := make([]source.Dataset, len(s.feeds))
 	for i, f := range s.feeds {
 		out[i] = f.dataset(setErr)

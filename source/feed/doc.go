@@ -59,14 +59,14 @@
 // [VPNGate]) and Tor's [Onionoo] details are not detected: name the
 // Format (the catalog presets do). Malformed lines are skipped and counted; [Stats]
 // keeps the first few with their line numbers. A file with nothing usable
-// fails with [ErrNoEntries]; every read is bounded by Spec.MaxBytes.
+// fails with [source.ErrMalformed]; every read is bounded by Spec.MaxBytes.
 //
 // [FromURL] refreshes in the background with conditional requests, retries
 // with jittered backoff, a deadline per fetch and an optional disk cache. A
 // refresh (or a [Feed.Reload] of a file) that is empty, contains a prefix
 // shorter than /8 (IPv4) or /16 (IPv6) unless Spec.AllowShortPrefixes, or
 // loses more than Spec.MaxShrink of the prefixes is refused: the last good
-// table stays, and [Feed.Status] reports why ([ErrPoisoned]).
+// table stays, and [Feed.Status] reports why ([source.ErrPoisoned]).
 //
 // [Catalog] lists presets for the public feeds users reach for, with their
 // official URLs; their licences and terms are in the package README.
@@ -81,7 +81,7 @@
 // one is served when the network fails, or, with [WithStartupBudget], when
 // it has not answered within the budget, while the download goes on. A
 // feed with no cached copy returns empty at the budget, reports
-// [ErrNotLoaded] in its Status, and fills in when its download completes.
+// [source.ErrUnavailable] in its Status, and fills in when its download completes.
 //
 //	presets := feed.Catalog()[:0]
 //	for _, p := range feed.Catalog() {
@@ -95,7 +95,7 @@
 //
 // [Feed.Status] and the [source.DatasetReporter] method Datasets tell each
 // feed's origin (network, cache, file), age, entries, last and next
-// refresh and last error; [Set.LastError] a failed merge after a refresh.
+// refresh and last error; the merge error below a failed merge after a refresh.
 //
 // The disk cache holds one file a feed: a header with the validators, the
 // save time and the body's length and SHA-256, then the body. It is

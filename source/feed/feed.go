@@ -116,7 +116,7 @@ func build(data []byte, spec Spec) (*snapshot, error) {
 	if p.stats.Short > 0 && !spec.AllowShortPrefixes {
 		return nil, &Error{Feed: spec.Name, Stats: p.stats, Err: fmt.Errorf(
 			"%w: %d prefixes shorter than /8 (IPv4) or /16 (IPv6); set Spec.AllowShortPrefixes to accept them",
-			ErrPoisoned, p.stats.Short)}
+			errPoisoned, p.stats.Short)}
 	}
 	s, err := freeze(&p.b, p.entries, p.stats)
 	if err != nil {
@@ -174,18 +174,9 @@ type Status struct {
 	// without one.
 	NextRefresh time.Time
 	// LastError is why the last attempt failed or was refused; nil after a
-	// success. A refused refresh wraps [ErrPoisoned]; a feed still waiting
-	// for its first download reports [ErrNotLoaded].
+	// success. A refused refresh wraps [source.ErrPoisoned]; a feed still waiting
+	// for its first download reports [source.ErrUnavailable].
 	LastError error
-}
-
-// Age is how long ago the data in use was last known current, or zero
-// without data.
-func (s Status) Age() time.Duration {
-	if s.Fetched.IsZero() {
-		return 0
-	}
-	return time.Since(s.Fetched)
 }
 
 // OriginReader is the Status.Origin of a feed made by [Load].
@@ -229,14 +220,14 @@ func Load(r io.Reader, spec Spec) (*Feed, error) {
 	return f, nil
 }
 
-// readAll reads r up to max bytes and fails with ErrTooLarge beyond.
+// readAll reads r up to max bytes and fails with errTooLarge beyond.
 func readAll(r io.Reader, max int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+		return nil, fmt.Errorf("%w: more than %d bytes", errTooLarge, max)
 	}
 	return data, nil
 }
@@ -299,11 +290,9 @@ func (f *Feed) Prefixes() iter.Seq[netip.Prefix] {
 	}
 }
 
-// Stats returns the statistics of the data in use, including the first few
-// malformed lines.
-func (f *Feed) Stats() Stats { return f.snap.Load().stats }
-
-// Status returns the feed's data statistics and refresh state.
+// Status returns the feed's data statistics (the first few malformed lines
+// included) and refresh state. [Feed.Datasets] reports the same state in
+// the form every source shares.
 func (f *Feed) Status() Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -328,7 +317,7 @@ func (f *Feed) Reload(ctx context.Context) error {
 	closed := f.closed
 	f.mu.Unlock()
 	if closed {
-		return ErrClosed
+		return errClosed
 	}
 	now := time.Now()
 	prev := f.snap.Load()
@@ -371,7 +360,7 @@ func (f *Feed) guardShrink(prev, next *snapshot) error {
 	if float64(next.stats.Prefixes) < min {
 		return &Error{Feed: f.spec.Name, Stats: next.stats, Err: fmt.Errorf(
 			"%w: %d prefixes, down from %d (more than %.0f%% fewer)",
-			ErrPoisoned, next.stats.Prefixes, prev.stats.Prefixes, frac*100)}
+			errPoisoned, next.stats.Prefixes, prev.stats.Prefixes, frac*100)}
 	}
 	return nil
 }
@@ -407,7 +396,7 @@ func (f *Feed) subscribe(fn func()) (cancel func()) {
 // Close stops the background refresher, if any, and waits for it to
 // return, and closes the idle connections of a URL feed's own HTTP
 // client. Lookups keep answering from the data in use; Reload returns
-// [ErrClosed]. Close is idempotent.
+// [source.ErrClosed]. Close is idempotent.
 func (f *Feed) Close() error {
 	f.mu.Lock()
 	if f.closed {

@@ -42,7 +42,7 @@ func lookup(t testing.TB, s source.Source, a string) source.Record {
 
 func TestPlainFixture(t *testing.T) {
 	f := open(t, "testdata/plain.netset", feed.Spec{Name: "fixture", Kind: source.VPN, Provider: "Example", Confidence: 90, Category: "test"})
-	st := f.Stats()
+	st := f.Status().Stats
 	if st.Format != feed.Plain {
 		t.Errorf("format %v, want plain", st.Format)
 	}
@@ -102,7 +102,7 @@ func TestFormatsFixtures(t *testing.T) {
 			// Detected from content, and the same when named explicitly.
 			for _, format := range []feed.Format{feed.Detect, tc.format} {
 				f := open(t, filepath.Join("testdata", tc.file), feed.Spec{Name: "n", Kind: source.Hosting, Format: format})
-				st := f.Stats()
+				st := f.Status().Stats
 				if st.Format != tc.format || st.Skipped != tc.skipped {
 					t.Fatalf("format %v skipped %d (%+v); want %v, %d", st.Format, st.Skipped, st.Malformed, tc.format, tc.skipped)
 				}
@@ -139,16 +139,16 @@ func TestLoadErrors(t *testing.T) {
 		spec feed.Spec
 		want error
 	}{
-		{"empty", "", spec, feed.ErrNoEntries},
-		{"comments only", "# nothing\n\n; here\n", spec, feed.ErrNoEntries},
-		{"all malformed", "foo\nbar\n", spec, feed.ErrNoEntries},
-		{"short v4", "0.0.0.0/0\n1.2.3.0/24\n", spec, feed.ErrPoisoned},
-		{"short v6", "::/3\n", spec, feed.ErrPoisoned},
-		{"bad json", "{not json", spec, feed.ErrFormat},
-		{"too large", strings.Repeat("1.2.3.4\n", 100), feed.Spec{Name: "x", Kind: source.VPN, MaxBytes: 64}, feed.ErrTooLarge},
-		{"no name", "1.2.3.4", feed.Spec{Kind: source.VPN}, feed.ErrInvalidSpec},
-		{"no kind", "1.2.3.4", feed.Spec{Name: "x"}, feed.ErrInvalidSpec},
-		{"bad confidence", "1.2.3.4", feed.Spec{Name: "x", Kind: source.VPN, Confidence: 101}, feed.ErrInvalidSpec},
+		{"empty", "", spec, source.ErrMalformed},
+		{"comments only", "# nothing\n\n; here\n", spec, source.ErrMalformed},
+		{"all malformed", "foo\nbar\n", spec, source.ErrMalformed},
+		{"short v4", "0.0.0.0/0\n1.2.3.0/24\n", spec, source.ErrPoisoned},
+		{"short v6", "::/3\n", spec, source.ErrPoisoned},
+		{"bad json", "{not json", spec, source.ErrMalformed},
+		{"too large", strings.Repeat("1.2.3.4\n", 100), feed.Spec{Name: "x", Kind: source.VPN, MaxBytes: 64}, source.ErrTooLarge},
+		{"no name", "1.2.3.4", feed.Spec{Kind: source.VPN}, source.ErrInvalidOption},
+		{"no kind", "1.2.3.4", feed.Spec{Name: "x"}, source.ErrInvalidOption},
+		{"bad confidence", "1.2.3.4", feed.Spec{Name: "x", Kind: source.VPN, Confidence: 101}, source.ErrInvalidOption},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := feed.Load(strings.NewReader(tc.in), tc.spec)
@@ -221,10 +221,10 @@ func TestSetEveryFeed(t *testing.T) {
 	if err != nil || len(recs) != 2 || len(recs[0].Signals) != 1 || !recs[1].IsZero() {
 		t.Errorf("LookupBatch = %+v, %v", recs, err)
 	}
-	if _, err := feed.NewSet(aws, aws); !errors.Is(err, feed.ErrInvalidSpec) {
+	if _, err := feed.NewSet(aws, aws); !errors.Is(err, source.ErrInvalidOption) {
 		t.Errorf("duplicate name: %v", err)
 	}
-	if _, err := feed.NewSet(); !errors.Is(err, feed.ErrInvalidSpec) {
+	if _, err := feed.NewSet(); !errors.Is(err, source.ErrInvalidOption) {
 		t.Errorf("empty set: %v", err)
 	}
 	if set.Name() != feed.SetName {
@@ -233,7 +233,7 @@ func TestSetEveryFeed(t *testing.T) {
 	if named, err := feed.NewNamedSet("blocklists", tor); err != nil || named.Name() != "blocklists" {
 		t.Errorf("NewNamedSet: %v, %v", named, err)
 	}
-	if _, err := feed.NewNamedSet(" ", tor); !errors.Is(err, feed.ErrInvalidSpec) {
+	if _, err := feed.NewNamedSet(" ", tor); !errors.Is(err, source.ErrInvalidOption) {
 		t.Errorf("blank set name: %v", err)
 	}
 }
@@ -306,7 +306,7 @@ func TestRealData(t *testing.T) {
 		t.Run(strings.Join(tc.elem, "/"), func(t *testing.T) {
 			spec := feed.Spec{Name: "real", Kind: source.Hosting}
 			f := realFeed(t, spec, tc.elem...)
-			st := f.Stats()
+			st := f.Status().Stats
 			if st.Format != tc.format || st.Prefixes < tc.minPfx {
 				t.Fatalf("format %v, %d prefixes; want %v, ≥ %d (stats %+v)", st.Format, st.Prefixes, tc.format, tc.minPfx, st)
 			}
@@ -351,8 +351,8 @@ func TestRealDataExitListsAgree(t *testing.T) {
 		}
 	}
 	// The two were downloaded minutes apart; allow a little churn.
-	if missing > bulk.Stats().Prefixes/50 {
-		t.Errorf("%d of %d bulk-list exits missing from exit-addresses", missing, bulk.Stats().Prefixes)
+	if missing > bulk.Status().Stats.Prefixes/50 {
+		t.Errorf("%d of %d bulk-list exits missing from exit-addresses", missing, bulk.Status().Stats.Prefixes)
 	}
 }
 
@@ -382,16 +382,16 @@ func TestSetReloadFiles(t *testing.T) {
 	}
 	// A shrunk file is refused; the set keeps answering from the last good.
 	write(a, "10.0.0.0/24\n")
-	if err := set.Reload(ctx); !errors.Is(err, feed.ErrPoisoned) {
-		t.Fatalf("Reload = %v, want ErrPoisoned", err)
+	if err := set.Reload(ctx); !errors.Is(err, source.ErrPoisoned) {
+		t.Fatalf("Reload = %v, want source.ErrPoisoned", err)
 	}
-	if lookup(t, set, "10.0.2.1").IsZero() || !errors.Is(set.Status()["a"].LastError, feed.ErrPoisoned) {
+	if lookup(t, set, "10.0.2.1").IsZero() || !errors.Is(set.Feeds()[0].Status().LastError, source.ErrPoisoned) {
 		t.Fatal("last good data not kept, or reason not reported")
 	}
 	if err := set.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := fa.Reload(ctx); !errors.Is(err, feed.ErrClosed) {
+	if err := fa.Reload(ctx); !errors.Is(err, source.ErrClosed) {
 		t.Errorf("member Reload after set Close = %v", err)
 	}
 }

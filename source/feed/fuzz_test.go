@@ -33,14 +33,14 @@ func FuzzParseFeed(f *testing.F) {
 		spec := feed.Spec{Name: "fuzz", Kind: source.VPN, Format: feed.Format(format % uint8(feed.Onionoo+1)), MaxBytes: 1 << 20}
 		fd, err := feed.Load(bytes.NewReader(data), spec)
 		if err != nil {
-			for _, want := range []error{feed.ErrNoEntries, feed.ErrFormat, feed.ErrPoisoned, feed.ErrTooLarge, feed.ErrInvalidSpec} {
+			for _, want := range []error{source.ErrMalformed, source.ErrMalformed, source.ErrPoisoned, source.ErrTooLarge, source.ErrInvalidOption} {
 				if errors.Is(err, want) {
 					return
 				}
 			}
 			t.Fatalf("unexpected error %v", err)
 		}
-		st := fd.Stats()
+		st := fd.Status().Stats
 		if st.Prefixes == 0 || st.Entries < st.Prefixes || len(st.Malformed) > st.Skipped {
 			t.Fatalf("inconsistent stats %+v", st)
 		}

@@ -66,7 +66,7 @@ func TestMalformedTextBounded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st := f.Stats()
+			st := f.Status().Stats
 			if st.Skipped != 1 || len(st.Malformed) != 1 {
 				t.Fatalf("stats %+v; want one malformed line", st)
 			}
@@ -88,8 +88,8 @@ func TestRangeExpansionBounded(t *testing.T) {
 	in := strings.Repeat(line, (256<<10)/len(line))
 	var err error
 	n := allocated(func() { _, err = feed.Load(strings.NewReader(in), spec) })
-	if !errors.Is(err, feed.ErrTooLarge) {
-		t.Errorf("%d bytes of ranges expanding to %d prefixes: err = %v, want ErrTooLarge", len(in), 190*strings.Count(in, "\n"), err)
+	if !errors.Is(err, source.ErrTooLarge) {
+		t.Errorf("%d bytes of ranges expanding to %d prefixes: err = %v, want source.ErrTooLarge", len(in), 190*strings.Count(in, "\n"), err)
 	}
 	// Refused at one prefix a byte, it still allocates ~200 bytes a byte
 	// (the builder's growth); unbounded, it was ~740.
@@ -97,7 +97,7 @@ func TestRangeExpansionBounded(t *testing.T) {
 		t.Errorf("loading %d bytes allocated %d, want at most %d", len(in), n, limit)
 	}
 	f, err := feed.Load(strings.NewReader(strings.Repeat(line, 100)+"::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe\n"), feed.Spec{Name: "x", Kind: source.VPN, AllowShortPrefixes: true})
-	if err != nil || f.Stats().Entries != 100*190+254 {
-		t.Fatalf("a few long ranges: err = %v, stats %+v", err, f.Stats())
+	if err != nil || f.Status().Stats.Entries != 100*190+254 {
+		t.Fatalf("a few long ranges: err = %v, stats %+v", err, f.Status().Stats)
 	}
 }

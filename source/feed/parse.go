@@ -94,10 +94,10 @@ func parse(data []byte, spec Spec) (*parser, error) {
 		return p, err
 	}
 	if p.tooMany {
-		return p, fmt.Errorf("%w: its entries expand to more than %d prefixes (one a byte)", ErrTooLarge, p.maxEntries)
+		return p, fmt.Errorf("%w: its entries expand to more than %d prefixes (one a byte)", errTooLarge, p.maxEntries)
 	}
 	if p.stats.Entries == 0 {
-		return p, ErrNoEntries
+		return p, errNoEntries
 	}
 	return p, nil
 }
@@ -139,7 +139,7 @@ func detect(data []byte) Format {
 			Result       json.RawMessage              `json:"result"`
 		}
 		if json.Unmarshal(trimmed, &probe) != nil {
-			return AWS // not JSON: the JSON decoder reports ErrFormat
+			return AWS // not JSON: the JSON decoder reports errFormat
 		}
 		switch {
 		case probe.Values != nil:
@@ -283,7 +283,7 @@ func (p *parser) geofeedLine(n int, s string) {
 	}
 	cc := strings.ToUpper(f[1])
 	if cc != "" && (len(cc) != 2 || !isAlpha(cc)) {
-		p.skip(n, s, fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code", ErrFormat, clip(f[1])))
+		p.skip(n, s, fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code", errFormat, clip(f[1])))
 		return
 	}
 	g := source.Geo{CountryCode: cc, City: f[3], PostalCode: f[4]}
@@ -334,7 +334,7 @@ func (p *parser) torLine(n int, s string) {
 		return
 	case "ExitAddress":
 	default:
-		p.skip(n, s, fmt.Errorf("%w: unknown keyword %q", ErrFormat, clip(key)))
+		p.skip(n, s, fmt.Errorf("%w: unknown keyword %q", errFormat, clip(key)))
 		return
 	}
 	ip, when, _ := strings.Cut(strings.TrimSpace(rest), " ")
@@ -343,7 +343,7 @@ func (p *parser) torLine(n int, s string) {
 		var err error
 		t, err = time.ParseInLocation(torTime, strings.TrimSpace(when), time.UTC)
 		if err != nil {
-			p.skip(n, s, fmt.Errorf("%w: bad ExitAddress time", ErrFormat))
+			p.skip(n, s, fmt.Errorf("%w: bad ExitAddress time", errFormat))
 			return
 		}
 	}
@@ -472,7 +472,7 @@ type cloudPrefix struct {
 func (p *parser) cloud(data []byte, f Format) error {
 	var doc cloudDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("%w: %s JSON: %v", ErrFormat, f, err)
+		return fmt.Errorf("%w: %s JSON: %v", errFormat, f, err)
 	}
 	n := 0
 	// geo is the region's location (nil when unknown or global).
@@ -520,7 +520,7 @@ func (p *parser) cloud(data []byte, f Format) error {
 			addAll("", nil, doc.Result.IPv6...)
 		}
 	default:
-		return fmt.Errorf("%w: unknown %v", ErrInvalidSpec, f)
+		return fmt.Errorf("%w: unknown %v", errInvalidSpec, f)
 	}
 	return nil
 }

@@ -203,7 +203,7 @@ func (p *parser) serverList(data []byte, f Format) error {
 		err = p.onionoo(data)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s JSON: %v", ErrFormat, f, err)
+		return fmt.Errorf("%w: %s JSON: %v", errFormat, f, err)
 	}
 	return nil
 }
@@ -267,7 +267,7 @@ func (p *parser) vpnGateLine(n int, s string) {
 	}
 	_, rest, ok := strings.Cut(s, ",")
 	if !ok {
-		p.skip(n, s, fmt.Errorf("%w: not a VPN Gate row", ErrFormat))
+		p.skip(n, s, fmt.Errorf("%w: not a VPN Gate row", errFormat))
 		return
 	}
 	ip, _, _ := strings.Cut(rest, ",")

@@ -67,7 +67,7 @@ func TestServerListPresets(t *testing.T) {
 // with a kind signal from provider, and misses every address in not.
 func checkServerFeed(t *testing.T, f *feed.Feed, provider string, kind source.Kind, want, not []string) {
 	t.Helper()
-	if st := f.Stats(); st.Skipped != 0 {
+	if st := f.Status().Stats; st.Skipped != 0 {
 		t.Errorf("stats %+v; want none skipped", st)
 	}
 	got := map[string]bool{}
@@ -170,13 +170,13 @@ func TestOnionooSeen(t *testing.T) {
 	}
 }
 
-// TestServerListsMalformed: a wrong shape is ErrFormat or ErrNoEntries,
+// TestServerListsMalformed: a wrong shape is source.ErrMalformed or source.ErrMalformed,
 // never a panic or a half-read list passed as good.
 func TestServerListsMalformed(t *testing.T) {
 	for _, f := range []feed.Format{feed.Mullvad, feed.NordVPN, feed.ProtonVPN, feed.PIA, feed.Windscribe, feed.AirVPN, feed.IVPN, feed.Onionoo} {
 		for _, in := range []string{"", "{", "[]", "{}", `{"servers":"x"}`, `[{"ipv4_addr_in":5}]`, "null"} {
 			_, err := feed.Load(bytes.NewReader([]byte(in)), feed.Spec{Name: "x", Kind: source.VPN, Format: f})
-			if !errors.Is(err, feed.ErrFormat) && !errors.Is(err, feed.ErrNoEntries) {
+			if !errors.Is(err, source.ErrMalformed) && !errors.Is(err, source.ErrMalformed) {
 				t.Errorf("%v %q: err %v", f, in, err)
 			}
 		}
@@ -200,7 +200,7 @@ func FuzzServerList(f *testing.F) {
 		fm := feed.Mullvad + feed.Format(format)%(feed.Onionoo-feed.Mullvad+1)
 		fd, err := feed.Load(bytes.NewReader(data), feed.Spec{Name: "fuzz", Kind: source.VPN, Format: fm, MaxBytes: 1 << 20})
 		if err != nil {
-			for _, want := range []error{feed.ErrNoEntries, feed.ErrFormat, feed.ErrPoisoned, feed.ErrTooLarge} {
+			for _, want := range []error{source.ErrMalformed, source.ErrMalformed, source.ErrPoisoned, source.ErrTooLarge} {
 				if errors.Is(err, want) {
 					return
 				}

@@ -48,18 +48,18 @@ func NewSet(feeds ...*Feed) (*Set, error) { return NewNamedSet(SetName, feeds...
 // with more than one set.
 func NewNamedSet(name string, feeds ...*Feed) (*Set, error) {
 	if strings.TrimSpace(name) == "" {
-		return nil, fmt.Errorf("%w: empty set name", ErrInvalidSpec)
+		return nil, fmt.Errorf("%w: empty set name", errInvalidSpec)
 	}
 	if len(feeds) == 0 {
-		return nil, fmt.Errorf("%w: no feeds", ErrInvalidSpec)
+		return nil, fmt.Errorf("%w: no feeds", errInvalidSpec)
 	}
 	seen := map[string]bool{}
 	for _, f := range feeds {
 		if f == nil {
-			return nil, fmt.Errorf("%w: nil feed", ErrInvalidSpec)
+			return nil, fmt.Errorf("%w: nil feed", errInvalidSpec)
 		}
 		if seen[f.spec.Name] {
-			return nil, fmt.Errorf("%w: duplicate feed name %q", ErrInvalidSpec, f.spec.Name)
+			return nil, fmt.Errorf("%w: duplicate feed name %q", errInvalidSpec, f.spec.Name)
 		}
 		seen[f.spec.Name] = true
 	}
@@ -189,24 +189,15 @@ func (s *Set) Reload(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// LastError returns why the last rebuild of the merged table failed, or
+// lastError returns why the last rebuild of the merged table failed, or
 // nil if it worked. After a failed rebuild the set keeps answering from
 // the table it had, without the refreshed member's new data, until a
 // later refresh rebuilds it.
-func (s *Set) LastError() error {
+func (s *Set) lastError() error {
 	if p := s.err.Load(); p != nil {
 		return *p
 	}
 	return nil
-}
-
-// Status returns each member's status, by feed name.
-func (s *Set) Status() map[string]Status {
-	out := make(map[string]Status, len(s.feeds))
-	for _, f := range s.feeds {
-		out[f.spec.Name] = f.Status()
-	}
-	return out
 }
 
 // Close stops every member's refresher and waits for them. Lookups keep

@@ -33,8 +33,8 @@ func TestSetRebuildFailureInStatus(t *testing.T) {
 	if err := a.Reload(context.Background()); err != nil { // the member itself is fine
 		t.Fatal(err)
 	}
-	if !errors.Is(set.LastError(), errMerge) {
-		t.Errorf("LastError = %v", set.LastError())
+	if !errors.Is(set.lastError(), errMerge) {
+		t.Errorf("LastError = %v", set.lastError())
 	}
 	if ds := set.Datasets(); !errors.Is(ds[0].LastError, errMerge) {
 		t.Errorf("Datasets = %+v", ds)
@@ -47,7 +47,7 @@ func TestSetRebuildFailureInStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(path, []byte("192.0.2.0/24\n198.51.100.0/24\n203.0.113.0/24\n"), 0o644)
-	if err := a.Reload(context.Background()); err != nil || set.LastError() != nil {
-		t.Errorf("after a good rebuild: %v, %v", err, set.LastError())
+	if err := a.Reload(context.Background()); err != nil || set.lastError() != nil {
+		t.Errorf("after a good rebuild: %v, %v", err, set.lastError())
 	}
 }

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -135,7 +134,7 @@ type Spec struct {
 	// [DefaultConfidence].
 	Confidence int
 	// MaxBytes limits how much of a file or response is read; a larger
-	// feed is refused with [ErrTooLarge], as is one whose ranges expand
+	// feed is refused with [source.ErrTooLarge], as is one whose ranges expand
 	// to more prefixes than it has bytes. Zero means [DefaultMaxBytes].
 	MaxBytes int64
 	// AllowShortPrefixes accepts IPv4 prefixes shorter than /8 and IPv6
@@ -175,41 +174,43 @@ func (s Spec) maxBytes() int64 {
 func (s Spec) validate() error {
 	switch {
 	case strings.TrimSpace(s.Name) == "":
-		return fmt.Errorf("%w: empty Name", ErrInvalidSpec)
+		return fmt.Errorf("%w: empty Name", errInvalidSpec)
 	case !s.Kind.Valid():
-		return fmt.Errorf("%w: %s: invalid Kind %v", ErrInvalidSpec, s.Name, s.Kind)
+		return fmt.Errorf("%w: %s: invalid Kind %v", errInvalidSpec, s.Name, s.Kind)
 	case s.Format >= maxFormat:
-		return fmt.Errorf("%w: %s: unknown %v", ErrInvalidSpec, s.Name, s.Format)
+		return fmt.Errorf("%w: %s: unknown %v", errInvalidSpec, s.Name, s.Format)
 	case s.Confidence < 0 || s.Confidence > 100:
-		return fmt.Errorf("%w: %s: Confidence %d outside 0–100", ErrInvalidSpec, s.Name, s.Confidence)
+		return fmt.Errorf("%w: %s: Confidence %d outside 0–100", errInvalidSpec, s.Name, s.Confidence)
 	}
 	return nil
 }
 
-// Errors, checked with errors.Is. Load and refresh failures come as an
-// [*Error] that wraps one of them.
+// Errors wrap the shared kinds of package source; check them with
+// errors.Is. Load and refresh failures come as an [*Error] that wraps one of
+// them:
+//
+//   - [source.ErrInvalidOption]: a [Spec] or option that cannot be used;
+//   - [source.ErrMalformed]: content not in the format the spec names (or,
+//     for JSON, not valid JSON), or with nothing usable (empty, or every
+//     line malformed);
+//   - [source.ErrTooLarge]: a file or response bigger than Spec.MaxBytes;
+//   - [source.ErrPoisoned]: a (re)load refused because it looked poisoned:
+//     a too-short prefix, or a collapse in size against the last good copy;
+//     the last good table stays in use;
+//   - [source.ErrUnavailable]: downloading the feed failed (network error,
+//     HTTP status, deadline) after the retries, or a feed opened with a
+//     start-up budget has no data yet (its first download goes on in the
+//     background);
+//   - [source.ErrClosed]: the feed or set has been closed.
 var (
-	ErrInvalidSpec = errors.New("feed: invalid spec")
-	// ErrNoEntries: the file has nothing usable (empty, or every line
-	// malformed).
-	ErrNoEntries = errors.New("feed: no usable entries")
-	// ErrTooLarge: the file or response is bigger than Spec.MaxBytes.
-	ErrTooLarge = errors.New("feed: too large")
-	// ErrFormat: the content is not in the format the spec names (or, for
-	// JSON, not valid JSON).
-	ErrFormat = errors.New("feed: malformed file")
-	// ErrPoisoned: a (re)load was refused because it looked poisoned: a
-	// too-short prefix, or a collapse in size against the last good copy.
-	// The last good table stays in use.
-	ErrPoisoned = errors.New("feed: refused as poisoned")
-	// ErrFetch: downloading the feed failed (network error, HTTP status,
-	// deadline), after the retries.
-	ErrFetch = errors.New("feed: fetch failed")
-	// ErrNotLoaded: a feed opened with a start-up budget has no data yet;
-	// its first download goes on in the background.
-	ErrNotLoaded = errors.New("feed: no data yet, first download in progress")
-	// ErrClosed: the feed or set has been closed.
-	ErrClosed = errors.New("feed: closed")
+	errInvalidSpec = fmt.Errorf("feed: %w", source.ErrInvalidOption)
+	errNoEntries   = fmt.Errorf("feed: %w: no usable entries", source.ErrMalformed)
+	errTooLarge    = fmt.Errorf("feed: %w", source.ErrTooLarge)
+	errFormat      = fmt.Errorf("feed: %w", source.ErrMalformed)
+	errPoisoned    = fmt.Errorf("feed: %w", source.ErrPoisoned)
+	errFetch       = fmt.Errorf("feed: fetch failed: %w", source.ErrUnavailable)
+	errNotLoaded   = fmt.Errorf("feed: no data yet, first download in progress: %w", source.ErrUnavailable)
+	errClosed      = fmt.Errorf("feed: %w", source.ErrClosed)
 )
 
 // Error is a failed load or refresh of one feed. Stats describe what was

@@ -158,7 +158,7 @@ func TestStartupCacheFirst(t *testing.T) {
 	}
 	t.Logf("no cache, network black-holed: %v (budget %v)", d, budget)
 	for _, ds := range empty.Datasets() {
-		if ds.Entries != 0 || !errors.Is(ds.LastError, feed.ErrNotLoaded) {
+		if ds.Entries != 0 || !errors.Is(ds.LastError, source.ErrUnavailable) {
 			t.Errorf("empty %s: %+v", ds.Name, ds)
 		}
 	}
@@ -189,7 +189,7 @@ func TestStartupFillsInBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if !lookup(t, f, "192.0.2.10").IsZero() || !errors.Is(f.Status().LastError, feed.ErrNotLoaded) {
+	if !lookup(t, f, "192.0.2.10").IsZero() || !errors.Is(f.Status().LastError, source.ErrUnavailable) {
 		t.Fatalf("before the download: %+v", f.Status())
 	}
 	close(release)
@@ -271,7 +271,7 @@ func TestPoisonedUpdateRefused(t *testing.T) {
 			t.Errorf("%s: update accepted", name)
 			continue
 		}
-		if !errors.Is(err, feed.ErrPoisoned) && !errors.Is(err, feed.ErrNoEntries) {
+		if !errors.Is(err, source.ErrPoisoned) && !errors.Is(err, source.ErrMalformed) {
 			t.Errorf("%s: err %v", name, err)
 		}
 		ds := f.Datasets()[0]
@@ -302,7 +302,7 @@ func TestStartupFailureRetried(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			if st := f.Status(); !errors.Is(st.LastError, feed.ErrFetch) || st.Stats.Prefixes != 0 {
+			if st := f.Status(); !errors.Is(st.LastError, source.ErrUnavailable) || st.Stats.Prefixes != 0 {
 				t.Fatalf("after a failed start: %+v", st)
 			}
 			tr.mu.Lock()

@@ -16,8 +16,15 @@ import (
 	"github.com/ipintel/ipintel/source"
 )
 
-// Option configures [FromURL].
-type Option func(*urlConfig)
+// Option configures [FromURL]. FromURL applies the options in order; one
+// that cannot be used is an error wrapping [source.ErrInvalidOption] that
+// names it and its value.
+type Option func(*urlConfig) error
+
+// optionError is the error of an option whose value cannot be used.
+func optionError(call string, args ...any) error {
+	return fmt.Errorf("feed: %w: "+call, append([]any{source.ErrInvalidOption}, args...)...)
+}
 
 type urlConfig struct {
 	refresh    time.Duration
@@ -41,43 +48,113 @@ const (
 // WithRefresh re-fetches the feed every d (±10% jitter) in a background
 // goroutine that [Feed.Close] stops. Zero, the default, never refreshes by
 // itself; call [Feed.Reload].
-func WithRefresh(d time.Duration) Option { return func(c *urlConfig) { c.refresh = d } }
+func WithRefresh(d time.Duration) Option {
+	return func(c *urlConfig) error {
+		if d < 0 {
+			return optionError("WithRefresh(%v): must not be negative", d)
+		}
+		c.refresh = d
+		return nil
+	}
+}
 
 // WithTimeout bounds one fetch, retries included. Default [DefaultTimeout].
-func WithTimeout(d time.Duration) Option { return func(c *urlConfig) { c.timeout = d } }
+func WithTimeout(d time.Duration) Option {
+	return func(c *urlConfig) error {
+		if d <= 0 {
+			return optionError("WithTimeout(%v): must be positive", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
 
 // WithRetries sets how many times a failed fetch (network error, 429, 5xx)
 // is retried. Default [DefaultRetries]; zero tries once.
-func WithRetries(n int) Option { return func(c *urlConfig) { c.retries = n } }
+func WithRetries(n int) Option {
+	return func(c *urlConfig) error {
+		if n < 0 {
+			return optionError("WithRetries(%d): must not be negative", n)
+		}
+		c.retries = n
+		return nil
+	}
+}
 
 // WithBackoff sets the wait before the first retry and its cap; each retry
 // doubles it, with full jitter. Default 1s and 30s.
 func WithBackoff(min, max time.Duration) Option {
-	return func(c *urlConfig) { c.backoffMin, c.backoffMax = min, max }
+	return func(c *urlConfig) error {
+		if min < 0 || max < min {
+			return optionError("WithBackoff(%v, %v): need 0 ≤ min ≤ max", min, max)
+		}
+		c.backoffMin, c.backoffMax = min, max
+		return nil
+	}
 }
 
 // WithCacheDir keeps the last good copy of the feed in dir, so that a
 // restart without network still has data, and a restart with network can
 // ask the server "changed since?" instead of downloading again.
-func WithCacheDir(dir string) Option { return func(c *urlConfig) { c.cacheDir = dir } }
+func WithCacheDir(dir string) Option {
+	return func(c *urlConfig) error {
+		if dir == "" {
+			return optionError("WithCacheDir(\"\"): leave the option out for no cache")
+		}
+		c.cacheDir = dir
+		return nil
+	}
+}
 
 // WithStartupBudget bounds how long [FromURL] waits for the network when
 // it has no fresh cached copy: after d it returns with the cached copy, or
 // an empty feed, and the download goes on in the background. Zero, the
 // default, waits for the download (up to [WithTimeout]).
-func WithStartupBudget(d time.Duration) Option { return func(c *urlConfig) { c.budget = d } }
+func WithStartupBudget(d time.Duration) Option {
+	return func(c *urlConfig) error {
+		if d < 0 {
+			return optionError("WithStartupBudget(%v): must not be negative", d)
+		}
+		c.budget = d
+		return nil
+	}
+}
 
 // WithHTTPClient sets the HTTP client. Default: a client of the feed's
 // own, without a timeout of its own (WithTimeout bounds each fetch), whose
 // idle connections [Feed.Close] closes.
-func WithHTTPClient(h *http.Client) Option { return func(c *urlConfig) { c.client = h } }
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *urlConfig) error {
+		if h == nil {
+			return optionError("WithHTTPClient(nil)")
+		}
+		c.client = h
+		return nil
+	}
+}
 
 // WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *urlConfig) { c.userAgent = ua } }
+func WithUserAgent(ua string) Option {
+	return func(c *urlConfig) error {
+		if ua == "" || strings.ContainsAny(ua, "\r\n") {
+			return optionError("WithUserAgent(%q): empty or with a line break", ua)
+		}
+		c.userAgent = ua
+		return nil
+	}
+}
 
 // WithLogger logs background refresh failures and refusals at Warn and
 // swaps at Debug. Default: no logging; [Feed.Status] has the same.
-func WithLogger(l *slog.Logger) Option { return func(c *urlConfig) { c.logger = l } }
+func WithLogger(l *slog.Logger) Option {
+	return func(c *urlConfig) error {
+		if l == nil {
+			return optionError("WithLogger(nil)")
+		}
+		c.logger = l
+		return nil
+	}
+}
 
 // FromURL fetches a feed over HTTP(S) and, with [WithRefresh], keeps it up
 // to date in the background: conditional requests (ETag, Last-Modified), a
@@ -107,7 +184,7 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 		return nil, err
 	}
 	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return nil, fmt.Errorf("%w: %s: URL %q is not http(s)", ErrInvalidSpec, spec.Name, redactURL(url))
+		return nil, fmt.Errorf("%w: %s: URL %q is not http(s)", errInvalidSpec, spec.Name, redactURL(url))
 	}
 	cfg := urlConfig{
 		timeout:    DefaultTimeout,
@@ -117,13 +194,12 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 		userAgent:  "ipintel-feed/1",
 	}
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			continue
 		}
-	}
-	if cfg.refresh < 0 || cfg.timeout <= 0 || cfg.retries < 0 || cfg.backoffMin < 0 ||
-		cfg.backoffMax < cfg.backoffMin || cfg.budget < 0 {
-		return nil, fmt.Errorf("%w: %s: invalid refresh, timeout, retries, backoff or budget", ErrInvalidSpec, spec.Name)
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Feed: spec.Name, Err: err}
@@ -195,13 +271,13 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 		// Serve the cached copy, or nothing yet; the download goes on.
 		f.mu.Lock()
 		if f.status.LastAttempt.IsZero() && !f.hasData() {
-			f.status.LastError = &Error{Feed: spec.Name, Err: ErrNotLoaded}
+			f.status.LastError = &Error{Feed: spec.Name, Err: errNotLoaded}
 		}
 		f.mu.Unlock()
 		return f, nil
 	case <-ctx.Done():
 		f.Close()
-		return nil, &Error{Feed: spec.Name, Err: fmt.Errorf("%w: start-up: %w", ErrFetch, ctx.Err())}
+		return nil, &Error{Feed: spec.Name, Err: fmt.Errorf("%w: start-up: %w", errFetch, ctx.Err())}
 	}
 }
 
@@ -276,10 +352,10 @@ func (f *Feed) logRefresh(log *slog.Logger, err error) {
 	if log == nil {
 		return
 	}
-	if err != nil && !errors.Is(err, ErrClosed) {
+	if err != nil && !errors.Is(err, errClosed) {
 		log.Warn("feed refresh failed; keeping the data in use", "feed", f.spec.Name, "err", err)
 	} else if err == nil {
-		log.Debug("feed refreshed", "feed", f.spec.Name, "prefixes", f.Stats().Prefixes)
+		log.Debug("feed refreshed", "feed", f.spec.Name, "prefixes", f.snap.Load().stats.Prefixes)
 	}
 }
 
@@ -356,12 +432,12 @@ func (l *httpLoader) load(ctx context.Context, spec Spec, prev *snapshot) (*snap
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, nil, &Error{Feed: spec.Name, Err: fmt.Errorf("%w: %w (after %d attempts)", ErrFetch, ctx.Err(), attempt+1)}
+			return nil, nil, &Error{Feed: spec.Name, Err: fmt.Errorf("%w: %w (after %d attempts)", errFetch, ctx.Err(), attempt+1)}
 		case <-t.C:
 		}
 		wait = min(2*wait, l.cfg.backoffMax)
 	}
-	return nil, nil, &Error{Feed: spec.Name, Err: fmt.Errorf("%w: %w", ErrFetch, err)}
+	return nil, nil, &Error{Feed: spec.Name, Err: fmt.Errorf("%w: %w", errFetch, err)}
 }
 
 // fetch makes one request. It returns a nil body for 304 Not Modified.
@@ -403,11 +479,11 @@ func (l *httpLoader) fetch(ctx context.Context, spec Spec, conditional bool) ([]
 		return nil, nil, fmt.Errorf("HTTP %s", resp.Status)
 	}
 	if resp.ContentLength > spec.maxBytes() {
-		return nil, nil, fmt.Errorf("%w: Content-Length %d > %d", ErrTooLarge, resp.ContentLength, spec.maxBytes())
+		return nil, nil, fmt.Errorf("%w: Content-Length %d > %d", errTooLarge, resp.ContentLength, spec.maxBytes())
 	}
 	body, err := readAll(resp.Body, spec.maxBytes())
 	if err != nil {
-		if errors.Is(err, ErrTooLarge) || ctx.Err() != nil {
+		if errors.Is(err, errTooLarge) || ctx.Err() != nil {
 			return nil, nil, err
 		}
 		return nil, nil, errRetry{err}

@@ -109,7 +109,7 @@ func TestURLConditionalGet(t *testing.T) {
 	if lookup(t, f, "10.0.0.5").IsZero() {
 		t.Fatal("no hit after first fetch")
 	}
-	if st := f.Stats(); !st.Modified.Equal(lastModified) {
+	if st := f.Status().Stats; !st.Modified.Equal(lastModified) {
 		t.Errorf("Modified = %v, want %v", st.Modified, lastModified)
 	}
 	if err := f.Reload(ctx); err != nil {
@@ -142,11 +142,11 @@ func TestURLPoisoningRefused(t *testing.T) {
 		body string
 		want error
 	}{
-		{"empty", "", feed.ErrNoEntries},
-		{"comments only", "# maintenance\n", feed.ErrNoEntries},
-		{"slash zero", list(100, "10.0") + "0.0.0.0/0\n", feed.ErrPoisoned},
-		{"slash seven", list(100, "10.0") + "10.0.0.0/7\n", feed.ErrPoisoned},
-		{"shrunk", list(40, "10.0"), feed.ErrPoisoned},
+		{"empty", "", source.ErrMalformed},
+		{"comments only", "# maintenance\n", source.ErrMalformed},
+		{"slash zero", list(100, "10.0") + "0.0.0.0/0\n", source.ErrPoisoned},
+		{"slash seven", list(100, "10.0") + "10.0.0.0/7\n", source.ErrPoisoned},
+		{"shrunk", list(40, "10.0"), source.ErrPoisoned},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s.set(tc.body)
@@ -157,23 +157,23 @@ func TestURLPoisoningRefused(t *testing.T) {
 			if st := f.Status(); !errors.Is(st.LastError, tc.want) {
 				t.Errorf("Status().LastError = %v", st.LastError)
 			}
-			if f.Stats().Prefixes != 100 || lookup(t, f, "10.0.0.99").IsZero() || !lookup(t, f, "11.0.0.1").IsZero() {
+			if f.Status().Stats.Prefixes != 100 || lookup(t, f, "10.0.0.99").IsZero() || !lookup(t, f, "11.0.0.1").IsZero() {
 				t.Error("last good table not kept")
 			}
 		})
 	}
 	// A refused body is refused again, not taken as "not modified".
 	s.set(list(10, "10.0"))
-	if err := f.Reload(ctx); !errors.Is(err, feed.ErrPoisoned) {
+	if err := f.Reload(ctx); !errors.Is(err, source.ErrPoisoned) {
 		t.Fatal(err)
 	}
-	if err := f.Reload(ctx); !errors.Is(err, feed.ErrPoisoned) {
+	if err := f.Reload(ctx); !errors.Is(err, source.ErrPoisoned) {
 		t.Fatalf("second Reload of a refused body = %v", err)
 	}
 	// A shrink within the limit is fine.
 	s.set(list(60, "10.0"))
-	if err := f.Reload(ctx); err != nil || f.Stats().Prefixes != 60 {
-		t.Fatalf("Reload = %v, %d prefixes", err, f.Stats().Prefixes)
+	if err := f.Reload(ctx); err != nil || f.Status().Stats.Prefixes != 60 {
+		t.Fatalf("Reload = %v, %d prefixes", err, f.Status().Stats.Prefixes)
 	}
 }
 
@@ -182,8 +182,8 @@ func TestURLSizeLimit(t *testing.T) {
 	sp := spec
 	sp.MaxBytes = 100
 	_, err := feed.FromURL(t.Context(), s.srv.URL, sp, fast()...)
-	if !errors.Is(err, feed.ErrTooLarge) {
-		t.Fatalf("err = %v, want ErrTooLarge", err)
+	if !errors.Is(err, source.ErrTooLarge) {
+		t.Fatalf("err = %v, want source.ErrTooLarge", err)
 	}
 	if n := s.requests.Load(); n != 1 {
 		t.Errorf("%d requests; a too-large body must not be retried", n)
@@ -205,8 +205,8 @@ func TestURLRetries(t *testing.T) {
 	s.failN = 5
 	s.requests.Store(0)
 	_, err = feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRetries(1))...)
-	if !errors.Is(err, feed.ErrFetch) {
-		t.Fatalf("err = %v, want ErrFetch", err)
+	if !errors.Is(err, source.ErrUnavailable) {
+		t.Fatalf("err = %v, want source.ErrUnavailable", err)
 	}
 	if n := s.requests.Load(); n != 2 {
 		t.Errorf("%d requests, want 2", n)
@@ -216,7 +216,7 @@ func TestURLRetries(t *testing.T) {
 	s.failN = 0
 	s.status = http.StatusNotFound
 	s.requests.Store(0)
-	if _, err := feed.FromURL(t.Context(), s.srv.URL, spec, fast()...); !errors.Is(err, feed.ErrFetch) || s.requests.Load() != 1 {
+	if _, err := feed.FromURL(t.Context(), s.srv.URL, spec, fast()...); !errors.Is(err, source.ErrUnavailable) || s.requests.Load() != 1 {
 		t.Errorf("404: err %v after %d requests", err, s.requests.Load())
 	}
 }
@@ -225,8 +225,8 @@ func TestURLDeadline(t *testing.T) {
 	s := newServer(t, list(10, "10.0"))
 	s.delay = time.Minute
 	_, err := feed.FromURL(t.Context(), s.srv.URL, spec, feed.WithTimeout(50*time.Millisecond), feed.WithRetries(0))
-	if !errors.Is(err, feed.ErrFetch) {
-		t.Fatalf("err = %v, want ErrFetch on deadline", err)
+	if !errors.Is(err, source.ErrUnavailable) {
+		t.Fatalf("err = %v, want source.ErrUnavailable on deadline", err)
 	}
 }
 
@@ -248,7 +248,7 @@ func TestURLDiskCache(t *testing.T) {
 	if lookup(t, f, "10.0.0.7").IsZero() {
 		t.Error("cached copy not used")
 	}
-	if st := f.Status(); st.Origin != "cache" || !errors.Is(st.LastError, feed.ErrFetch) {
+	if st := f.Status(); st.Origin != "cache" || !errors.Is(st.LastError, source.ErrUnavailable) {
 		t.Errorf("status %+v; want origin cache and the fetch error", st)
 	}
 	f.Close()
@@ -266,7 +266,7 @@ func TestURLDiskCache(t *testing.T) {
 	}
 	// Without a cache and without network, FromURL fails.
 	s.status = http.StatusInternalServerError
-	if _, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRetries(0))...); !errors.Is(err, feed.ErrFetch) {
+	if _, err := feed.FromURL(t.Context(), s.srv.URL, spec, append(fast(), feed.WithRetries(0))...); !errors.Is(err, source.ErrUnavailable) {
 		t.Errorf("no cache, no network: %v", err)
 	}
 }
@@ -336,16 +336,16 @@ func TestURLRefreshUnderLoad(t *testing.T) {
 	if err := set.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Reload(ctx); !errors.Is(err, feed.ErrClosed) {
+	if err := f.Reload(ctx); !errors.Is(err, source.ErrClosed) {
 		t.Errorf("Reload after Close = %v", err)
 	}
 }
 
 func TestFromURLInvalid(t *testing.T) {
-	if _, err := feed.FromURL(t.Context(), "ftp://x", spec); !errors.Is(err, feed.ErrInvalidSpec) {
+	if _, err := feed.FromURL(t.Context(), "ftp://x", spec); !errors.Is(err, source.ErrInvalidOption) {
 		t.Errorf("ftp URL: %v", err)
 	}
-	if _, err := feed.FromURL(t.Context(), "http://127.0.0.1:1/", spec, feed.WithTimeout(-1)); !errors.Is(err, feed.ErrInvalidSpec) {
+	if _, err := feed.FromURL(t.Context(), "http://127.0.0.1:1/", spec, feed.WithTimeout(-1)); !errors.Is(err, source.ErrInvalidOption) {
 		t.Errorf("negative timeout: %v", err)
 	}
 }
