@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -75,8 +76,8 @@ func TestBuilderErrorsCollected(t *testing.T) {
 		b.Add(netip.Prefix{}, 4)
 	}
 	tab, err := b.Table()
-	if !errors.Is(err, source.ErrInvalidInput) || !errors.Is(err, source.ErrInvalidInput) {
-		t.Fatalf("err = %v; want source.ErrInvalidInput and source.ErrInvalidInput", err)
+	if !errors.Is(err, source.ErrInvalidInput) || !strings.Contains(err.Error(), "not an address or prefix") || !strings.Contains(err.Error(), "not an address range") {
+		t.Fatalf("err = %v; want source.ErrInvalidInput for both the prefix and the range", err)
 	}
 	if tab == nil {
 		t.Fatal("nil table with invalid inputs; want the valid part")

@@ -176,7 +176,7 @@ func TestServerListsMalformed(t *testing.T) {
 	for _, f := range []feed.Format{feed.Mullvad, feed.NordVPN, feed.ProtonVPN, feed.PIA, feed.Windscribe, feed.AirVPN, feed.IVPN, feed.Onionoo} {
 		for _, in := range []string{"", "{", "[]", "{}", `{"servers":"x"}`, `[{"ipv4_addr_in":5}]`, "null"} {
 			_, err := feed.Load(bytes.NewReader([]byte(in)), feed.Spec{Name: "x", Kind: source.VPN, Format: f})
-			if !errors.Is(err, source.ErrMalformed) && !errors.Is(err, source.ErrMalformed) {
+			if !errors.Is(err, source.ErrMalformed) {
 				t.Errorf("%v %q: err %v", f, in, err)
 			}
 		}
