@@ -178,8 +178,13 @@ func loadKeys(file string, getenv func(string) string) ([]keySpec, error) {
 			return nil, err
 		}
 	}
+	i := 0
 	for k := range strings.SplitSeq(getenv(keysEnv), ",") {
 		if k = strings.TrimSpace(k); k != "" {
+			i++
+			if err := checkKey(k, fmt.Sprintf("$%s, key %d,", keysEnv, i)); err != nil {
+				return nil, err
+			}
 			keys = append(keys, keySpec{key: k})
 		}
 	}
