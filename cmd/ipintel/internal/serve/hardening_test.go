@@ -8,7 +8,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -165,5 +168,166 @@ func TestOversizedBodies(t *testing.T) {
 		if a.code != 422 || !errorEnvelope(c.api, a.body) {
 			t.Errorf("%s, 10,000 addresses in %d bytes: %d %s", c.api, len(c.body), a.code, a.body)
 		}
+	}
+}
+
+// TestAuthThrottle: from one client address, after 20 wrong keys every
+// authenticated request gets 429 with Retry-After whatever its key, the
+// same answer for a right key, a wrong one and none, in each API's
+// envelope; other addresses, and the endpoints that need no key, are not
+// affected; a token comes back after Retry-After.
+func TestAuthThrottle(t *testing.T) {
+	f := newFixture(t, roomy, "10.0.0.0/8")
+	type endpoint struct {
+		api   string
+		c     call
+		noKey call
+	}
+	endpoints := []endpoint{
+		{apiVectraIP, call{path: "/v1/ip/" + clean, auth: "vectra"}, call{path: "/v1/ip/" + clean}},
+		{apiVPNSignal, call{method: "POST", path: vpnCheck, body: `{"ip":"` + clean + `"}`, auth: "bearer"},
+			call{method: "POST", path: vpnCheck, body: `{"ip":"` + clean + `"}`}},
+		{apiDatpaq, call{path: datpaqPath + "?ip=" + clean, auth: "bearer"}, call{path: datpaqPath + "?ip=" + clean}},
+	}
+	const wrong = "wrong-key-0123456789abcdef"
+	for i, e := range endpoints {
+		t.Run(e.api, func(t *testing.T) {
+			remote := fmt.Sprintf("203.0.113.%d:5000", i+1)
+			with := func(c call, key, remote string) call {
+				c.key, c.remote = key, remote
+				return c
+			}
+			for n := 1; n <= defaultAuthBurst; n++ {
+				c := with(e.c, wrong, remote)
+				if n%2 == 0 {
+					c = with(e.noKey, "", remote) // a missing key counts too
+				}
+				if a := f.do(t, c); a.code != 401 {
+					t.Fatalf("wrong key %d: %d %s", n, a.code, a.body)
+				}
+			}
+			answers := map[string]answer{
+				"right key": f.do(t, with(e.c, key1, remote)),
+				"wrong key": f.do(t, with(e.c, wrong, remote)),
+				"no key":    f.do(t, with(e.noKey, "", remote)),
+			}
+			var first string
+			for label, a := range answers {
+				a.expect(t, 429)
+				if !errorEnvelope(e.api, a.body) {
+					t.Errorf("%s: %s is not %s's envelope", label, a.body, e.api)
+				}
+				if ra, err := strconv.Atoi(a.header.Get("Retry-After")); err != nil || ra < 1 || ra > 3 {
+					t.Errorf("%s: Retry-After %q, want the 3 s until the next attempt", label, a.header.Get("Retry-After"))
+				}
+				if s := sameness(a); first == "" {
+					first = s
+				} else if s != first {
+					t.Errorf("the answers differ by key:\n%s\n%s", first, s)
+				}
+			}
+			// Another address is not affected, nor are health checks.
+			f.do(t, with(e.c, key1, "203.0.113.200:1")).expect(t, 200)
+			f.do(t, call{path: "/api/v1/health", remote: remote}).expect(t, 200)
+			f.do(t, call{path: datpaqPath + "/health", remote: remote}).expect(t, 200)
+			// One attempt comes back every refill/burst (3 s).
+			f.clock.advance(defaultAuthRefill / defaultAuthBurst)
+			f.do(t, with(e.c, key1, remote)).expect(t, 200)
+			f.do(t, with(e.c, wrong, remote)).expect(t, 401)
+			f.do(t, with(e.c, key1, remote)).expect(t, 429)
+		})
+	}
+
+	t.Run("client address through a trusted proxy", func(t *testing.T) {
+		behind := func(client, key string) call {
+			return call{path: "/v1/ip/" + clean, auth: "vectra", key: key, remote: "10.1.1.1:443",
+				header: http.Header{"X-Forwarded-For": {client}}}
+		}
+		for range defaultAuthBurst {
+			f.do(t, behind("198.51.100.7", wrong)).expect(t, 401)
+		}
+		f.do(t, behind("198.51.100.7", key1)).expect(t, 429)
+		f.do(t, behind("198.51.100.8", key1)).expect(t, 200) // the proxy's other clients
+		// An untrusted peer's forwarding header is ignored: it is
+		// counted as itself, whatever it claims.
+		for n := range defaultAuthBurst {
+			f.do(t, call{path: "/v1/ip/" + clean, auth: "vectra", key: wrong, remote: "198.51.100.9:1",
+				header: http.Header{"X-Forwarded-For": {fmt.Sprintf("192.0.2.%d", n)}}}).expect(t, 401)
+		}
+		f.do(t, call{path: "/v1/ip/" + clean, auth: "vectra", remote: "198.51.100.9:1"}).expect(t, 429)
+	})
+
+	t.Run("IPv6 by /64", func(t *testing.T) {
+		for n := range defaultAuthBurst {
+			f.do(t, call{path: "/v1/ip/" + clean, auth: "vectra", key: wrong, remote: fmt.Sprintf("[2001:db8:1:2::%x]:1", n)}).expect(t, 401)
+		}
+		f.do(t, call{path: "/v1/ip/" + clean, auth: "vectra", remote: "[2001:db8:1:2:ffff::1]:1"}).expect(t, 429)
+		f.do(t, call{path: "/v1/ip/" + clean, auth: "vectra", remote: "[2001:db8:1:3::1]:1"}).expect(t, 200)
+	})
+
+	t.Run("concurrent burst", func(t *testing.T) {
+		const n = 200
+		codes := make(chan int, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				codes <- f.do(t, call{path: "/v1/ip/" + clean, auth: "vectra", key: wrong, remote: "192.0.2.77:1"}).code
+			})
+		}
+		wg.Wait()
+		close(codes)
+		count := map[int]int{}
+		for c := range codes {
+			count[c]++
+		}
+		if count[401] != defaultAuthBurst || count[429] != n-defaultAuthBurst {
+			t.Errorf("%d wrong keys at once: %v, want %d refused as 401 and the rest 429", n, count, defaultAuthBurst)
+		}
+	})
+
+	t.Run("metrics", func(t *testing.T) {
+		body := string(f.do(t, call{path: "/metrics"}).body)
+		if !strings.Contains(body, `ipintel_server_auth_throttled_total{api="vectraip"}`) {
+			t.Error("no ipintel_server_auth_throttled_total")
+		}
+	})
+}
+
+// sameness is an answer with its random request ids blanked out: what
+// must not depend on the key.
+func sameness(a answer) string {
+	h := a.header.Clone()
+	id := h.Get("X-Request-Id")
+	h.Del("X-Request-Id")
+	h.Del("X-Correlation-Id")
+	body := strings.ReplaceAll(string(a.body), id, "ID")
+	var b strings.Builder
+	h.Write(&b)
+	return fmt.Sprintf("%d\n%s%s", a.code, b.String(), body)
+}
+
+// TestAuthThrottleBounded: the throttle remembers at most its size in
+// networks, forgets the least recently failing first, and drops a bucket
+// that has refilled.
+func TestAuthThrottleBounded(t *testing.T) {
+	c := newClock()
+	a := newAuthThrottle(2, time.Minute, 4, c.now)
+	p := func(i int) netip.Prefix { return netip.PrefixFrom(netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}), 32) }
+	for i := range 10 {
+		a.attempt(p(i), false)
+		a.attempt(p(i), false)
+	}
+	if a.len() != 4 {
+		t.Fatalf("%d networks tracked, want 4", a.len())
+	}
+	if _, refused := a.attempt(p(9), true); !refused {
+		t.Error("the most recent network was forgotten")
+	}
+	if _, refused := a.attempt(p(0), false); refused {
+		t.Error("the oldest network was not forgotten")
+	}
+	c.advance(time.Minute)
+	if _, refused := a.attempt(p(9), true); refused || a.len() != 3 {
+		t.Errorf("a refilled bucket: refused %v, %d tracked, want 3", refused, a.len())
 	}
 }

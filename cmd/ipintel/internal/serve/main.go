@@ -52,6 +52,8 @@ type options struct {
 	vectraPlan string
 	vpnPlan    string
 	datpaqRate int
+	authBurst  int
+	authRefill time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -64,6 +66,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.vectraPlan, "vectraip-plan", "business", "VectraIP plan of keys that name none: free, developer, business, enterprise")
 	fs.StringVar(&o.vpnPlan, "vpnsignal-plan", "pro", "VPN Signal plan of keys that name none: free, starter, pro, enterprise")
 	fs.IntVar(&o.datpaqRate, "datpaq-rate", defaultDatpaqRate, "Datpaq requests per client IP per sliding 60-second window")
+	fs.IntVar(&o.authBurst, "auth-failures", defaultAuthBurst, "failed authentications in a row from one client address (IPv6: one /64) before its\nauthenticated requests get 429, a right key too")
+	fs.DurationVar(&o.authRefill, "auth-refill", defaultAuthRefill, "time for a throttled address to be allowed -auth-failures attempts again\n(one comes back every -auth-refill / -auth-failures)")
 	fs.StringVar(&o.trusted, "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose client-IP header is believed")
 	fs.StringVar(&o.header, "client-ip-header", "X-Forwarded-For", "header trusted proxies put the client address in (X-Forwarded-For, Forwarded, X-Real-IP…)")
 	fs.DurationVar(&o.timeout, "lookup-timeout", 2*time.Second, "deadline of one request's lookups")
@@ -81,6 +85,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.datpaqRate < 1 {
 		return o, errors.New("-datpaq-rate must be at least 1")
+	}
+	if o.authBurst < 1 || o.authRefill <= 0 {
+		return o, errors.New("-auth-failures must be at least 1 and -auth-refill positive")
 	}
 	return o, nil
 }
@@ -152,6 +159,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		timeout:    o.timeout,
 		logger:     logger,
 		registry:   reg,
+		authBurst:  o.authBurst,
+		authRefill: o.authRefill,
 	})
 	srv := &http.Server{
 		Handler:           h,

@@ -429,6 +429,9 @@ func TestAuth(t *testing.T) {
 	const wrong = "wrong-key-SECRET-do-not-echo"
 	for _, e := range endpoints {
 		name := e.method + " " + e.path
+		// Each endpoint's eight refusals come from a fresh allowance of
+		// failed authentications (TestAuthThrottle tests the throttle).
+		f.clock.advance(defaultAuthRefill)
 		// The right key in the right style works.
 		f.do(t, call{method: e.method, path: e.path, body: e.body, auth: e.style}).expect(t, 200)
 		other := "bearer"
