@@ -33,8 +33,8 @@ type connLimiter struct {
 
 	mu      sync.Mutex
 	cond    *sync.Cond
-	open    int // connections, and a slot reserved by an Accept in progress
-	pending int // 1 while an Accept waits on the listener with a slot reserved
+	open    int       // connections, and a slot reserved by an Accept in progress
+	pending int       // 1 while an Accept waits on the listener with a slot reserved
 	fresh   list.List // of *limitedConn accepted without a request yet, oldest first
 	idle    list.List // of *limitedConn between requests, longest idle first
 	closed  bool

@@ -99,16 +99,26 @@ func TestConnLimiter(t *testing.T) {
 		idle = append(idle, c)
 	}
 	waitFor(t, lim, "the connections to go idle", func() bool { return lim.idle.Len() == max })
+	// The order they went idle in is the server's: find the longest and
+	// the shortest idle.
+	lim.mu.Lock()
+	oldest := lim.idle.Front().Value.(*limitedConn).RemoteAddr().String()
+	newest := lim.idle.Back().Value.(*limitedConn).RemoteAddr().String()
+	lim.mu.Unlock()
+	byAddr := map[string]net.Conn{}
+	for _, c := range idle {
+		byAddr[c.LocalAddr().String()] = c
+	}
 	// A newcomer at the cap: answered, and the oldest idle connection
 	// closed for it, only it.
 	c, resp := keepAlive(t, addr, "/health")
 	if resp.StatusCode != 200 {
 		t.Fatalf("newcomer: %d", resp.StatusCode)
 	}
-	if !closedByServer(idle[0], 5*time.Second) {
+	if !closedByServer(byAddr[oldest], 5*time.Second) {
 		t.Error("the longest-idle connection was not closed for the newcomer")
 	}
-	if closedByServer(idle[max-1], 50*time.Millisecond) {
+	if closedByServer(byAddr[newest], 50*time.Millisecond) {
 		t.Error("a recently idle connection was closed instead of the oldest")
 	}
 	if open, evicted := lim.stats(); open != max || evicted != 1 {
