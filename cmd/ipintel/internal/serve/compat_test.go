@@ -118,6 +118,16 @@ func TestRun(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"is_tor":true`) {
 		t.Errorf("%d %s", resp.StatusCode, body)
 	}
+	// Headers over 64 KiB: net/http's own plain-text 431, before any
+	// handler (the README says so).
+	req, _ = http.NewRequest("GET", base+"/v1/ip/"+torExit, nil)
+	req.Header.Set("X-API-Key", key1)
+	req.Header.Set("X-Padding", strings.Repeat("p", 100<<10))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("huge headers: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	// The client's metrics are on /metrics beside the server's.
 	resp, err = http.Get(base + "/metrics")
 	if err != nil {
