@@ -3,6 +3,7 @@ module github.com/ipintel/ipintel/cmd/ipintel
 go 1.25.0
 
 require (
+	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/ipintel/ipintel v0.0.0-20261207064825-e556b666aa87
 	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207064825-e556b666aa87
 	github.com/prometheus/client_golang v1.24.1
@@ -12,7 +13,6 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/gaissmai/bart v0.30.0 // indirect
-	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/oschwald/maxminddb-golang/v2 v2.6.0 // indirect
 	github.com/prometheus/client_model v0.6.2 // indirect

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ipintel/ipintel/compat"
 )
@@ -40,6 +41,24 @@ type keyring map[[sha256.Size]byte]*account
 // errNoKeys: no API key was configured.
 var errNoKeys = errors.New("server: no API keys configured")
 
+// minKeyLen is the shortest key accepted, in characters. Failed
+// authentication is throttled per client address (see authThrottle), but a
+// key must also be long enough that guessing it is hopeless: 20 random
+// characters of even a 16-letter alphabet are 80 bits.
+const minKeyLen = 20
+
+// errWeakKey: a configured key is shorter than minKeyLen.
+var errWeakKey = fmt.Errorf("server: API key shorter than %d characters", minKeyLen)
+
+// checkKey refuses a key shorter than minKeyLen; where says which key it
+// is ("keys file, line 3") since the key itself is never repeated.
+func checkKey(key, where string) error {
+	if n := utf8.RuneCountInString(key); n < minKeyLen {
+		return fmt.Errorf("%w: %s has %d (generate one with: openssl rand -hex 16)", errWeakKey, where, n)
+	}
+	return nil
+}
+
 // plans are the default plans of keys that name none.
 type plans struct {
 	vectraIP compat.VectraIPPlan
@@ -66,10 +85,13 @@ func vpnSignalPlan(name string) (compat.VPNSignalPlan, error) {
 
 func newKeyring(specs []keySpec, def plans) (keyring, error) {
 	k := make(keyring, len(specs))
-	for _, s := range specs {
+	for i, s := range specs {
 		key := strings.TrimSpace(s.key)
 		if key == "" {
 			continue
+		}
+		if err := checkKey(key, fmt.Sprintf("key %d", i+1)); err != nil {
+			return nil, err
 		}
 		sum := sha256.Sum256([]byte(key))
 		a := &account{id: string(sum[:]), vectraIP: def.vectraIP, vpnSig: def.vpnSig}
@@ -105,7 +127,8 @@ func (k keyring) check(key string) *account {
 const maxKeysFile = 1 << 20
 
 // readKeys reads one key a line, with optional plans after it; blank lines
-// and lines starting with # are skipped. A line of 1 KiB or more is an
+// and lines starting with # are skipped. A key shorter than minKeyLen is an
+// error naming its line. A line of 1 KiB or more is an
 // error, without echoing it, and so is a file over maxKeysFile: cut short, it
 // would lose keys and end on a partial one.
 func readKeys(r io.Reader) ([]keySpec, error) {
@@ -125,6 +148,9 @@ func readKeys(r io.Reader) ([]keySpec, error) {
 		fields := strings.Fields(sc.Text())
 		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
 			continue
+		}
+		if err := checkKey(fields[0], fmt.Sprintf("keys file, line %d,", line)); err != nil {
+			return nil, err
 		}
 		s := keySpec{key: fields[0]}
 		for _, f := range fields[1:] {

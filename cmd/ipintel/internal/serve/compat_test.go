@@ -96,7 +96,7 @@ func TestRun(t *testing.T) {
 	defer cancel()
 	outR, outW := io.Pipe()
 	var stderr strings.Builder
-	env := map[string]string{keysEnv: " k-one , " + key1}
+	env := map[string]string{keysEnv: " " + key2 + " , " + key1}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-sample", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, outW, &lockedWriter{w: &stderr})
@@ -117,6 +117,16 @@ func TestRun(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"is_tor":true`) {
 		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+	// Headers over 64 KiB: net/http's own plain-text 431, before any
+	// handler (the README says so).
+	req, _ = http.NewRequest("GET", base+"/v1/ip/"+torExit, nil)
+	req.Header.Set("X-API-Key", key1)
+	req.Header.Set("X-Padding", strings.Repeat("p", 100<<10))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("huge headers: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	// The client's metrics are on /metrics beside the server's.
 	resp, err = http.Get(base + "/metrics")
@@ -151,26 +161,34 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func TestRunErrors(t *testing.T) {
 	dir := t.TempDir()
 	keys := filepath.Join(dir, "keys")
-	os.WriteFile(keys, []byte("# keys\n\nfile-key\n"), 0o600)
+	os.WriteFile(keys, []byte("# keys\n\n"+key1+"\n"), 0o600)
+	weak := filepath.Join(dir, "weak")
+	os.WriteFile(weak, []byte(key1+"\n# a comment\nx\n"), 0o600)
 	none := func(string) string { return "" }
 	for name, c := range map[string]struct {
 		args []string
 		want string
 	}{
-		"no keys":         {nil, "no API keys"},
-		"bad flag":        {[]string{"-nope"}, "flag provided but not defined"},
-		"extra argument":  {[]string{"x"}, "unexpected arguments"},
-		"bad rate":        {[]string{"-datpaq-rate", "0"}, "-datpaq-rate"},
-		"bad plan":        {[]string{"-keys-file", keys, "-vectraip-plan", "gold"}, "unknown VectraIP plan"},
-		"bad vpn plan":    {[]string{"-keys-file", keys, "-vpnsignal-plan", "gold"}, "unknown VPN Signal plan"},
-		"missing keyfile": {[]string{"-keys-file", filepath.Join(dir, "none")}, "no such file"},
-		"bad mmdb":        {[]string{"-keys-file", keys, "-mmdb", keys}, "mmdb"},
-		"bad proxies":     {[]string{"-keys-file", keys, "-trusted-proxies", "10.0.0.0/33"}, "-trusted-proxies"},
-		"bad header":      {[]string{"-keys-file", keys, "-client-ip-header", "X Bad"}, "header name"},
-		"bad addr":        {[]string{"-keys-file", keys, "-addr", "256.0.0.1:99999"}, "listen"},
+		"no keys":          {nil, "no API keys"},
+		"bad flag":         {[]string{"-nope"}, "flag provided but not defined"},
+		"extra argument":   {[]string{"x"}, "unexpected arguments"},
+		"bad rate":         {[]string{"-datpaq-rate", "0"}, "-datpaq-rate"},
+		"bad plan":         {[]string{"-keys-file", keys, "-vectraip-plan", "gold"}, "unknown VectraIP plan"},
+		"bad vpn plan":     {[]string{"-keys-file", keys, "-vpnsignal-plan", "gold"}, "unknown VPN Signal plan"},
+		"missing keyfile":  {[]string{"-keys-file", filepath.Join(dir, "none")}, "no such file"},
+		"bad mmdb":         {[]string{"-keys-file", keys, "-mmdb", keys}, "mmdb"},
+		"bad proxies":      {[]string{"-keys-file", keys, "-trusted-proxies", "10.0.0.0/33"}, "-trusted-proxies"},
+		"bad header":       {[]string{"-keys-file", keys, "-client-ip-header", "X Bad"}, "header name"},
+		"bad addr":         {[]string{"-keys-file", keys, "-addr", "256.0.0.1:99999"}, "listen"},
+		"weak key in file": {[]string{"-keys-file", weak}, "API key shorter than 20 characters: keys file, line 3, has 1"},
+		"weak key in env":  {[]string{"-keys-file", keys}, "API key shorter than 20 characters: $IPINTEL_API_KEYS, key 2, has 19"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			err := run(context.Background(), c.args, none, io.Discard, io.Discard)
+			getenv := none
+			if name == "weak key in env" {
+				getenv = func(k string) string { return map[string]string{keysEnv: key1 + ", " + key1[:19]}[k] }
+			}
+			err := run(context.Background(), c.args, getenv, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got %v, want %q", err, c.want)
 			}
@@ -185,19 +203,20 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestReadKeys(t *testing.T) {
-	keys, err := readKeys(strings.NewReader("# comment\n  a  \n\nb vectraip=free vpnsignal=pro\n#c\n"))
-	if err != nil || len(keys) != 2 || keys[0] != (keySpec{key: "a"}) || keys[1] != (keySpec{"b", "free", "pro"}) {
+	a, b, c := key1, key2, "third-key-abcdefghijklmnop"
+	keys, err := readKeys(strings.NewReader("# comment\n  " + a + "  \n\n" + b + " vectraip=free vpnsignal=pro\n#c\n"))
+	if err != nil || len(keys) != 2 || keys[0] != (keySpec{key: a}) || keys[1] != (keySpec{b, "free", "pro"}) {
 		t.Errorf("%+v %v", keys, err)
 	}
-	if _, err := readKeys(strings.NewReader("c gold=yes\n")); err == nil {
+	if _, err := readKeys(strings.NewReader(c + " gold=yes\n")); err == nil {
 		t.Error("an unknown field after the key was accepted")
 	}
 	ring, err := newKeyring(keys, plans{compat.VectraIPPlans()[2], compat.VPNSignalPlans()[1]})
-	if err != nil || ring.check("a").vectraIP.Name != "business" || ring.check("b").vectraIP.Name != "free" ||
-		ring.check("b").vpnSig.Name != "pro" || ring.check("c") != nil || ring.check("") != nil {
+	if err != nil || ring.check(a).vectraIP.Name != "business" || ring.check(b).vectraIP.Name != "free" ||
+		ring.check(b).vpnSig.Name != "pro" || ring.check(c) != nil || ring.check("") != nil {
 		t.Errorf("keyring: %v", err)
 	}
-	if _, err := newKeyring([]keySpec{{"d", "gold", ""}}, plans{}); err == nil {
+	if _, err := newKeyring([]keySpec{{c, "gold", ""}}, plans{}); err == nil {
 		t.Error("an unknown plan was accepted")
 	}
 	secret := strings.Repeat("s", 2000)

@@ -1,7 +1,7 @@
 package serve
 
 import (
-	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,6 +34,8 @@ const (
 	datpaqServer     = "Unexpected server error during analysis. The correlationId in the response helps trace the issue."
 	datpaqNoKey      = "Missing or invalid API key. Send it as a bearer token, an x-api-key header or the api_key parameter."
 	datpaqNoCallerIP = "The caller's IP address could not be determined. Pass ip explicitly."
+	// Not documented: the page lists no error for an oversized body.
+	datpaqTooLarge = "The request body is too large. Split into multiple requests of 100 or fewer IPs."
 )
 
 // datpaqAPI speaks Datpaq: the key as a bearer token, an x-api-key header
@@ -86,7 +88,9 @@ func (datpaqAPI) fail(w http.ResponseWriter, id string, f failure) {
 	case errInvalidIP:
 		e.Error = datpaqInvalidIP
 	case errBatchSize:
-		e.Error = datpaqTooMany
+		status, e.Error = http.StatusUnprocessableEntity, datpaqTooMany
+	case errBodyTooLarge:
+		status, e.Error = http.StatusRequestEntityTooLarge, datpaqTooLarge
 	case errReservedIP, errNotFound:
 		status, e.Error = http.StatusNotFound, datpaqNotFound
 	case errRoute:
@@ -142,13 +146,18 @@ func (d datpaqAPI) batchGet(w http.ResponseWriter, r *http.Request, id string) {
 	d.batch(w, r, id, ips)
 }
 
-// batchPost serves POST …/batch with {"ip": ["a", "b"]}.
+// batchPost serves POST …/batch with {"ip": ["a", "b"]}: more than 100 is a
+// 422 at any body size, a body over maxBody before the 101st a 413.
 func (d datpaqAPI) batchPost(w http.ResponseWriter, r *http.Request, id string) {
-	var req struct {
-		IP json.RawMessage `json:"ip"`
-	}
-	var ips []string
-	if decodeBody(r, &req) != nil || json.Unmarshal(req.IP, &ips) != nil {
+	ips, found, err := decodeList(r, "ip", compat.DatpaqMaxBatch)
+	switch {
+	case bodyTooLarge(err):
+		d.fail(w, id, failure{kind: errBodyTooLarge})
+		return
+	case errors.Is(err, errTooMany):
+		d.fail(w, id, failure{kind: errBatchSize})
+		return
+	case err != nil || !found:
 		d.fail(w, id, failure{kind: errBadJSON})
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,14 @@ func FuzzRequest(f *testing.F) {
 		{3, "::ffff:1.2.3.4"},
 		{4, clean + "," + miss + ",nonsense"},
 		{4, ""},
+		// Batch lists read one address at a time: case-folded and
+		// repeated fields, nested values skipped, more than 100.
+		{0, `{"IPS":["1.1.1.1"],"ips":null}`},
+		{0, `{"x":{"ips":[1]},"ips":["8.8.8.8"],"y":[]}`},
+		{0, `{"ips":[` + strings.Repeat(`"8.8.8.8",`, 101) + `"1.1.1.1"]}`},
+		{2, `{"ip":[` + strings.Repeat(`"8.8.8.8",`, 101) + `x`},
+		{2, `null`},
+		{2, `{"ip":["1.1.1.1"]} x`},
 	} {
 		f.Add(s.endpoint, []byte(s.in))
 	}

@@ -10,11 +10,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
+	"sync/atomic"
 	"time"
 
 	"github.com/ipintel/ipintel"
@@ -30,7 +30,8 @@ const keysEnv = "IPINTEL_API_KEYS"
 // Main runs the serve subcommand with args (those after "serve") and
 // returns the process exit status.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM drains; the second ends the process.
+	ctx, stop := cli.SignalContext(context.Background())
 	defer stop()
 	if err := run(ctx, args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "ipintel serve:", err)
@@ -52,6 +53,10 @@ type options struct {
 	vectraPlan string
 	vpnPlan    string
 	datpaqRate int
+	authBurst  int
+	authRefill time.Duration
+	maxConns   int
+	idle       time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -64,6 +69,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.vectraPlan, "vectraip-plan", "business", "VectraIP plan of keys that name none: free, developer, business, enterprise")
 	fs.StringVar(&o.vpnPlan, "vpnsignal-plan", "pro", "VPN Signal plan of keys that name none: free, starter, pro, enterprise")
 	fs.IntVar(&o.datpaqRate, "datpaq-rate", defaultDatpaqRate, "Datpaq requests per client IP per sliding 60-second window")
+	fs.IntVar(&o.authBurst, "auth-failures", defaultAuthBurst, "failed authentications in a row from one client address (IPv6: one /64) before its\nauthenticated requests get 429, a right key too")
+	fs.DurationVar(&o.authRefill, "auth-refill", defaultAuthRefill, "time for a throttled address to be allowed -auth-failures attempts again\n(one comes back every -auth-refill / -auth-failures)")
+	fs.IntVar(&o.maxConns, "max-conns", 0, fmt.Sprintf("most connections held open; at the cap the longest-idle one is closed for a newcomer\n(0: %d, or the open-file limit less %d if lower)", defaultMaxConns, fdReserve))
+	fs.DurationVar(&o.idle, "idle-timeout", 30*time.Second, "how long an idle keep-alive connection is kept")
 	fs.StringVar(&o.trusted, "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose client-IP header is believed")
 	fs.StringVar(&o.header, "client-ip-header", "X-Forwarded-For", "header trusted proxies put the client address in (X-Forwarded-For, Forwarded, X-Real-IP…)")
 	fs.DurationVar(&o.timeout, "lookup-timeout", 2*time.Second, "deadline of one request's lookups")
@@ -81,6 +90,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.datpaqRate < 1 {
 		return o, errors.New("-datpaq-rate must be at least 1")
+	}
+	if o.idle <= 0 {
+		return o, errors.New("-idle-timeout must be positive")
+	}
+	if o.authBurst < 1 || o.authRefill <= 0 {
+		return o, errors.New("-auth-failures must be at least 1 and -auth-refill positive")
 	}
 	return o, nil
 }
@@ -152,17 +167,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		timeout:    o.timeout,
 		logger:     logger,
 		registry:   reg,
+		authBurst:  o.authBurst,
+		authRefill: o.authRefill,
 	})
+	limit, known := fileLimit()
+	maxConns, note, err := connCap(o.maxConns, limit, known)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		logger.Warn(note)
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	conns := newConnLimiter(ln, maxConns)
+	var draining atomic.Bool
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           closeWhenDraining(h, &draining),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       o.idle,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         conns.connState,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	return cli.Serve(ctx, srv, o.addr, stdout, 10*time.Second)
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	return serveAndDrain(ctx, srv, conns, &draining, logger, drainGrace)
 }
 
 // loadKeys reads keys from the file and the environment.
@@ -178,8 +211,13 @@ func loadKeys(file string, getenv func(string) string) ([]keySpec, error) {
 			return nil, err
 		}
 	}
+	i := 0
 	for k := range strings.SplitSeq(getenv(keysEnv), ",") {
 		if k = strings.TrimSpace(k); k != "" {
+			i++
+			if err := checkKey(k, fmt.Sprintf("$%s, key %d,", keysEnv, i)); err != nil {
+				return nil, err
+			}
 			keys = append(keys, keySpec{key: k})
 		}
 	}

@@ -20,6 +20,9 @@ type metrics struct {
 	lookups      *prometheus.CounterVec
 	authFailures *prometheus.CounterVec
 	rateLimited  *prometheus.CounterVec
+	// authThrottled counts requests refused because their address
+	// failed authentication too often.
+	authThrottled *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -45,8 +48,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "ipintel_server_rate_limited_total",
 			Help: "Requests refused with 429 by the per-key sliding window, by API.",
 		}, []string{"api"}),
+		authThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipintel_server_auth_throttled_total",
+			Help: "Requests refused with 429 because their client address failed authentication too often, by API.",
+		}, []string{"api"}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.lookups, m.authFailures, m.rateLimited,
+	reg.MustRegister(m.requests, m.duration, m.lookups, m.authFailures, m.rateLimited, m.authThrottled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

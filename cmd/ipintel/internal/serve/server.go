@@ -2,12 +2,12 @@ package serve
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +18,11 @@ import (
 )
 
 // maxBody bounds request bodies: a batch of 100 addresses is under 5 KiB.
+// A body over it is answered 413 (see body.go).
 const maxBody = 64 << 10
+
+// tooLargeMsg is the 413 text.
+var tooLargeMsg = fmt.Sprintf("Request body too large: at most %d bytes", maxBody)
 
 // config is what newHandler needs; run fills it from flags.
 type config struct {
@@ -30,6 +34,8 @@ type config struct {
 	now        func() time.Time     // the clock; time.Now unless testing
 	logger     *slog.Logger
 	registry   *prometheus.Registry // metrics are registered here
+	authBurst  int                  // failed authentications in a row per client address (throttle.go)
+	authRefill time.Duration        // the time for authBurst of them to be allowed again
 }
 
 // server serves the three APIs.
@@ -40,6 +46,7 @@ type server struct {
 	vpnSecond    *slidingLimiter // per key
 	vpnDay       *fixedLimiter   // per key
 	datpaqIP     *slidingLimiter // per client IP
+	authFails    *authThrottle   // per client network
 	metrics      *metrics
 }
 
@@ -60,6 +67,12 @@ func newHandler(cfg config) http.Handler {
 	if cfg.datpaqRate <= 0 {
 		cfg.datpaqRate = defaultDatpaqRate
 	}
+	if cfg.authBurst <= 0 {
+		cfg.authBurst = defaultAuthBurst
+	}
+	if cfg.authRefill <= 0 {
+		cfg.authRefill = defaultAuthRefill
+	}
 	s := &server{
 		config:       cfg,
 		vectraMinute: newSlidingLimiter(time.Minute, cfg.now),
@@ -67,6 +80,7 @@ func newHandler(cfg config) http.Handler {
 		vpnSecond:    newSlidingLimiter(time.Second, cfg.now),
 		vpnDay:       newFixedLimiter(utcDay, cfg.now),
 		datpaqIP:     newSlidingLimiter(time.Minute, cfg.now),
+		authFails:    newAuthThrottle(cfg.authBurst, cfg.authRefill, maxTracked, cfg.now),
 		metrics:      newMetrics(cfg.registry),
 	}
 
@@ -159,6 +173,7 @@ const (
 	errInvalidIP
 	errReservedIP
 	errBatchSize
+	errBodyTooLarge // 413
 	errNotFound
 	errRoute
 	errInternal
@@ -201,6 +216,12 @@ func (s *server) api(fl flavor, endpoint string, auth bool, h handlerFunc) http.
 			s.metrics.observe(fl.name(), endpoint, rec.status, s.now().Sub(start))
 		}()
 		acct := s.keys.check(fl.key(r))
+		if auth {
+			if wait, refused := s.authFails.attempt(clientNet(s.resolver, r), acct != nil); refused {
+				s.throttled(fl, rec, r, id, wait)
+				return
+			}
+		}
 		if f := fl.admit(rec, r, acct); f != nil {
 			if f.kind == errRateLimited {
 				s.metrics.rateLimited.WithLabelValues(fl.name()).Inc()
@@ -218,6 +239,20 @@ func (s *server) api(fl flavor, endpoint string, auth bool, h handlerFunc) http.
 		}
 		h(rec, r, id)
 	})
+}
+
+// throttled answers a request from a client address that has failed
+// authentication too often (throttle.go): 429 with Retry-After in the
+// API's envelope, with the headers of a request without a key, the same
+// whatever key it carries.
+func (s *server) throttled(fl flavor, w http.ResponseWriter, r *http.Request, id string, wait time.Duration) {
+	s.metrics.authThrottled.WithLabelValues(fl.name()).Inc()
+	retry := seconds(wait)
+	if f := fl.admit(w, r, nil); f != nil && f.retryAfter > retry {
+		retry = f.retryAfter // Datpaq's per-IP limit waits longer
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(retry))
+	fl.fail(w, id, failure{kind: errRateLimited, retryAfter: retry, msg: "Too many failed authentication attempts from this address"})
 }
 
 // ignoreID makes a plain handler an endpoint that has no use for the
@@ -252,22 +287,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
 }
-
-// decodeBody reads one JSON value from a request body of at most maxBody
-// bytes; trailing data is an error.
-func decodeBody(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errTrailing
-	}
-	return nil
-}
-
-// errTrailing: a body holds more than one JSON value.
-var errTrailing = errors.New("server: trailing data after the JSON value")
 
 // echo cuts an offending input to a length safe to repeat in an error.
 func echo(s string) string {

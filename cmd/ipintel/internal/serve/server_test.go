@@ -136,7 +136,7 @@ func TestVectraIPBatch(t *testing.T) {
 	})
 	t.Run("oversized body", func(t *testing.T) {
 		big := `{"ips":["` + strings.Repeat("1", maxBody) + `"]}`
-		f.do(t, call{method: "POST", path: "/v1/batch/ip", body: big, auth: "vectra"}).expect(t, 400)
+		f.do(t, call{method: "POST", path: "/v1/batch/ip", body: big, auth: "vectra"}).expect(t, 413)
 	})
 }
 
@@ -390,19 +390,20 @@ func TestDatpaqBatch(t *testing.T) {
 	for name, c := range map[string]struct {
 		method, path, body string
 		wantError          string
+		code               int
 	}{
-		"no ip":          {"POST", compat.DatpaqBatchPath, `{}`, datpaqNotArray},
-		"empty list":     {"POST", compat.DatpaqBatchPath, `{"ip":[]}`, datpaqEmpty},
-		"comma string":   {"POST", compat.DatpaqBatchPath, `{"ip":"1.1.1.1,8.8.8.8"}`, datpaqNotArray},
-		"GET without ip": {"GET", compat.DatpaqBatchPath, ``, datpaqEmpty},
-		"malformed":      {"POST", compat.DatpaqBatchPath, `{"ip":[`, datpaqNotArray},
-		"number":         {"POST", compat.DatpaqBatchPath, `{"ip":7}`, datpaqNotArray},
-		"101 POST":       {"POST", compat.DatpaqBatchPath, `{"ip":[` + strings.Repeat(`"8.8.8.8",`, 100) + `"1.1.1.1"]}`, datpaqTooMany},
-		"101 GET":        {"GET", compat.DatpaqBatchPath + "?ip=" + strings.Repeat("8.8.8.8,", 100) + "1.1.1.1", ``, datpaqTooMany},
+		"no ip":          {"POST", compat.DatpaqBatchPath, `{}`, datpaqNotArray, 400},
+		"empty list":     {"POST", compat.DatpaqBatchPath, `{"ip":[]}`, datpaqEmpty, 400},
+		"comma string":   {"POST", compat.DatpaqBatchPath, `{"ip":"1.1.1.1,8.8.8.8"}`, datpaqNotArray, 400},
+		"GET without ip": {"GET", compat.DatpaqBatchPath, ``, datpaqEmpty, 400},
+		"malformed":      {"POST", compat.DatpaqBatchPath, `{"ip":[`, datpaqNotArray, 400},
+		"number":         {"POST", compat.DatpaqBatchPath, `{"ip":7}`, datpaqNotArray, 400},
+		"101 POST":       {"POST", compat.DatpaqBatchPath, `{"ip":[` + strings.Repeat(`"8.8.8.8",`, 100) + `"1.1.1.1"]}`, datpaqTooMany, 422},
+		"101 GET":        {"GET", compat.DatpaqBatchPath + "?ip=" + strings.Repeat("8.8.8.8,", 100) + "1.1.1.1", ``, datpaqTooMany, 422},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var e compat.DatpaqError
-			f.do(t, call{method: c.method, path: c.path, body: c.body, auth: "bearer"}).expect(t, 400).decode(t, &e)
+			f.do(t, call{method: c.method, path: c.path, body: c.body, auth: "bearer"}).expect(t, c.code).decode(t, &e)
 			if string(e.Error) != c.wantError || e.CorrelationID == "" {
 				t.Errorf("%+v", e)
 			}
@@ -428,6 +429,9 @@ func TestAuth(t *testing.T) {
 	const wrong = "wrong-key-SECRET-do-not-echo"
 	for _, e := range endpoints {
 		name := e.method + " " + e.path
+		// Each endpoint's eight refusals come from a fresh allowance of
+		// failed authentications (TestAuthThrottle tests the throttle).
+		f.clock.advance(defaultAuthRefill)
 		// The right key in the right style works.
 		f.do(t, call{method: e.method, path: e.path, body: e.body, auth: e.style}).expect(t, 200)
 		other := "bearer"

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -50,6 +51,7 @@ func (vectraAPI) fail(w http.ResponseWriter, _ string, f failure) {
 		errInvalidIP:    http.StatusBadRequest,
 		errReservedIP:   http.StatusBadRequest,
 		errBatchSize:    http.StatusUnprocessableEntity,
+		errBodyTooLarge: http.StatusRequestEntityTooLarge,
 		errNotFound:     http.StatusNotFound,
 		errRoute:        http.StatusNotFound,
 		errInternal:     http.StatusInternalServerError,
@@ -71,23 +73,27 @@ func (v vectraAPI) lookup(w http.ResponseWriter, r *http.Request, id string) {
 }
 
 // batch serves POST /v1/batch/ip {"ips": [...]}: at most 100 addresses,
-// looked up concurrently, one result per distinct address.
+// looked up concurrently, one result per distinct address. More is a 422
+// at any body size (decodeList stops at the 101st); a body over maxBody
+// before that is a 413.
 func (v vectraAPI) batch(w http.ResponseWriter, r *http.Request, id string) {
-	var req compat.VectraIPBatchRequest
-	if err := decodeBody(r, &req); err != nil {
+	ips, _, err := decodeList(r, "ips", compat.VectraIPMaxBatch)
+	switch {
+	case bodyTooLarge(err):
+		v.fail(w, id, failure{kind: errBodyTooLarge, msg: tooLargeMsg})
+		return
+	case errors.Is(err, errTooMany):
+		v.fail(w, id, failure{kind: errBatchSize,
+			msg: fmt.Sprintf("Validation error: ips must hold at most %d addresses", compat.VectraIPMaxBatch)})
+		return
+	case err != nil:
 		v.fail(w, id, failure{kind: errBadJSON, msg: `Malformed body: expected {"ips": ["…"]}`})
 		return
-	}
-	switch n := len(req.IPs); {
-	case n == 0:
+	case len(ips) == 0:
 		v.fail(w, id, failure{kind: errMissingIP, msg: "Validation error: ips must hold at least 1 address"})
 		return
-	case n > compat.VectraIPMaxBatch:
-		v.fail(w, id, failure{kind: errBatchSize,
-			msg: fmt.Sprintf("Validation error: ips must hold at most %d addresses (got %d)", compat.VectraIPMaxBatch, n)})
-		return
 	}
-	b, f := v.s.batch(r, req.IPs)
+	b, f := v.s.batch(r, ips)
 	if f != nil {
 		v.fail(w, id, *f)
 		return

@@ -84,7 +84,8 @@ func (vpnSignalAPI) limited(w http.ResponseWriter, wait time.Duration, msg strin
 // fail writes the documented envelope with the documented codes: 400
 // invalid_ip (also for a body without a usable ip), 401 unauthorized, 429
 // rate_limit_exceeded, 500 internal_error; an unknown path is 404
-// not_found.
+// not_found and a body over maxBody 413 payload_too_large (codes of our
+// choosing: the page lists none for these).
 func (vpnSignalAPI) fail(w http.ResponseWriter, _ string, f failure) {
 	e := compat.VPNSignalError{Message: compat.RawText(f.msg), Details: map[string]any{}}
 	status := http.StatusBadRequest
@@ -101,6 +102,8 @@ func (vpnSignalAPI) fail(w http.ResponseWriter, _ string, f failure) {
 	case errInvalidIP, errReservedIP:
 		e.Error = "invalid_ip"
 		e.Details = map[string]any{"ip": f.ip, "expected": "A public IPv4 or IPv6 address"}
+	case errBodyTooLarge:
+		status, e.Error = http.StatusRequestEntityTooLarge, "payload_too_large"
 	case errRoute, errNotFound:
 		status, e.Error = http.StatusNotFound, "not_found"
 	default:
@@ -112,7 +115,10 @@ func (vpnSignalAPI) fail(w http.ResponseWriter, _ string, f failure) {
 // check serves POST /api/v1/check {"ip": "…"}.
 func (v vpnSignalAPI) check(w http.ResponseWriter, r *http.Request, id string) {
 	var req compat.VPNSignalRequest
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeBody(r, &req); bodyTooLarge(err) {
+		v.fail(w, id, failure{kind: errBodyTooLarge, msg: tooLargeMsg})
+		return
+	} else if err != nil {
 		v.fail(w, id, failure{kind: errBadJSON, msg: `Request body must be JSON: {"ip": "…"}`})
 		return
 	}
