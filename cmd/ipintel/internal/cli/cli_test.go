@@ -1,18 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"io"
-	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestParsePrefixes(t *testing.T) {
@@ -63,29 +59,6 @@ func FuzzParsePrefixes(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestServeStopsWithContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, &http.Server{}, "127.0.0.1:0", &out, time.Second) }()
-	time.Sleep(50 * time.Millisecond)
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Serve: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return after its context ended")
-	}
-	if !strings.HasPrefix(out.String(), "listening on http://127.0.0.1:") {
-		t.Fatalf("stdout: %q", out.String())
-	}
-	if err := Serve(context.Background(), &http.Server{}, "256.0.0.1:0", &out, time.Second); err == nil || errors.Is(err, http.ErrServerClosed) {
-		t.Fatalf("bad address: %v", err)
-	}
 }
 
 func TestSourcesFlagErrors(t *testing.T) {
