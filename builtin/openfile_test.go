@@ -17,7 +17,9 @@ import (
 )
 
 // withClock sets the clock the staleness check reads.
-func withClock(now time.Time) Option { return func(c *config) { c.now = func() time.Time { return now } } }
+func withClock(now time.Time) Option {
+	return func(c *config) { c.now = func() time.Time { return now } }
+}
 
 // fixtureFile writes the testdata CSV fixture as a snapshot file with a
 // manifest dated date, as the generator would, and returns its path.
