@@ -16,7 +16,7 @@ import (
 
 // TestAccuracyByClass prints the per-class table of what builtin.Open()
 // answers with no network, on third-party data the repository never
-// holds (../shared/realdata), beside phuslu/iploc on the same country
+// holds (located by internal/realdata), beside phuslu/iploc on the same country
 // truth: the table BENCHMARKS.md records. Country truth is what networks
 // publish about their own prefixes (truth_test.go); the other classes are
 // recall on public lists, and the residential false-positive rate is taken
@@ -112,7 +112,7 @@ func TestAccuracyByClass(t *testing.T) {
 	if 1000*fp > 5*n {
 		t.Errorf("residential false positives %d of %d (over 0.5%%): %v", fp, n, perAS)
 	}
-	t.Logf("builtin.Open(), no network, on ../shared/realdata:\n%s", b.String())
+	t.Logf("builtin.Open(), no network, on the real data:\n%s", b.String())
 }
 
 // residentialASNs are large consumer (eyeball) networks: cable, DSL, fibre

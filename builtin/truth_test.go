@@ -14,7 +14,8 @@ import (
 )
 
 // Country truth: what networks publish about their own prefixes (RFC 8805
-// geofeeds, a cloud's region per prefix), read from ../shared/realdata.
+// geofeeds, a cloud's region per prefix), from the real data internal/realdata
+// locates.
 // The tests measure the embedded data, the candidate datasets and
 // phuslu/iploc against it; nothing here is compiled into the package.
 
