@@ -83,8 +83,12 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			if err != nil {
 				return err
 			}
-			if _, err := snapshot.Built(v); err != nil {
+			built, err := snapshot.Built(v)
+			if err != nil {
 				return fmt.Errorf("%s: the registry's newest version %q: %w", p.Package, v, err)
+			}
+			if pinned, err := snapshot.Built(versions[p.Package]); err == nil && built.Before(pinned) {
+				return fmt.Errorf("%s: the registry's newest version %s is older than the pinned %s", p.Package, v, versions[p.Package])
 			}
 			if versions[p.Package] != v {
 				fmt.Fprintf(stdout, "%s: %s -> %s\n", p.Package, cmp.Or(versions[p.Package], "none"), v)

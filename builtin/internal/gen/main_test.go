@@ -160,6 +160,11 @@ func TestUpdateAndFetch(t *testing.T) {
 		t.Error("new data, same snapshot")
 	}
 
+	t.Setenv("FAKE_NPM_VERSION", v1)
+	if err := run(context.Background(), options{update: true, out: out, npm: npm}, io.Discard); err == nil || !strings.Contains(err.Error(), "older than the pinned") {
+		t.Errorf("-update to an older version: %v", err)
+	}
+
 	t.Setenv("FAKE_NPM_FAIL", "1")
 	var log strings.Builder
 	err := run(context.Background(), options{update: true, out: out, npm: npm}, &log)
