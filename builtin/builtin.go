@@ -81,14 +81,14 @@ func OpenFile(path string, opts ...Option) (*Source, error) {
 		return nil, fmt.Errorf("builtin: %s: %w", path, err)
 	}
 	if len(b) > maxFile {
-		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrCorrupt, path, maxFile)
+		return nil, fmt.Errorf("%w: larger than %d bytes (in %s)", ErrCorrupt, maxFile, path)
 	}
 	d, err := decodeData(b)
 	if err == nil {
 		err = checkManifest(d.manifest)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%w (in %s)", err, path)
 	}
 	return newSource(d, opts)
 }

@@ -67,8 +67,10 @@ func Decode(data []byte) (*Snapshot, error) {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs[:]...); err != nil {
-		return nil, err
+	for _, err := range errs { // the first, on one line
+		if err != nil {
+			return nil, err
+		}
 	}
 	// The step sections were decoded without knowing how many combos the
 	// first one holds: check their largest index now.
