@@ -16,7 +16,7 @@ import (
 	"github.com/ipintel/ipintel/source"
 )
 
-// list is one third-party list of addresses in ../shared/realdata.
+// list is one third-party list of addresses in the real data internal/realdata locates.
 type list struct {
 	name     string   // as printed
 	paths    []string // under the realdata root
@@ -68,7 +68,7 @@ func readList(t *testing.T, paths []string) []netip.Addr {
 }
 
 // TestAccuracy prints how builtin classifies the third-party lists in
-// ../shared/realdata (the table in doc.go and the README comes from it).
+// the real data (the table in doc.go and the README comes from it).
 // It asserts only loose sanity floors: the figures move with every data
 // release.
 func TestAccuracy(t *testing.T) {

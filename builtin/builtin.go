@@ -3,7 +3,10 @@ package builtin
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/netip"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -14,8 +17,9 @@ import (
 // Name is the source's name in results.
 const Name = "builtin"
 
-// ErrCorrupt is returned by [Open] when the embedded data does not decode:
-// a damaged build, never a normal condition.
+// ErrCorrupt is returned by [OpenFile] for a file that is not a valid
+// snapshot, and by [Open] when the embedded data does not decode (a
+// damaged build, never a normal condition).
 var ErrCorrupt = snapshot.ErrCorrupt
 
 // Source answers from the embedded snapshot. It implements
@@ -43,22 +47,109 @@ var (
 // in a process decodes it (see the package doc for the cost); later calls
 // share the decoded tables and cost nothing.
 func Open(opts ...Option) (*Source, error) {
-	s := &Source{}
-	for _, o := range opts {
-		o(&s.cfg)
-	}
 	d, err := embedded()
 	if err != nil {
 		return nil, err
 	}
+	return newSource(d, opts)
+}
+
+// maxFile bounds the size of a snapshot file [OpenFile] reads: the
+// embedded one is under 4 MB.
+const maxFile = 64 << 20
+
+// OpenFile returns a Source answering from the snapshot file at path
+// instead of the compiled-in one: data/snapshot.bin of a newer release, or
+// what the generator wrote (go run ./internal/gen -update; see its doc), so
+// that data can be refreshed without a rebuild. The options are Open's; in
+// live mode the file's data is the starting point that refreshes replace.
+//
+// The file is checked whole: its header, each section's length and
+// checksum, the manifest it carries (what it was built from, and when) and
+// its counts. A file that is damaged, truncated, larger than 64 MiB or not
+// a snapshot at all returns an error wrapping [ErrCorrupt]; one that cannot
+// be read, the [os] error. Each call decodes the file anew (about as long
+// as the first [Open]).
+func OpenFile(path string, opts ...Option) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("builtin: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("builtin: %s: %w", path, err)
+	}
+	if len(b) > maxFile {
+		return nil, fmt.Errorf("%w: larger than %d bytes (in %s)", ErrCorrupt, maxFile, path)
+	}
+	d, err := decodeData(b)
+	if err == nil {
+		err = checkManifest(d.manifest)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w (in %s)", err, path)
+	}
+	return newSource(d, opts)
+}
+
+// checkManifest checks what a snapshot file says about itself: a date and
+// one country and one AS dataset, each with a version that dates it.
+func checkManifest(m *snapshot.Manifest) error {
+	if _, err := time.Parse(time.DateOnly, m.Snapshot); err != nil {
+		return fmt.Errorf("%w: manifest date %q", ErrCorrupt, m.Snapshot)
+	}
+	kinds := map[string]int{}
+	for _, in := range m.Inputs {
+		if _, err := snapshot.Built(in.Version); err != nil || in.Dataset == "" {
+			return fmt.Errorf("%w: manifest input %q@%q", ErrCorrupt, in.Dataset, in.Version)
+		}
+		kinds[in.Kind]++
+	}
+	if len(m.Inputs) != 2 || kinds[snapshot.KindCountry] != 1 || kinds[snapshot.KindASN] != 1 {
+		return fmt.Errorf("%w: the manifest does not name one country and one AS dataset", ErrCorrupt)
+	}
+	return nil
+}
+
+// newSource returns a Source answering from d.
+func newSource(d *data, opts []Option) (*Source, error) {
+	s := &Source{}
+	for _, o := range opts {
+		o(&s.cfg)
+	}
+	if s.cfg.err != nil {
+		return nil, s.cfg.err
+	}
+	if s.cfg.logger == nil {
+		s.cfg.logger = discard
+	}
+	if s.cfg.now == nil {
+		s.cfg.now = time.Now
+	}
+	if s.cfg.live.on && s.cfg.live.cacheDir == "" {
+		return nil, errors.New("builtin: WithLive needs a cache directory")
+	}
 	s.cur.Store(d)
 	if s.cfg.live.on {
-		if s.cfg.live.cacheDir == "" {
-			return nil, errors.New("builtin: WithLive needs a cache directory")
-		}
 		s.startLive()
+	} else {
+		s.warnIfStale(d.manifest)
 	}
 	return s, nil
+}
+
+// warnIfStale logs one Warn when the snapshot in use is older than
+// StaleAfter.
+func (s *Source) warnIfStale(m *snapshot.Manifest) {
+	built, err := time.Parse(time.DateOnly, m.Snapshot)
+	if err != nil {
+		return // a snapshot built by tests carries no date
+	}
+	if age := s.cfg.now().Sub(built); age > StaleAfter {
+		s.cfg.logger.Warn("builtin: the snapshot in use is old; turn on live mode (WithLive), load a newer one (OpenFile) or upgrade",
+			"snapshot", m.Snapshot, "age_days", int(age.Hours()/24))
+	}
 }
 
 // Name returns "builtin".

@@ -131,13 +131,13 @@ func TestDatasets(t *testing.T) {
 			t.Errorf("dataset %+v has an empty field", d)
 		}
 	}
-	for _, want := range []string{"dbip-country", "asn", "network-class"} {
+	for _, want := range []string{"geo-whois-asn-country", "asn", "network-class"} {
 		if _, ok := names[want]; !ok {
 			t.Errorf("no dataset %q in %+v", want, ds)
 		}
 	}
-	if d := names["dbip-country"]; !contains(d.Attribution, "DB-IP") {
-		t.Errorf("dbip-country attribution %q does not credit DB-IP", d.Attribution)
+	if d := names["geo-whois-asn-country"]; !contains(d.Attribution, "nro.net") {
+		t.Errorf("geo-whois-asn-country attribution %q does not credit the NRO", d.Attribution)
 	}
 }
 

@@ -2,43 +2,40 @@ package builtin
 
 import (
 	_ "embed"
-	"encoding/json"
-	"fmt"
 	"sync"
 
 	"github.com/ipintel/ipintel/builtin/internal/snapshot"
 )
 
-// The data the generator wrote (go run ./internal/gen; see its doc).
-var (
-	//go:embed data/snapshot.bin
-	embeddedSnapshot []byte
-	//go:embed data/manifest.json
-	embeddedManifest []byte
-)
+// The data the generator wrote (go run ./internal/gen; see its doc). The
+// snapshot carries its own manifest; data/manifest.json beside it is the
+// generator's record of the same, for review and for the tests.
+//
+//go:embed data/snapshot.bin
+var embeddedSnapshot []byte
 
 // embedded decodes the compiled-in data once per process; every Open
 // shares the result.
-var embedded = sync.OnceValues(func() (*data, error) {
-	m, err := parseManifest(embeddedManifest)
-	if err != nil {
-		return nil, err
-	}
-	t, err := decodeTables(embeddedSnapshot)
-	if err != nil {
-		return nil, err
-	}
-	return &data{tables: t, manifest: m}, nil
-})
+var embedded = sync.OnceValues(func() (*data, error) { return decodeData(embeddedSnapshot) })
 
-// decodeTables decodes an encoded snapshot into lookup tables. Damage
-// returns an error wrapping [ErrCorrupt].
-func decodeTables(b []byte) (*tables, error) {
+// decodeData decodes an encoded snapshot (the embedded one or a file's)
+// into lookup tables and its manifest. Damage returns an error wrapping
+// [ErrCorrupt].
+func decodeData(b []byte) (*data, error) {
 	s, err := snapshot.Decode(b)
 	if err != nil {
 		return nil, err
 	}
-	return newTables(s), nil
+	return &data{tables: newTables(s), manifest: s.Manifest}, nil
+}
+
+// decodeTables decodes an encoded snapshot into lookup tables.
+func decodeTables(b []byte) (*tables, error) {
+	d, err := decodeData(b)
+	if err != nil {
+		return nil, err
+	}
+	return d.tables, nil
 }
 
 // buildTables builds lookup tables from upstream CSV already parsed with
@@ -50,12 +47,4 @@ func buildTables(in snapshot.Input) (*tables, error) {
 		return nil, err
 	}
 	return newTables(s), nil
-}
-
-func parseManifest(b []byte) (*snapshot.Manifest, error) {
-	var m snapshot.Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%w: manifest: %v", ErrCorrupt, err)
-	}
-	return &m, nil
 }

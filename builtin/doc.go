@@ -14,11 +14,11 @@
 //	}
 //	client, err := ipintel.New(ipintel.WithSources(src))
 //
-// 45.130.202.105 then answers AS137409, GSL Networks Pty LTD, the country
-// DB-IP places it in, a hosting signal and a weak VPN signal with provider
-// "GSL Networks" (a hosting network known for VPN exits); 185.220.101.1
-// answers is_tor with a TOR_EXIT reason naming "Stiftung Erneuerbare
-// Freiheit", the foundation whose network exists to carry Tor exits.
+// 45.130.202.105 then answers AS137409, GSL Networks Pty LTD, its country,
+// a hosting signal and a weak VPN signal with provider "GSL Networks" (a
+// hosting network known for VPN exits); 185.220.101.1 answers is_tor with a
+// TOR_EXIT reason naming "Stiftung Erneuerbare Freiheit", the foundation
+// whose network exists to carry Tor exits.
 // Put richer sources in front: with
 //
 //	ipintel.WithSources(city, src) // city: mmdb.Open("GeoLite2-City.mmdb")
@@ -29,11 +29,16 @@
 //
 // # Data
 //
-// Snapshot of 2026-06-17, from npm packages (pinned; licences in NOTICE and
-// [Source.Datasets]):
+// Snapshot of 2026-06-17, from npm packages (pinned in data/manifest.json;
+// licences in NOTICE and [Source.Datasets]):
 //
-//   - dbip-country: @ip-location-db/dbip-country@2.3.2026060120, DB-IP's
-//     IP to Country Lite (CC BY 4.0): 355,800 IPv4 and 345,868 IPv6 ranges.
+//   - geo-whois-asn-country: @ip-location-db/geo-whois-asn-country@2.3.2026061719
+//     (CC0; its RIR data CC BY 4.0 by NRO): 334,294 IPv4 and 216,283 IPv6
+//     ranges. A range's country is what its network publishes in an RFC
+//     8805 geofeed where it has one, else the RIR whois country, else the
+//     country its AS is registered in. It was chosen over DB-IP's country
+//     lite, asn-country and iptoasn-country, alone or voting, by measuring
+//     them against networks' own statements (see Accuracy).
 //   - asn: @ip-location-db/asn@2.3.2026061719, RouteViews, the RIRs (via
 //     NRO) and DB-IP's IP to ASN Lite (CC BY 4.0): 411,961 IPv4 and 103,197
 //     IPv6 ranges, 91,065 AS/organisation pairs.
@@ -95,16 +100,39 @@
 // a small share (OVHcloud, Hetzner, FranTech, Vultr…) stay plain hosting,
 // and no consumer ISP is in either table.
 //
-// The data is regenerated with internal/gen from the tarballs that
+// Rows over the IANA special-purpose blocks (private, loopback,
+// documentation, multicast…) are dropped whatever upstream says: the
+// geofeed data places 192.168.0.0/16 in Australia.
 //
-//	npm pack @ip-location-db/dbip-country@2.3.2026060120 @ip-location-db/asn@2.3.2026061719
+// The data is regenerated from the registry with one command, run in this
+// directory (it needs npm):
 //
-// writes; the output is byte-for-byte reproducible and data/manifest.json
-// records the inputs' sha256, the output's and the counts (tests check all
-// three). The format is this package's own: the country and AS ranges of
-// each family merged into one sorted step function (618,637 IPv4 and
-// 419,315 IPv6 steps), varint-delta coded, in three DEFLATE sections: 3.55
-// MB in the repository.
+//	go run ./internal/gen -update   # the newest published versions, pinned anew
+//	go run ./internal/gen -fetch    # the pinned versions: the committed bytes back
+//
+// The output is byte-for-byte reproducible and data/manifest.json records
+// the inputs' sha256, the output's and the counts (tests check all three).
+// A weekly workflow (.github/workflows/refresh-data.yml) runs the first and
+// opens a pull request when the data changed. The format is this package's
+// own: the country and AS ranges of each family merged into one sorted step
+// function (627,188 IPv4 and 344,120 IPv6 steps), varint-delta coded, in
+// DEFLATE sections, with the manifest inside: 3.41 MB in the repository.
+//
+// # Fresh data
+//
+// The embedded snapshot ages: networks move and change hands. Three ways
+// to newer data, none needing a rebuild of the program:
+//
+//   - [WithLive] (below) refreshes the country and AS datasets daily and adds
+//     the live feeds.
+//   - [OpenFile] answers from a snapshot file instead: data/snapshot.bin of a
+//     newer release, or what go run ./internal/gen -update -out DIR wrote.
+//     The file is checked whole (sections, checksums, manifest, counts); a
+//     bad one is an error wrapping [ErrCorrupt].
+//   - Upgrading the module, whose data the weekly workflow keeps current.
+//
+// With live mode off, [Open] and [OpenFile] log one Warn to the [WithLogger]
+// logger when the snapshot is older than [StaleAfter] (120 days).
 //
 // # Accuracy
 //
@@ -146,13 +174,22 @@
 // Most VPN servers are found by the lower-confidence class (hosting known
 // for VPN exits), few by the VPN companies' own networks.
 //
-// Country agreement with a second source: 94.0% of 50,000 random IPv4
-// addresses get the same country from the CC0 geo-whois-asn-country set
-// (RIR whois, geofeeds; 67.1% of its 334,290 IPv4 ranges and 62.6% of its
-// 216,282 IPv6 ranges counted per range). Against Apple's geofeed for its
-// iCloud Private Relay egress ranges agreement is 16.1% (IPv4) and 50.8%
-// (IPv6): Apple places an egress range where its users are, DB-IP mostly
-// where the server is.
+// Country, against what networks publish about their own prefixes (RFC
+// 8805 geofeeds and AWS's region per prefix, first address of each
+// prefix; TestAccuracyByClass, beside phuslu/iploc v1.0.20260915, IP2Location
+// LITE, in the same run):
+//
+//	truth                         prefixes  builtin  iploc
+//	DigitalOcean geofeed              1182   100.0%  100.0%
+//	Linode geofeed                    4552    99.9%   99.8%
+//	Apple Private Relay egress       27791    99.2%   73.0%
+//	AWS regions                       8721    94.7%   87.3%
+//	all                              42246    98.4%   79.6%
+//
+// DB-IP's country lite, shipped before, scored 57.3% on the same prefixes
+// (39.2% on Apple's: it places an egress range where the server is, Apple
+// where its users are); the RIR data alone (asn-country) 24.3%.
+// TestCountryCandidates measures every candidate and vote.
 //
 // # Live mode
 //
@@ -166,11 +203,11 @@
 //
 // Every feed of source/feed's catalog (Tor exit lists and Onionoo, Apple
 // Private Relay, cloud ranges, X4BNet, the VPN providers' own server lists,
-// monitoring probes) joins the embedded data, and the dbip-country and asn
-// datasets are refreshed daily from ip-location-db's published files
-// (raw.githubusercontent.com/sapics/ip-location-db), each with its own
-// schedule, a durable copy in cacheDir, conditional requests and a
-// poisoning guard (an empty file, or a file with fewer than half the rows
+// monitoring probes) joins the embedded data, and the country and AS
+// datasets it was built from are refreshed daily from ip-location-db's
+// published files (raw.githubusercontent.com/sapics/ip-location-db), each
+// with its own schedule, a durable copy in cacheDir, conditional requests
+// and a poisoning guard (an empty file, or a file with fewer than half the rows
 // in use, is refused and the data in use kept). [Open] returns within the
 // budget (default [DefaultStartupBudget]) with whatever is embedded or
 // cached; the rest arrives in the background. [Source.Datasets] reports
@@ -184,8 +221,9 @@
 // 8 ms (nothing asked of the network); no cache and the network
 // black-holed 0.30–0.40 s against a 300 ms budget, answering from the
 // embedded data; Close with every download in flight under 1 ms.
-// ipintel lookup -live offline with nothing cached answered after 3.8 s
-// (3 s budget plus the first decode).
+// The ipintel command (live by default) offline with nothing cached
+// answered after 3.2 s (its 3 s budget plus the first decode), after one
+// warning line.
 //
 // # Thread Safety
 //
@@ -215,10 +253,15 @@
 // 61–64 ns beside 44–47 ns; Open 132–152 ms wall, 133–153 CPU-ms, 31.0 MiB;
 // ClientLookupInto 409–449 ns.
 //
+// With the geo-whois-asn-country data (2026-12-07, load average 8–13, 5
+// runs each, BENCHMARKS.md): Lookup v4 37.6–60.9 ns beside iploc's
+// 102.7–142.3 ns, v6 90.5–139.9 ns beside 34.6–62.8 ns; Open 114–149 ms
+// wall, 78–88 CPU-ms, 29.6 MiB (a smaller IPv6 table than DB-IP's).
+//
 // A lookup is one binary search within the steps of the address's /16 (two
 // 256 KiB indexes by the top 16 bits), then shared answers: no allocation.
 // BenchmarkOpen's wall time on the loaded machine was 170–670 ms; its CPU
-// time (the three sections decode in parallel) is the figure of the work
+// time (the sections decode in parallel) is the figure of the work
 // done. The Client figure is dominated by the Client's own work: parsing,
 // merging, scoring, and two clock reads for processed_at and
 // response_time_ms, which cost about 140 ns together on this VM (see the

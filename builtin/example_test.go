@@ -67,7 +67,7 @@ func ExampleSource_Datasets() {
 		fmt.Println(d.Name, d.Origin, d.License)
 	}
 	// Output:
-	// dbip-country embedded CC BY 4.0
+	// geo-whois-asn-country embedded CC0 1.0; NRO data CC BY 4.0
 	// asn embedded CC BY 4.0
 	// network-class embedded part of ipintel's source
 }

@@ -33,18 +33,18 @@ func presetURL(t *testing.T, name string) string {
 // database answers as before.
 func TestLiveNetworkStatementWins(t *testing.T) {
 	noGuard(t)
-	lt := newLiveTransport(t, 300) // 10.0.1.0/24 is FR, 10.0.2.0/24 JP, 10.0.3.0/24 DE upstream
-	lt.set(presetURL(t, "apple-private-relay"), []byte("10.0.1.0/24,JP,JP-13,Tokyo,\n"))
-	lt.set(presetURL(t, "aws"), []byte(`{"prefixes":[{"ip_prefix":"10.0.2.0/24","region":"eu-central-1","service":"EC2","network_border_group":"eu-central-1"}],"ipv6_prefixes":[]}`))
+	lt := newLiveTransport(t, 300) // 11.0.1.0/24 is FR, 11.0.2.0/24 JP, 11.0.3.0/24 DE upstream
+	lt.set(presetURL(t, "apple-private-relay"), []byte("11.0.1.0/24,JP,JP-13,Tokyo,\n"))
+	lt.set(presetURL(t, "aws"), []byte(`{"prefixes":[{"ip_prefix":"11.0.2.0/24","region":"eu-central-1","service":"EC2","network_border_group":"eu-central-1"}],"ipv6_prefixes":[]}`))
 	s, _ := openLive(t, t.TempDir(), lt, 10*time.Second)
 	defer s.Close()
 	for _, tc := range []struct {
 		addr string
 		want source.Geo
 	}{
-		{"10.0.1.7", source.Geo{CountryCode: "JP", CountryName: "Japan", Continent: "AS", RegionCode: "13", City: "Tokyo", Authoritative: true}},
-		{"10.0.2.7", source.Geo{CountryCode: "DE", CountryName: "Germany", Continent: "EU", InEU: true, City: "Frankfurt", Authoritative: true}},
-		{"10.0.3.7", source.Geo{CountryCode: "DE", CountryName: "Germany", Continent: "EU", InEU: true}},
+		{"11.0.1.7", source.Geo{CountryCode: "JP", CountryName: "Japan", Continent: "AS", RegionCode: "13", City: "Tokyo", Authoritative: true}},
+		{"11.0.2.7", source.Geo{CountryCode: "DE", CountryName: "Germany", Continent: "EU", InEU: true, City: "Frankfurt", Authoritative: true}},
+		{"11.0.3.7", source.Geo{CountryCode: "DE", CountryName: "Germany", Continent: "EU", InEU: true}},
 	} {
 		r, err := s.Lookup(t.Context(), netip.MustParseAddr(tc.addr))
 		if err != nil || r.Geo == nil || *r.Geo != tc.want {
@@ -52,7 +52,7 @@ func TestLiveNetworkStatementWins(t *testing.T) {
 		}
 	}
 	// The feed's shared Geo is not modified by the completion.
-	fr, _ := s.live.feeds.Lookup(t.Context(), netip.MustParseAddr("10.0.1.7"))
+	fr, _ := s.live.feeds.Lookup(t.Context(), netip.MustParseAddr("11.0.1.7"))
 	if fr.Geo == nil || fr.Geo.CountryName != "" {
 		t.Errorf("feed geo modified: %+v", fr.Geo)
 	}

@@ -58,13 +58,14 @@ func (lt *liveTransport) setBlackhole(on bool) {
 	lt.mu.Unlock()
 }
 
-// upstreamCSV is a small country or AS file in ip-location-db's form.
+// upstreamCSV is a small country or AS file in ip-location-db's form, in
+// public space (the build drops special-purpose blocks).
 func upstreamCSV(dataset string, v6 bool, n int) []byte {
 	var b strings.Builder
 	for i := range n {
-		first, last := fmt.Sprintf("10.%d.%d.0", i/256, i%256), fmt.Sprintf("10.%d.%d.255", i/256, i%256)
+		first, last := fmt.Sprintf("11.%d.%d.0", i/256, i%256), fmt.Sprintf("11.%d.%d.255", i/256, i%256)
 		if v6 {
-			first, last = fmt.Sprintf("2001:db8:%x::", i), fmt.Sprintf("2001:db8:%x:ffff:ffff:ffff:ffff:ffff", i)
+			first, last = fmt.Sprintf("2a0f:%x::", i), fmt.Sprintf("2a0f:%x:ffff:ffff:ffff:ffff:ffff:ffff", i)
 		}
 		if dataset == "asn" {
 			fmt.Fprintf(&b, "%s,%s,%d,Example Net %d\n", first, last, 64500+i%10, i%10)
@@ -79,7 +80,7 @@ func upstreamCSV(dataset string, v6 bool, n int) []byte {
 // Mullvad and Onionoo fixtures of source/feed.
 func newLiveTransport(t *testing.T, n int) *liveTransport {
 	lt := &liveTransport{bodies: map[string][]byte{}}
-	for _, ds := range []string{"dbip-country", "asn"} {
+	for _, ds := range []string{"geo-whois-asn-country", "asn"} {
 		for _, v := range []int{4, 6} {
 			lt.bodies[fmt.Sprintf("%s%s/%s-ipv%d.csv", upstreamBase, ds, ds, v)] = upstreamCSV(ds, v == 6, n)
 		}
@@ -149,7 +150,7 @@ func TestLiveStartup(t *testing.T) {
 
 	s, d := openLive(t, dir, lt, 10*time.Second)
 	t.Logf("cold start, network up: %v", d)
-	r, _ := s.Lookup(t.Context(), netip.MustParseAddr("10.0.1.7"))
+	r, _ := s.Lookup(t.Context(), netip.MustParseAddr("11.0.1.7"))
 	if r.Geo == nil || r.Geo.CountryCode != "FR" || r.Network == nil || r.Network.ASN != 64501 {
 		t.Errorf("refreshed data not in use: %+v", r)
 	}
@@ -162,7 +163,7 @@ func TestLiveStartup(t *testing.T) {
 		t.Errorf("no IPv6 Tor signal: %+v", r)
 	}
 	ds := datasetsByName(s)
-	for _, name := range []string{"dbip-country", "asn", "mullvad", "tor-onionoo"} {
+	for _, name := range []string{"geo-whois-asn-country", "asn", "mullvad", "tor-onionoo"} {
 		if d := ds[name]; d.Origin != source.OriginNetwork || d.Entries == 0 || d.LastError != nil || d.LastRefresh.IsZero() {
 			t.Errorf("cold %s: %+v", name, d)
 		}
@@ -178,12 +179,12 @@ func TestLiveStartup(t *testing.T) {
 	s, d = openLive(t, dir, lt, 2*time.Second)
 	t.Logf("warm start, network black-holed: %v (budget 2s)", d)
 	ds = datasetsByName(s)
-	for _, name := range []string{"dbip-country", "asn", "mullvad", "tor-onionoo"} {
+	for _, name := range []string{"geo-whois-asn-country", "asn", "mullvad", "tor-onionoo"} {
 		if d := ds[name]; d.Origin != source.OriginCache || d.Entries == 0 {
 			t.Errorf("warm %s: %+v", name, d)
 		}
 	}
-	if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("10.0.1.7")); r.Geo == nil || r.Geo.CountryCode != "FR" {
+	if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("11.0.1.7")); r.Geo == nil || r.Geo.CountryCode != "FR" {
 		t.Errorf("warm start does not answer from the cached datasets: %+v", r)
 	}
 	s.Close()
@@ -193,7 +194,7 @@ func TestLiveStartup(t *testing.T) {
 	if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("8.8.8.8")); r.Geo == nil || r.Network == nil {
 		t.Errorf("no embedded answer: %+v", r)
 	}
-	if d := datasetsByName(s)["dbip-country"]; d.Origin != source.OriginEmbedded {
+	if d := datasetsByName(s)["geo-whois-asn-country"]; d.Origin != source.OriginEmbedded {
 		t.Errorf("no-cache dataset: %+v", d)
 	}
 	closeStart := time.Now()
@@ -220,9 +221,9 @@ func TestLivePoisonedRefresh(t *testing.T) {
 	defer s.Close()
 	u := s.live.upstream
 	u.guard = upstreamMaxShrink // the first pass is over: Open waited for it
-	url := upstreamBase + "dbip-country/dbip-country-ipv4.csv"
+	url := upstreamBase + "geo-whois-asn-country/geo-whois-asn-country-ipv4.csv"
 	for name, body := range map[string][]byte{
-		"shrink": upstreamCSV("dbip-country", false, 10),
+		"shrink": upstreamCSV("geo-whois-asn-country", false, 10),
 		"empty":  {},
 		"all":    []byte("0.0.0.0,255.255.255.255,US\n"),
 	} {
@@ -231,10 +232,10 @@ func TestLivePoisonedRefresh(t *testing.T) {
 		if !errors.Is(err, ErrPoisoned) {
 			t.Errorf("%s: refresh = %v", name, err)
 		}
-		if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("10.0.1.7")); r.Geo == nil || r.Geo.CountryCode != "FR" {
+		if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("11.0.1.7")); r.Geo == nil || r.Geo.CountryCode != "FR" {
 			t.Errorf("%s: the data in use was lost: %+v", name, r)
 		}
-		if d := datasetsByName(s)["dbip-country"]; !errors.Is(d.LastError, ErrPoisoned) {
+		if d := datasetsByName(s)["geo-whois-asn-country"]; !errors.Is(d.LastError, ErrPoisoned) {
 			t.Errorf("%s: dataset %+v", name, d)
 		}
 	}

@@ -16,10 +16,11 @@ import (
 )
 
 // Upstream refresh of the embedded country and AS datasets from
-// ip-location-db's published files (the same files the embedded snapshot
-// is generated from, in the project's repository rather than the npm
-// registry). Both datasets feed one table, so a refresh rebuilds from all
-// four files: a file that has not changed comes from the cache.
+// ip-location-db's published files (the same datasets the snapshot in use
+// was generated from, as its manifest names them, in the project's
+// repository rather than the npm registry). Both datasets feed one table,
+// so a refresh rebuilds from all four files: a file that has not changed
+// comes from the cache.
 
 // upstreamBase is where ip-location-db publishes its files.
 const upstreamBase = "https://raw.githubusercontent.com/sapics/ip-location-db/main/"
@@ -40,7 +41,8 @@ const (
 var ErrPoisoned = errors.New("builtin: refresh refused as poisoned")
 
 type upstreamFile struct {
-	dataset string // the Dataset name: "dbip-country" or "asn"
+	dataset string // the Dataset name, as in the manifest
+	kind    string // snapshot.KindCountry or snapshot.KindASN
 	url     string
 	v6      bool
 	cache   *filecache.Cache
@@ -76,20 +78,17 @@ var defaultGuard = upstreamMaxShrink
 func newUpstream(s *Source, client *http.Client, dir string) *upstream {
 	u := &upstream{src: s, client: client, guard: defaultGuard,
 		state: map[string]*dsState{}, rows: map[string]int{}}
-	embedded := map[string][2]int{}
+	// The datasets the data in use was built from, each refreshed from
+	// the same dataset upstream: the generator's choice holds in live mode.
 	for _, in := range s.cur.Load().manifest.Inputs {
-		embedded[in.Dataset] = [2]int{in.Rows4, in.Rows6}
-	}
-	for _, f := range []struct {
-		dataset string
-		v6      bool
-	}{{"dbip-country", false}, {"dbip-country", true}, {"asn", false}, {"asn", true}} {
-		name := fmt.Sprintf("%s-ipv%d", f.dataset, map[bool]int{false: 4, true: 6}[f.v6])
-		url := upstreamBase + f.dataset + "/" + name + ".csv"
-		u.files = append(u.files, &upstreamFile{dataset: f.dataset, url: url, v6: f.v6,
-			cache: filecache.New(dir, name, url, upstreamMaxBytes)})
-		u.rows[url] = embedded[f.dataset][map[bool]int{false: 0, true: 1}[f.v6]]
-		u.state[f.dataset] = &dsState{origin: source.OriginEmbedded}
+		for _, v6 := range []bool{false, true} {
+			name := fmt.Sprintf("%s-ipv%d", in.Dataset, map[bool]int{false: 4, true: 6}[v6])
+			url := upstreamBase + in.Dataset + "/" + name + ".csv"
+			u.files = append(u.files, &upstreamFile{dataset: in.Dataset, kind: in.Kind, url: url, v6: v6,
+				cache: filecache.New(dir, name, url, upstreamMaxBytes)})
+			u.rows[url] = map[bool]int{false: in.Rows4, true: in.Rows6}[v6]
+		}
+		u.state[in.Dataset] = &dsState{origin: source.OriginEmbedded}
 	}
 	return u
 }
@@ -250,7 +249,7 @@ func (u *upstream) build(got []fetched) error {
 	for i, f := range u.files {
 		var rs []snapshot.Range
 		var err error
-		if f.dataset == "asn" {
+		if f.kind == snapshot.KindASN {
 			rs, err = snapshot.ParseASNCSV(bytes.NewReader(got[i].body), f.v6, in.Networks)
 		} else {
 			rs, err = snapshot.ParseCountryCSV(bytes.NewReader(got[i].body), f.v6, in.Countries)
@@ -259,9 +258,9 @@ func (u *upstream) build(got []fetched) error {
 			return fmt.Errorf("builtin: %s: %w", f.url, err)
 		}
 		switch {
-		case f.dataset == "asn" && f.v6:
+		case f.kind == snapshot.KindASN && f.v6:
 			in.ASN6 = rs
-		case f.dataset == "asn":
+		case f.kind == snapshot.KindASN:
 			in.ASN4 = rs
 		case f.v6:
 			in.Country6 = rs

@@ -18,7 +18,7 @@ const (
 // old it is and whether keeping it fresh works. It is a snapshot; the zero
 // value of a field means "not known".
 type Dataset struct {
-	// Name identifies the dataset within its source ("dbip-country",
+	// Name identifies the dataset within its source ("geo-whois-asn-country",
 	// "tor-exits", "GeoLite2-City").
 	Name string
 	// Version is the publisher's version, release tag or build epoch.

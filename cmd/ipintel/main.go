@@ -17,6 +17,14 @@
 // Use "ipintel help <command>" or "ipintel <command> -h" for a command's
 // flags.
 //
+// The built-in data is live by default: lookup, batch and serve download
+// the catalog feeds (Tor exits, VPN servers, iCloud Private Relay, cloud
+// ranges, monitoring probes) and fresher country and AS data, keep them
+// under the user cache directory (-cache-dir) and wait at most 3 s for
+// the network at start (-startup-budget). Without network they answer
+// from the embedded data (or what an earlier run cached) after one
+// warning line. -offline answers from the embedded data only.
+//
 // Install it with
 //
 //	go install github.com/ipintel/ipintel/cmd/ipintel@latest

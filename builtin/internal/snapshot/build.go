@@ -17,8 +17,13 @@ type Input struct {
 
 // Build merges the country and AS ranges of each family into one step
 // function and numbers everything in a canonical order, so the same input
-// always gives the same Snapshot (and the same encoded bytes).
+// always gives the same Snapshot (and the same encoded bytes). Ranges in
+// the special-purpose blocks no registry allocates (private, loopback,
+// documentation, multicast…) are dropped whatever upstream says.
 func Build(in Input) (*Snapshot, error) {
+	r4, r6 := reserved()
+	in.Country4, in.ASN4 = withoutReserved(in.Country4, r4), withoutReserved(in.ASN4, r4)
+	in.Country6, in.ASN6 = withoutReserved(in.Country6, r6), withoutReserved(in.ASN6, r6)
 	countries, ccMap := sorted(in.Countries.Values, cmp.Compare[string])
 	if len(countries) > 1<<16 {
 		return nil, fmt.Errorf("%w: %d countries", ErrBadInput, len(countries))

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -92,7 +93,7 @@ func parse(r io.Reader, v6 bool, fields int, value func([]string) (int, error)) 
 		start, err1 := parseAddr(rec[0], v6)
 		end, err2 := parseAddr(rec[1], v6)
 		v, err3 := value(rec)
-		if err := errors.Join(err1, err2, err3); err != nil {
+		if err := cmp.Or(err1, err2, err3); err != nil { // the first, on one line
 			return nil, fmt.Errorf("%w: line %d: %v", ErrBadInput, line, err)
 		}
 		if end.Less(start) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -16,8 +17,9 @@ import (
 const maxSection = 128 << 20
 
 // Decode reads the form [Encode] writes. Any damage (a flipped byte, a
-// truncation, a wrong header) returns an error wrapping [ErrCorrupt]; it
-// never panics. The three sections decompress and decode in parallel.
+// truncation, a wrong header, a manifest whose counts the data does not
+// match) returns an error wrapping [ErrCorrupt]; it never panics. The
+// sections decompress and decode in parallel.
 func Decode(data []byte) (*Snapshot, error) {
 	if len(data) < headerSize || string(data[:len(magic)]) != magic {
 		return nil, fmt.Errorf("%w: not a snapshot (bad header)", ErrCorrupt)
@@ -49,7 +51,7 @@ func Decode(data []byte) (*Snapshot, error) {
 	var errs [sections]error
 	var maxCombo [sections]uint64
 	var wg sync.WaitGroup
-	for i, run := range []func(d *decoder){s.decodeMeta, s.decodeSteps4, s.decodeSteps6} {
+	for i, run := range []func(d *decoder){s.decodeManifest, s.decodeMeta, s.decodeSteps4, s.decodeSteps6} {
 		wg.Go(func() {
 			body, err := inflate(parts[i].zipped, parts[i].size, parts[i].sum)
 			if err != nil {
@@ -65,13 +67,18 @@ func Decode(data []byte) (*Snapshot, error) {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs[:]...); err != nil {
-		return nil, err
+	for _, err := range errs { // the first, on one line
+		if err != nil {
+			return nil, err
+		}
 	}
 	// The step sections were decoded without knowing how many combos the
 	// first one holds: check their largest index now.
-	if max(maxCombo[1], maxCombo[2]) >= uint64(len(s.Combos)) {
+	if max(maxCombo[2], maxCombo[3]) >= uint64(len(s.Combos)) {
 		return nil, fmt.Errorf("%w: combo index out of range", ErrCorrupt)
+	}
+	if got := CountsOf(s); got != s.Manifest.Counts {
+		return nil, fmt.Errorf("%w: the data holds %+v, its manifest says %+v", ErrCorrupt, got, s.Manifest.Counts)
 	}
 	return s, nil
 }
@@ -160,6 +167,21 @@ func (d *decoder) bytes(n int) []byte {
 	b := d.buf[d.off : d.off+n]
 	d.off += n
 	return b
+}
+
+// decodeManifest reads section 0, the manifest.
+func (s *Snapshot) decodeManifest(d *decoder) {
+	var m Manifest
+	if err := json.Unmarshal(d.buf, &m); err != nil {
+		d.fail("manifest: %v", err)
+		return
+	}
+	if m.Output != nil {
+		d.fail("manifest has an output record")
+		return
+	}
+	d.off = len(d.buf)
+	s.Manifest = &m
 }
 
 // decodeMeta reads section 1: countries, networks, combos.

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"encoding/json"
 	"hash/crc32"
 )
 
-// The encoded form is a header and three sections, each compressed with
+// The encoded form is a header and four sections, each compressed with
 // DEFLATE (compress/flate) on its own so that they decode in parallel.
 //
 //	header:   "IPIB" | version (1 byte) | per section, 3 × (uint32 BE each):
 //	          compressed length, decompressed length, CRC-32 (IEEE) of the
 //	          decompressed bytes
+//	section 0: the manifest as JSON (what the data was built from, its date,
+//	           the counts; no output record), so that a snapshot file
+//	           describes itself
 //	section 1: countries: count, then 2 bytes each
 //	           networks:  count, then per network: ASN - previous ASN, org length, org bytes
 //	           combos:    count, then per combo: country index, network index
@@ -25,13 +29,23 @@ import (
 // 0 of countries, networks and combos ("none") is implied, not stored.
 const (
 	magic      = "IPIB"
-	version    = 2
-	sections   = 3
+	version    = 3
+	sections   = 4
 	headerSize = len(magic) + 1 + sections*12
 )
 
-// Encode writes s in the compact form. The output depends only on s.
+// Encode writes s in the compact form. The output depends only on s. The
+// manifest it embeds is s.Manifest without its Output, with s's counts.
 func Encode(s *Snapshot) ([]byte, error) {
+	var m Manifest
+	if s.Manifest != nil {
+		m = *s.Manifest
+	}
+	m.Output, m.Counts = nil, CountsOf(s)
+	man, err := json.Marshal(&m)
+	if err != nil {
+		return nil, err
+	}
 	var meta, v4, v6 []byte
 	u := func(b *[]byte, v uint64) { *b = binary.AppendUvarint(*b, v) }
 
@@ -76,7 +90,7 @@ func Encode(s *Snapshot) ([]byte, error) {
 
 	header := []byte(magic + string(rune(version)))
 	var body bytes.Buffer
-	for _, sec := range [][]byte{meta, v4, v6} {
+	for _, sec := range [][]byte{man, meta, v4, v6} {
 		start := body.Len()
 		zw, err := flate.NewWriter(&body, flate.BestCompression)
 		if err != nil {

@@ -14,13 +14,22 @@ type Manifest struct {
 	// Snapshot is the date of the newest input, YYYY-MM-DD.
 	Snapshot string     `json:"snapshot"`
 	Inputs   []Upstream `json:"inputs"`
-	Output   Output     `json:"output"`
-	Counts   Counts     `json:"counts"`
+	// Output is the encoded file; the manifest stored inside a snapshot
+	// has none.
+	Output *Output `json:"output,omitempty"`
+	Counts Counts  `json:"counts"`
 }
+
+// The kinds of upstream dataset.
+const (
+	KindCountry = "country" // first,last,CC
+	KindASN     = "asn"     // first,last,ASN,organisation
+)
 
 // Upstream is one upstream package.
 type Upstream struct {
 	Dataset     string `json:"dataset"` // the name Datasets reports
+	Kind        string `json:"kind"`    // KindCountry or KindASN
 	Package     string `json:"package"` // npm package name
 	Version     string `json:"version"` // exact version
 	Tarball     string `json:"tarball"` // file name npm pack writes
@@ -56,6 +65,15 @@ func CountsOf(s *Snapshot) Counts {
 		Steps4:    len(s.Starts4),
 		Steps6:    len(s.Starts6),
 	}
+}
+
+// Versions returns the package versions m was built from, by package.
+func (m *Manifest) Versions() map[string]string {
+	v := map[string]string{}
+	for _, in := range m.Inputs {
+		v[in.Package] = in.Version
+	}
+	return v
 }
 
 // Built returns when the publisher built a package version of

@@ -68,6 +68,9 @@ type Combo struct {
 // runs to the next start - 1 (or the end of the address space) and answers
 // Combos[Vals4[i]]. Starts are strictly increasing and begin at 0.
 type Snapshot struct {
+	// Manifest says what the data was built from. Encode stores it (with
+	// the counts of the data, without an Output); Decode returns it.
+	Manifest  *Manifest
 	Countries []string // ISO 3166-1 alpha-2 codes
 	Networks  []Network
 	Combos    []Combo

@@ -30,7 +30,7 @@ func jsonLines(t *testing.T, out *bytes.Buffer) []map[string]any {
 func TestBatchJSONLines(t *testing.T) {
 	in := "45.130.202.105\n\n# a comment\nbad\n8.8.8.8\n10.0.0.1\n 45.130.202.105 \n"
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), nil, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	lines := jsonLines(t, &out)
@@ -80,7 +80,7 @@ func csvRows(t *testing.T, out *bytes.Buffer) ([][]string, func(string) int) {
 func TestBatchCSVColumnKeepsTheRow(t *testing.T) {
 	in := "user,client_ip,when\nbob,185.220.101.1,now\nal,\"1.1.1.1\",later\neve,nonsense,never\nshort\nlong,1.1.1.1,x,extra\n"
 	var out, errOut bytes.Buffer
-	args := []string{"-sample", "-column", "client_ip", "-format", "csv"}
+	args := []string{"-offline", "-sample", "-column", "client_ip", "-format", "csv"}
 	if err := run(context.Background(), args, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
@@ -111,7 +111,7 @@ func TestBatchCSVColumnKeepsTheRow(t *testing.T) {
 
 	// JSON lines carry the row, keyed by the header.
 	out.Reset()
-	if err := run(context.Background(), []string{"-column", "client_ip"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-column", "client_ip"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	lines := jsonLines(t, &out)
@@ -123,7 +123,7 @@ func TestBatchCSVColumnKeepsTheRow(t *testing.T) {
 func TestBatchNumericColumn(t *testing.T) {
 	var out, errOut bytes.Buffer
 	// Without -header the first row is data.
-	if err := run(context.Background(), []string{"-sample", "-column", "1", "-format", "csv"}, noEnv, strings.NewReader("185.220.101.1,x\n1.1.1.1,y\n"), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-sample", "-column", "1", "-format", "csv"}, noEnv, strings.NewReader("185.220.101.1,x\n1.1.1.1,y\n"), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	rows, col := csvRows(t, &out)
@@ -134,7 +134,7 @@ func TestBatchNumericColumn(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	in := "ip,who\n185.220.101.1,x\n"
-	if err := run(context.Background(), []string{"-column", "1", "-header", "-format", "csv"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-column", "1", "-header", "-format", "csv"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	rows, col = csvRows(t, &out)
@@ -144,13 +144,13 @@ func TestBatchNumericColumn(t *testing.T) {
 	// Forgetting -header: the header row is reported, and a hint given.
 	out.Reset()
 	errOut.Reset()
-	if err := run(context.Background(), []string{"-column", "1"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-column", "1"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(errOut.String(), "pass -header") {
 		t.Errorf("no hint: %s", errOut.String())
 	}
-	for _, bad := range [][]string{{"-column", "0"}, {"-column", "missing"}, {"-header"}} {
+	for _, bad := range [][]string{{"-offline", "-column", "0"}, {"-offline", "-column", "missing"}, {"-offline", "-header"}} {
 		if err := run(context.Background(), bad, noEnv, strings.NewReader("a,b\n"), &out, &errOut); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
@@ -164,7 +164,7 @@ func TestBatchStreamsManyLines(t *testing.T) {
 		fmt.Fprintf(&in, "45.%d.%d.%d\n", i>>16&255, i>>8&255, i&255)
 	}
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-format", "csv"}, noEnv, strings.NewReader(in.String()), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-format", "csv"}, noEnv, strings.NewReader(in.String()), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(out.String(), "\n"); got != n+1 {
@@ -180,7 +180,7 @@ func TestBatchStreamsManyLines(t *testing.T) {
 func TestBatchCSVHeaderNoDuplicates(t *testing.T) {
 	in := "user,ip,asn\nbob,1.1.1.1,mine\n"
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-column", "ip", "-header", "-format", "csv"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-column", "ip", "-header", "-format", "csv"}, noEnv, strings.NewReader(in), &out, &errOut); err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	rows, col := csvRows(t, &out)

@@ -10,11 +10,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ipintel/ipintel"
 	"github.com/ipintel/ipintel/builtin"
@@ -35,7 +39,10 @@ type Flags struct {
 	CacheDir        string
 	Timeout         time.Duration
 	Budget          time.Duration
-	Live            bool
+	Offline         bool
+	// HTTPClient, when set, is the client live mode downloads with (tests
+	// point it at a local server); not a flag.
+	HTTPClient *http.Client
 }
 
 type list []string
@@ -62,12 +69,13 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Remote, "remote", "", "hosted APIs to ask too, comma-separated: vectraip,vpnsignal,datpaq\n"+
 		"(keys from VECTRAIP_API_KEY, VPNSIGNAL_API_KEY, DATPAQ_API_KEY; base URLs from\n"+
 		"VECTRAIP_BASE_URL, VPNSIGNAL_BASE_URL, DATPAQ_BASE_URL)")
-	fs.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where feeds fetched from URLs are kept for offline restarts")
+	fs.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where live data and feeds fetched from URLs are kept for offline restarts")
 	fs.DurationVar(&f.Timeout, "timeout", 30*time.Second, "deadline for fetching feeds at start-up")
-	fs.BoolVar(&f.Live, "live", false, "keep the builtin data fresh: every catalog feed and the country and AS datasets\n"+
-		"downloaded and refreshed in the background, kept in -cache-dir for offline starts")
-	fs.DurationVar(&f.Budget, "startup-budget", 3*time.Second, "longest wait for the network at start-up before -feeds answer from\n"+
-		"their cached copy (or start empty and load in the background)")
+	fs.BoolVar(&f.Offline, "offline", false, "answer from the data compiled in only: by default the builtin data is live, every\n"+
+		"catalog feed (Tor, VPN servers, iCloud Private Relay, cloud ranges, monitoring probes) and\n"+
+		"the country and AS datasets downloaded and refreshed, kept in -cache-dir for offline starts")
+	fs.DurationVar(&f.Budget, "startup-budget", builtin.DefaultStartupBudget, "longest wait for the network at start-up before the live data and\n"+
+		"-feeds answer from their cached copy (or the embedded data) and load in the background")
 }
 
 func defaultCacheDir() string {
@@ -188,18 +196,62 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 	return append(srcs, b), nil
 }
 
-// openBuiltin opens the builtin source, in live mode with -live.
+// openBuiltin opens the builtin source, in live mode unless -offline. With
+// no network it answers from the embedded data (or what an earlier run
+// cached) after one warning line.
 func (f *Flags) openBuiltin(stderr io.Writer) (*builtin.Source, error) {
-	if !f.Live {
-		return builtin.Open()
+	opts := []builtin.Option{builtin.WithLogger(slog.New(warnHandler{w: stderr}))}
+	if f.Offline {
+		return builtin.Open(opts...)
 	}
-	b, err := builtin.Open(builtin.WithLive(filepath.Join(f.CacheDir, "live")), builtin.WithStartupBudget(f.Budget))
+	if f.CacheDir == "" {
+		fmt.Fprintln(stderr, "ipintel: warning: no cache directory (set -cache-dir): answering from the embedded data only")
+		return builtin.Open(opts...)
+	}
+	opts = append(opts, builtin.WithLive(filepath.Join(f.CacheDir, "live")), builtin.WithStartupBudget(f.Budget))
+	if f.HTTPClient != nil {
+		opts = append(opts, builtin.WithHTTPClient(f.HTTPClient))
+	}
+	b, err := builtin.Open(opts...)
 	if err != nil {
 		return nil, err
 	}
 	reportDatasets(stderr, "live", b.Datasets())
 	return b, nil
 }
+
+// warnHandler writes the builtin source's log records at Warn and above
+// as one "ipintel: warning: …" line each.
+type warnHandler struct {
+	w     io.Writer
+	attrs []slog.Attr
+}
+
+func (h warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (h warnHandler) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString("ipintel: warning: ")
+	b.WriteString(r.Message)
+	add := func(a slog.Attr) bool {
+		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
+		return true
+	}
+	for _, a := range h.attrs {
+		add(a)
+	}
+	r.Attrs(add)
+	b.WriteByte('\n')
+	_, err := io.WriteString(h.w, b.String())
+	return err
+}
+
+func (h warnHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	h.attrs = append(slices.Clip(h.attrs), as...)
+	return h
+}
+
+func (h warnHandler) WithGroup(string) slog.Handler { return h }
 
 // openFeed opens one parsed -feed argument (see parseFeedArg).
 func (f *Flags) openFeed(ctx context.Context, fa feedArg) (*feed.Feed, error) {
@@ -274,42 +326,75 @@ func (f *Flags) openPresets(ctx context.Context, stderr io.Writer) ([]*feed.Feed
 	return out, nil
 }
 
-// reportDatasets says once which data answers and how old it is, and
-// warns once per dataset that has none yet.
+// reportDatasets says in one line which data answers and how old it is.
+// When some datasets could not be fetched (no network, a publisher down)
+// that line is a warning naming a few of them and the first error, not a
+// line per dataset.
 func reportDatasets(w io.Writer, what string, ds []source.Dataset) {
-	count := map[source.Origin]int{}
-	var oldest time.Duration
-	for _, d := range ds {
-		count[d.Origin]++
-		switch d.Origin {
-		case source.OriginNetwork:
-		case source.OriginEmbedded:
-			if d.LastError != nil {
-				fmt.Fprintf(w, "ipintel: %s: refresh failed, answering from the embedded copy of %s\n", d.Name, d.Updated.Format(time.DateOnly))
-			}
-		case source.OriginCache:
-			oldest = max(oldest, time.Since(d.LastRefresh))
-			if d.LastError != nil {
-				fmt.Fprintf(w, "ipintel: %s: offline, answering from the copy cached %s ago\n", d.Name, time.Since(d.LastRefresh).Round(time.Minute))
-			}
-		default:
-			fmt.Fprintf(w, "ipintel: %s: no data yet (offline, nothing cached)\n", d.Name)
-		}
-	}
 	if len(ds) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "ipintel: %s: %d datasets downloaded now", what, count[source.OriginNetwork])
+	count := map[source.Origin]int{}
+	var oldest time.Duration
+	var failed []string
+	var firstErr error
+	for _, d := range ds {
+		count[d.Origin]++
+		if d.Origin == source.OriginCache {
+			oldest = max(oldest, time.Since(d.LastRefresh))
+		}
+		if d.LastError != nil || d.Origin == "" {
+			failed = append(failed, d.Name)
+			if firstErr == nil {
+				firstErr = d.LastError
+			}
+		}
+	}
+	var from []string
+	if n := count[source.OriginNetwork]; n > 0 || len(failed) == 0 {
+		from = append(from, fmt.Sprintf("%d datasets downloaded now", n))
+	}
 	if n := count[source.OriginCache]; n > 0 {
-		fmt.Fprintf(w, ", %d from the cache (oldest %s)", n, oldest.Round(time.Minute))
+		from = append(from, fmt.Sprintf("%d from the cache (oldest %s)", n, oldest.Round(time.Minute)))
 	}
 	if n := count[source.OriginEmbedded]; n > 0 {
-		fmt.Fprintf(w, ", %d embedded", n)
+		from = append(from, fmt.Sprintf("%d embedded", n))
 	}
-	if n := len(ds) - count[source.OriginNetwork] - count[source.OriginCache] - count[source.OriginEmbedded]; n > 0 {
-		fmt.Fprintf(w, ", %d without data (retried in the background)", n)
+	if len(failed) == 0 {
+		fmt.Fprintf(w, "ipintel: %s: %s\n", what, strings.Join(from, ", "))
+		return
 	}
-	fmt.Fprintln(w)
+	names := strings.Join(failed[:min(len(failed), 3)], ", ")
+	if len(failed) > 3 {
+		names += fmt.Sprintf(" and %d more", len(failed)-3)
+	}
+	answering := "nothing yet"
+	if len(from) > 0 {
+		answering = strings.Join(from, ", ")
+	}
+	if n := count[source.OriginEmbedded]; n > 0 && count[source.OriginNetwork]+count[source.OriginCache] == 0 {
+		answering = "the embedded data"
+	}
+	msg := fmt.Sprintf("ipintel: warning: %s: %d of %d datasets could not be refreshed (%s); answering from %s; retrying in the background",
+		what, len(failed), len(ds), names, answering)
+	if firstErr != nil {
+		msg += fmt.Sprintf(" (first error: %s)", oneLine(firstErr.Error(), 160))
+	}
+	fmt.Fprintln(w, msg)
+}
+
+// oneLine returns s on one line, cut to its last n bytes: a wrapped Go
+// error ends with its cause.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		cut := len(s) - n
+		for cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut++
+		}
+		s = "…" + s[cut:]
+	}
+	return s
 }
 
 // feedNames lists the catalog feeds -feeds can download: those with a

@@ -96,10 +96,10 @@ func TestSourcesBuiltinLast(t *testing.T) {
 		}
 		return out
 	}
-	if got := names(Flags{}); !slices.Equal(got, []string{"builtin"}) {
+	if got := names(Flags{Offline: true}); !slices.Equal(got, []string{"builtin"}) {
 		t.Errorf("no flags: %v, want [builtin]", got)
 	}
-	if got, want := names(Flags{Sample: true}), []string{"sample-geo", "sample-asn", "sample-anonymous", "builtin"}; !slices.Equal(got, want) {
+	if got, want := names(Flags{Sample: true, Offline: true}), []string{"sample-geo", "sample-asn", "sample-anonymous", "builtin"}; !slices.Equal(got, want) {
 		t.Errorf("-sample: %v, want %v", got, want)
 	}
 	b, err := sampleFS.ReadFile("sample/" + SampleCity)
@@ -110,7 +110,7 @@ func TestSourcesBuiltinLast(t *testing.T) {
 	if err := os.WriteFile(city, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got := names(Flags{City: city})
+	got := names(Flags{City: city, Offline: true})
 	if want := []string{"geo", "builtin"}; !slices.Equal(got, want) {
 		t.Errorf("-city: %v, want %v", got, want)
 	}

@@ -19,7 +19,7 @@ func noEnv(string) string { return "" }
 
 func TestLookupJSONOnBundledData(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-sample", "45.130.202.105", "185.220.101.1"}, noEnv, &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-sample", "45.130.202.105", "185.220.101.1"}, noEnv, &out, &errOut); err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "bundled sample data") {
@@ -43,7 +43,7 @@ func TestLookupJSONOnBundledData(t *testing.T) {
 
 func TestLookupTable(t *testing.T) {
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"-sample", "-format", "table", "2a03:1b20::1", "not-an-ip"}, noEnv, &out, &errOut)
+	err := run(context.Background(), []string{"-offline", "-sample", "-format", "table", "2a03:1b20::1", "not-an-ip"}, noEnv, &out, &errOut)
 	if !errors.Is(err, errSomeFailed) {
 		t.Fatalf("run error = %v, want errSomeFailed", err)
 	}
@@ -67,7 +67,7 @@ func TestLookupFlags(t *testing.T) {
 		{"-remote", "vectraip", "1.1.1.1"}, // no key in the environment
 		{"-remote", "shodan", "1.1.1.1"},
 	} {
-		if err := run(context.Background(), args, noEnv, &out, &errOut); err == nil {
+		if err := run(context.Background(), append([]string{"-offline"}, args...), noEnv, &out, &errOut); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
 	}
@@ -79,7 +79,7 @@ func TestLookupWithFeedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-feed", "monitoring:UptimeRobot=" + list, "8.8.8.8"}, noEnv, &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "-feed", "monitoring:UptimeRobot=" + list, "8.8.8.8"}, noEnv, &out, &errOut); err != nil {
 		t.Fatalf("%v: %s", err, errOut.String())
 	}
 	var r ipintel.Result
@@ -96,7 +96,7 @@ func TestLookupFeedURLFallsBackToCache(t *testing.T) {
 		w.Write([]byte("185.220.101.0/24\n"))
 	}))
 	cache := t.TempDir()
-	args := []string{"-cache-dir", cache, "-timeout", "2s", "-feed", "tor=" + srv.URL + "/exits.txt", "1.1.1.1"}
+	args := []string{"-offline", "-cache-dir", cache, "-timeout", "2s", "-feed", "tor=" + srv.URL + "/exits.txt", "1.1.1.1"}
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), args[:len(args)-1:len(args)-1], noEnv, &out, &errOut); err == nil {
 		t.Fatal("no address: want a usage error")
@@ -121,7 +121,7 @@ func TestLookupFeedURLFallsBackToCache(t *testing.T) {
 	if !found {
 		t.Fatalf("the cached feed did not answer offline: %+v", r.Signals)
 	}
-	if err := run(context.Background(), []string{"-feeds", "no-such-feed", "1.1.1.1"}, noEnv, &out, &errOut); err == nil {
+	if err := run(context.Background(), []string{"-offline", "-feeds", "no-such-feed", "1.1.1.1"}, noEnv, &out, &errOut); err == nil {
 		t.Fatal("an unknown catalog feed was accepted")
 	}
 }
@@ -130,7 +130,7 @@ func TestLookupFeedURLFallsBackToCache(t *testing.T) {
 // from the builtin source, and nothing says "sample".
 func TestLookupDefaultIsBuiltin(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"45.130.202.105"}, noEnv, &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-offline", "45.130.202.105"}, noEnv, &out, &errOut); err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
 	}
 	if strings.Contains(errOut.String(), "sample") {
@@ -167,7 +167,7 @@ func TestLookupFeedNamesAndConfidence(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	args := []string{"-feed", "vpn:SomeVPN@90=" + filepath.Join(dir, "vpn/ipv4.txt"),
+	args := []string{"-offline", "-feed", "vpn:SomeVPN@90=" + filepath.Join(dir, "vpn/ipv4.txt"),
 		"-feed", "hosting=" + filepath.Join(dir, "datacenter/ipv4.txt"),
 		"-feed", "tor=" + filepath.Join(dir, "tor/list"), "9.9.9.9", "185.220.101.77"}
 	if err := run(context.Background(), args, noEnv, &out, &errOut); err != nil {

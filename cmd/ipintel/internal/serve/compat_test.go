@@ -99,7 +99,7 @@ func TestRun(t *testing.T) {
 	env := map[string]string{keysEnv: " " + key2 + " , " + key1}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-sample", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, outW, &lockedWriter{w: &stderr})
+		done <- run(ctx, []string{"-offline", "-sample", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, outW, &lockedWriter{w: &stderr})
 		outW.Close()
 	}()
 	line, err := bufio.NewReader(outR).ReadString('\n')
@@ -188,7 +188,7 @@ func TestRunErrors(t *testing.T) {
 			if name == "weak key in env" {
 				getenv = func(k string) string { return map[string]string{keysEnv: key1 + ", " + key1[:19]}[k] }
 			}
-			err := run(context.Background(), c.args, getenv, io.Discard, io.Discard)
+			err := run(context.Background(), append([]string{"-offline"}, c.args...), getenv, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("got %v, want %q", err, c.want)
 			}
@@ -196,7 +196,7 @@ func TestRunErrors(t *testing.T) {
 	}
 	t.Run("help", func(t *testing.T) {
 		var out strings.Builder
-		if err := run(context.Background(), []string{"-h"}, none, io.Discard, &out); err != nil || !strings.Contains(out.String(), "-keys-file") {
+		if err := run(context.Background(), []string{"-offline", "-h"}, none, io.Discard, &out); err != nil || !strings.Contains(out.String(), "-keys-file") {
 			t.Errorf("%v %s", err, out.String())
 		}
 	})
