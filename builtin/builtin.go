@@ -2,7 +2,6 @@ package builtin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -17,10 +16,15 @@ import (
 // Name is the source's name in results.
 const Name = "builtin"
 
-// ErrCorrupt is returned by [OpenFile] for a file that is not a valid
-// snapshot, and by [Open] when the embedded data does not decode (a
-// damaged build, never a normal condition).
-var ErrCorrupt = snapshot.ErrCorrupt
+// Errors wrap the shared kinds of package source: [OpenFile] of a file
+// that is not a valid snapshot (and [Open] when the embedded data does not
+// decode: a damaged build, never a normal condition) returns one wrapping
+// [source.ErrMalformed]; a refused live refresh is reported (in
+// [Source.Datasets]) wrapping [source.ErrPoisoned]; a bad option wraps
+// [source.ErrInvalidOption].
+
+// errCorrupt is snapshot.ErrCorrupt: not a valid snapshot.
+var errCorrupt = snapshot.ErrCorrupt
 
 // Source answers from the embedded snapshot. It implements
 // [source.Source] and [source.DatasetReporter]. It is safe for concurrent
@@ -67,7 +71,7 @@ const maxFile = 64 << 20
 // The file is checked whole: its header, each section's length and
 // checksum, the manifest it carries (what it was built from, and when) and
 // its counts. A file that is damaged, truncated, larger than 64 MiB or not
-// a snapshot at all returns an error wrapping [ErrCorrupt]; one that cannot
+// a snapshot at all returns an error wrapping [source.ErrMalformed]; one that cannot
 // be read, the [os] error. Each call decodes the file anew (about as long
 // as the first [Open]).
 func OpenFile(path string, opts ...Option) (*Source, error) {
@@ -81,7 +85,7 @@ func OpenFile(path string, opts ...Option) (*Source, error) {
 		return nil, fmt.Errorf("builtin: %s: %w", path, err)
 	}
 	if len(b) > maxFile {
-		return nil, fmt.Errorf("%w: larger than %d bytes (in %s)", ErrCorrupt, maxFile, path)
+		return nil, fmt.Errorf("%w: larger than %d bytes (in %s)", errCorrupt, maxFile, path)
 	}
 	d, err := decodeData(b)
 	if err == nil {
@@ -97,17 +101,17 @@ func OpenFile(path string, opts ...Option) (*Source, error) {
 // one country and one AS dataset, each with a version that dates it.
 func checkManifest(m *snapshot.Manifest) error {
 	if _, err := time.Parse(time.DateOnly, m.Snapshot); err != nil {
-		return fmt.Errorf("%w: manifest date %q", ErrCorrupt, m.Snapshot)
+		return fmt.Errorf("%w: manifest date %q", errCorrupt, m.Snapshot)
 	}
 	kinds := map[string]int{}
 	for _, in := range m.Inputs {
 		if _, err := snapshot.Built(in.Version); err != nil || in.Dataset == "" {
-			return fmt.Errorf("%w: manifest input %q@%q", ErrCorrupt, in.Dataset, in.Version)
+			return fmt.Errorf("%w: manifest input %q@%q", errCorrupt, in.Dataset, in.Version)
 		}
 		kinds[in.Kind]++
 	}
 	if len(m.Inputs) != 2 || kinds[snapshot.KindCountry] != 1 || kinds[snapshot.KindASN] != 1 {
-		return fmt.Errorf("%w: the manifest does not name one country and one AS dataset", ErrCorrupt)
+		return fmt.Errorf("%w: the manifest does not name one country and one AS dataset", errCorrupt)
 	}
 	return nil
 }
@@ -116,10 +120,12 @@ func checkManifest(m *snapshot.Manifest) error {
 func newSource(d *data, opts []Option) (*Source, error) {
 	s := &Source{}
 	for _, o := range opts {
-		o(&s.cfg)
-	}
-	if s.cfg.err != nil {
-		return nil, s.cfg.err
+		if o == nil {
+			continue
+		}
+		if err := o(&s.cfg); err != nil {
+			return nil, err
+		}
 	}
 	if s.cfg.logger == nil {
 		s.cfg.logger = discard
@@ -128,7 +134,7 @@ func newSource(d *data, opts []Option) (*Source, error) {
 		s.cfg.now = time.Now
 	}
 	if s.cfg.live.on && s.cfg.live.cacheDir == "" {
-		return nil, errors.New("builtin: WithLive needs a cache directory")
+		return nil, fmt.Errorf("builtin: %w: WithLive(\"\"): needs a cache directory", source.ErrInvalidOption)
 	}
 	s.cur.Store(d)
 	if s.cfg.live.on {

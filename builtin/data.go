@@ -20,7 +20,7 @@ var embedded = sync.OnceValues(func() (*data, error) { return decodeData(embedde
 
 // decodeData decodes an encoded snapshot (the embedded one or a file's)
 // into lookup tables and its manifest. Damage returns an error wrapping
-// [ErrCorrupt].
+// [source.ErrMalformed].
 func decodeData(b []byte) (*data, error) {
 	s, err := snapshot.Decode(b)
 	if err != nil {

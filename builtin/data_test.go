@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ipintel/ipintel/builtin/internal/snapshot"
+	"github.com/ipintel/ipintel/source"
 )
 
 // inputsEnv names the directory holding the pinned npm tarballs; when set,
@@ -96,14 +97,14 @@ func TestRegenerate(t *testing.T) {
 	}
 }
 
-// TestCorruptData: a damaged copy of the real data fails with ErrCorrupt
+// TestCorruptData: a damaged copy of the real data fails with source.ErrMalformed
 // and never panics, whatever byte is changed or wherever it is cut.
 func TestCorruptData(t *testing.T) {
 	check := func(name string, b []byte) {
 		t.Helper()
 		tb, err := decodeTables(b)
-		if !errors.Is(err, ErrCorrupt) || tb != nil {
-			t.Errorf("%s: got %v, want ErrCorrupt", name, err)
+		if !errors.Is(err, source.ErrMalformed) || tb != nil {
+			t.Errorf("%s: got %v, want source.ErrMalformed", name, err)
 		}
 	}
 	n := len(embeddedSnapshot)

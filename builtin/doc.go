@@ -128,7 +128,7 @@
 //   - [OpenFile] answers from a snapshot file instead: data/snapshot.bin of a
 //     newer release, or what go run ./internal/gen -update -out DIR wrote.
 //     The file is checked whole (sections, checksums, manifest, counts); a
-//     bad one is an error wrapping [ErrCorrupt].
+//     bad one is an error wrapping [source.ErrMalformed].
 //   - Upgrading the module, whose data the weekly workflow keeps current.
 //
 // With live mode off, [Open] and [OpenFile] log one Warn to the [WithLogger]

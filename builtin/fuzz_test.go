@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
+
+	"github.com/ipintel/ipintel/source"
 )
 
 // FuzzDecode feeds damaged and invented data to the decoder: it must fail
-// with ErrCorrupt or give tables that answer any address without panicking.
+// with source.ErrMalformed or give tables that answer any address without panicking.
 // The seeds are the hand-written fixture's encoded form, its truncations,
 // and the real data's header (the whole file is too big for a seed).
 func FuzzDecode(f *testing.F) {
@@ -26,8 +28,8 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tb, err := decodeTables(b)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("error %v does not wrap ErrCorrupt", err)
+			if !errors.Is(err, source.ErrMalformed) {
+				t.Fatalf("error %v does not wrap source.ErrMalformed", err)
 			}
 			return
 		}

@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"path/filepath"
@@ -43,13 +44,25 @@ type liveConfig struct {
 // regions), that location answers ahead of the embedded country, with the
 // country's name and continent; such a lookup allocates one Geo.
 func WithLive(cacheDir string) Option {
-	return func(c *config) { c.live.on, c.live.cacheDir = true, cacheDir }
+	return func(c *config) error {
+		if cacheDir == "" {
+			return fmt.Errorf("builtin: %w: WithLive(\"\"): needs a cache directory", source.ErrInvalidOption)
+		}
+		c.live.on, c.live.cacheDir = true, cacheDir
+		return nil
+	}
 }
 
 // WithHTTPClient sets the HTTP client live mode downloads with (proxies,
 // tests). Default: a client of its own.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) { c.live.client = hc }
+	return func(c *config) error {
+		if hc == nil {
+			return fmt.Errorf("builtin: %w: WithHTTPClient(nil)", source.ErrInvalidOption)
+		}
+		c.live.client = hc
+		return nil
+	}
 }
 
 // WithStartupBudget bounds how long [Open] waits for the network in live
@@ -57,7 +70,13 @@ func WithHTTPClient(hc *http.Client) Option {
 // arrived by then answer from their cached copy, or not at all, until
 // their download completes.
 func WithStartupBudget(d time.Duration) Option {
-	return func(c *config) { c.live.budget = d }
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("builtin: %w: WithStartupBudget(%v): must not be negative", source.ErrInvalidOption, d)
+		}
+		c.live.budget = d
+		return nil
+	}
 }
 
 // live is the running live mode of a Source.

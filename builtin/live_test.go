@@ -229,13 +229,13 @@ func TestLivePoisonedRefresh(t *testing.T) {
 	} {
 		lt.set(url, body)
 		err := u.refresh(t.Context(), true)
-		if !errors.Is(err, ErrPoisoned) {
+		if !errors.Is(err, source.ErrPoisoned) {
 			t.Errorf("%s: refresh = %v", name, err)
 		}
 		if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("11.0.1.7")); r.Geo == nil || r.Geo.CountryCode != "FR" {
 			t.Errorf("%s: the data in use was lost: %+v", name, r)
 		}
-		if d := datasetsByName(s)["geo-whois-asn-country"]; !errors.Is(d.LastError, ErrPoisoned) {
+		if d := datasetsByName(s)["geo-whois-asn-country"]; !errors.Is(d.LastError, source.ErrPoisoned) {
 			t.Errorf("%s: dataset %+v", name, d)
 		}
 	}

@@ -36,9 +36,9 @@ const (
 	upstreamMaxShrink = 0.5
 )
 
-// ErrPoisoned is a dataset refresh refused because it looked poisoned
+// errPoisoned is a dataset refresh refused because it looked poisoned
 // (empty, or far smaller than the data in use); the data in use is kept.
-var ErrPoisoned = errors.New("builtin: refresh refused as poisoned")
+var errPoisoned = fmt.Errorf("builtin: refresh %w", source.ErrPoisoned)
 
 type upstreamFile struct {
 	dataset string // the Dataset name, as in the manifest
@@ -271,7 +271,7 @@ func (u *upstream) build(got []fetched) error {
 	}
 	for url, n := range rows {
 		if min := float64(u.rows[url]) * (1 - u.guard); n == 0 || float64(n) < min {
-			return fmt.Errorf("%w: %s has %d rows, down from %d", ErrPoisoned, url, n, u.rows[url])
+			return fmt.Errorf("%w: %s has %d rows, down from %d", errPoisoned, url, n, u.rows[url])
 		}
 	}
 	t, err := buildTables(in)

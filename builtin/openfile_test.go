@@ -14,11 +14,12 @@ import (
 	"time"
 
 	"github.com/ipintel/ipintel/builtin/internal/snapshot"
+	"github.com/ipintel/ipintel/source"
 )
 
 // withClock sets the clock the staleness check reads.
 func withClock(now time.Time) Option {
-	return func(c *config) { c.now = func() time.Time { return now } }
+	return func(c *config) error { c.now = func() time.Time { return now }; return nil }
 }
 
 // fixtureFile writes the testdata CSV fixture as a snapshot file with a
@@ -87,7 +88,7 @@ func TestOpenFile(t *testing.T) {
 }
 
 // TestOpenFileRefusesBadFiles: anything but a whole, valid snapshot is a
-// one-line error wrapping ErrCorrupt (or the os error for a missing file).
+// one-line error wrapping source.ErrMalformed (or the os error for a missing file).
 func TestOpenFileRefusesBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
@@ -125,8 +126,8 @@ func TestOpenFileRefusesBadFiles(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			s, err := OpenFile(path)
-			if !errors.Is(err, ErrCorrupt) || s != nil {
-				t.Fatalf("got %v, %v; want ErrCorrupt", s, err)
+			if !errors.Is(err, source.ErrMalformed) || s != nil {
+				t.Fatalf("got %v, %v; want source.ErrMalformed", s, err)
 			}
 			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, path) {
 				t.Errorf("error %q: want one line naming the file", msg)

@@ -1,14 +1,18 @@
 package builtin
 
 import (
-	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/ipintel/ipintel/source"
 )
 
-// Option configures [Open] and [OpenFile].
-type Option func(*config)
+// Option configures [Open] and [OpenFile], which apply the options in order;
+// one that cannot be used is an error wrapping [source.ErrInvalidOption]
+// that names it and its value.
+type Option func(*config) error
 
 // config collects the options. The default path (no options) answers from
 // the compiled-in snapshot and never touches the network; options that
@@ -17,7 +21,6 @@ type config struct {
 	live   liveConfig // see WithLive
 	logger *slog.Logger
 	now    func() time.Time // the clock the staleness check reads; tests set it
-	err    error            // the first invalid option
 }
 
 // StaleAfter is the age of the snapshot in use past which [Open] and
@@ -30,14 +33,12 @@ const StaleAfter = 120 * 24 * time.Hour
 // live mode is off (once, at Open). The default discards. A nil logger is
 // an error.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) {
+	return func(c *config) error {
 		if l == nil {
-			if c.err == nil {
-				c.err = errors.New("builtin: WithLogger(nil)")
-			}
-			return
+			return fmt.Errorf("builtin: %w: WithLogger(nil)", source.ErrInvalidOption)
 		}
 		c.logger = l
+		return nil
 	}
 }
 

@@ -10,11 +10,16 @@
 // and [ParseASNCSV] and calls [Build] the same way.
 package snapshot
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ipintel/ipintel/source"
+)
 
 // ErrCorrupt is returned by [Decode] for data that is truncated, altered or
 // not a snapshot at all.
-var ErrCorrupt = errors.New("builtin: corrupt snapshot data")
+var ErrCorrupt = fmt.Errorf("builtin: corrupt snapshot: %w", source.ErrMalformed)
 
 // ErrBadInput is returned by the CSV parsers and [Build] for upstream data
 // that cannot be used: malformed lines, unsorted or overlapping ranges.
