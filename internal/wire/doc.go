@@ -1,6 +1,6 @@
 // Package wire holds the JSON shapes of the hosted IP-intelligence APIs:
-// VectraIP, VPN Signal and Datpaq, as their public documentation
-// (../shared/api/) shows them.
+// VectraIP, VPN Signal and Datpaq, as each provider's public documentation
+// shows them.
 //
 // The same structs are used three ways: source/remote decodes answers into
 // them, package compat exports them (as aliases) and renders ipintel
