@@ -4,37 +4,10 @@
 //
 // Every match becomes a [source.Signal] with its provenance: Kind,
 // Confidence and Provider from the [Spec], Source = Spec.Name, and a
-// Category (the cloud service and region for the cloud files, see the
-// README). Geofeed rows and cloud regions fill Record.Geo; TorDNSEL
+// Category (the cloud service and region for the cloud files; the
+// package's README.md has a table per format). Geofeed rows and cloud regions fill Record.Geo; TorDNSEL
 // exit-addresses fill Signal.LastSeen and Onionoo relays FirstSeen and
 // LastSeen. Record.Prefix is the most specific matching prefix.
-//
-// # Location precedence: a network's own statement wins
-//
-// What a network publishes about its own prefixes is the best location
-// there is, ahead of any database's estimate. Two kinds of feed carry it,
-// and their Record.Geo has [source.Geo].Authoritative set:
-//
-//   - RFC 8805 geofeeds (Apple's Private Relay egress list, DigitalOcean,
-//     Linode, any geofeed a user loads): the row's country, region, city
-//     and postal code.
-//   - Cloud range files that give a region (AWS region, and the metro of a
-//     Local or Wavelength Zone's network_border_group; Google Cloud scope;
-//     Oracle region; Azure Service Tag region): the region's country and,
-//     where the provider names one, its city, from tables written by hand
-//     from each provider's public region list. An unknown region (new,
-//     internal or staging) and the global scopes give no location, never
-//     a guess.
-//
-// Within a [Set] the most specific covering prefix with a location gives
-// it. Across sources, the ipintel Client merges authoritative locations
-// first, in source order, then every other source's: a set placed before
-// or after builtin (or a GeoIP2 database) answers with the network's
-// country, and a source that places the address in another country adds
-// nothing (no "Tokyo, Germany"); one that agrees fills the fields left
-// empty (time zone, coordinates). builtin's live mode applies the same rule
-// inside its one Source: a catalog feed's location replaces the embedded
-// country and gets the country's name and continent.
 //
 // # Usage
 //
@@ -57,8 +30,8 @@
 // Cloudflare JSON files. The VPN providers' own server lists ([Mullvad],
 // [NordVPN], [ProtonVPN], [PIA], [Windscribe], [AirVPN], [IVPN],
 // [VPNGate]) and Tor's [Onionoo] details are not detected: name the
-// Format (the catalog presets do). Malformed lines are skipped and counted; [Stats]
-// keeps the first few with their line numbers. A file with nothing usable
+// Format (the catalog presets do). Malformed lines are skipped and counted;
+// [Feed.Status] keeps the first few with their line numbers. A file with nothing usable
 // fails with [source.ErrMalformed]; every read is bounded by Spec.MaxBytes.
 //
 // [FromURL] refreshes in the background with conditional requests, retries
@@ -94,8 +67,9 @@
 //	// err lists the feeds that could not be opened; set has the rest.
 //
 // [Feed.Status] and the [source.DatasetReporter] method Datasets tell each
-// feed's origin (network, cache, file), age, entries, last and next
-// refresh and last error; the merge error below a failed merge after a refresh.
+// feed's origin (network, cache, file), when its data was fetched, its
+// entries, its last and next refresh and its last error; [Set.Datasets]
+// also reports a failed rebuild of the merged table after a refresh.
 //
 // The disk cache holds one file a feed: a header with the validators, the
 // save time and the body's length and SHA-256, then the body. It is
@@ -103,6 +77,33 @@
 // directory fsynced, so a crash at any point leaves the last good copy; a
 // torn or altered file fails its checksum and is not used. The two-file
 // layout of earlier versions is read once and replaced at the next save.
+//
+// # Location precedence: a network's own statement wins
+//
+// What a network publishes about its own prefixes is the best location
+// there is, ahead of any database's estimate. Two kinds of feed carry it,
+// and their Record.Geo has [source.Geo].Authoritative set:
+//
+//   - RFC 8805 geofeeds (Apple's Private Relay egress list, DigitalOcean,
+//     Linode, any geofeed a user loads): the row's country, region, city
+//     and postal code.
+//   - Cloud range files that give a region (AWS region, and the metro of a
+//     Local or Wavelength Zone's network_border_group; Google Cloud scope;
+//     Oracle region; Azure Service Tag region): the region's country and,
+//     where the provider names one, its city, from tables written by hand
+//     from each provider's public region list. An unknown region (new,
+//     internal or staging) and the global scopes give no location, never
+//     a guess.
+//
+// Within a [Set] the most specific covering prefix with a location gives
+// it. Across sources, the ipintel Client merges authoritative locations
+// first, in source order, then every other source's: a set placed before
+// or after builtin (or a GeoIP2 database) answers with the network's
+// country, and a source that places the address in another country adds
+// nothing (no "Tokyo, Germany"); one that agrees fills the fields left
+// empty (time zone, coordinates). builtin's live mode applies the same rule
+// inside its one Source: a catalog feed's location replaces the embedded
+// country and gets the country's name and continent.
 //
 // # Thread Safety
 //
@@ -117,44 +118,20 @@
 //
 // # Performance
 //
-// Start-up of the catalog (go test -bench OpenAll -benchtime 5x -count 3;
-// 21 feeds: the first-party fixtures and the realdata files, AWS, GCP,
-// Oracle, X4BNet and Tor lists among them, about 3.5 MB; other jobs were
-// running): cold with the network up 0.62–0.88 s; warm, with the cache
-// fresh and the network black-holed, 0.62–0.76 s, all of it parsing the
-// cached bodies (no request is made); with no cache and the network
-// black-holed, 0.102–0.106 s against a 100 ms budget. Before this, a warm
-// start with the network black-holed waited 30 s per feed.
-//
 // Lookup is one longest-prefix match (cidr.Table on gaissmai/bart) that
 // returns a record precomputed for every distinct set of covering entries:
-// no allocation and no walk over covering prefixes at query time.
+// no allocation and no walk over covering prefixes at query time, however
+// many feeds a [Set] merges. The merged table's memory is mostly those
+// records: every distinct combination of covering entries holds its own
+// []source.Signal, shared with the combinations it extends. Members keep
+// their own tables, so that a Set can rebuild when one of them refreshes
+// and a Feed also works alone.
 //
-// Measured on a shared 2-core VM (Go 1.26, go test -bench . -benchmem
-// -count 5, medians; other jobs were running). The real feeds loaded
-// together are 47 files: X4BNet VPN and datacenter (IPv4 and IPv6), every
-// lord-alfred provider list, TorDNSEL exit-addresses, Apple relay ranges
-// (hroost), AWS, GCP, Azure, Oracle, the DigitalOcean geofeed and a
-// monitoring list: 283,174 prefixes, 204,035 distinct in the set. The peer
-// is cidranger v1.0.2 ContainingNetworks over the same prefixes, in the
-// same run; 1024 rotating addresses.
+// Start-up is mostly parsing: with a fresh disk cache no request is made,
+// and with [WithStartupBudget] a feed with no cached copy and no answer yet
+// starts empty at the budget and fills in when its download completes,
+// instead of holding up start-up.
 //
-//	case         feed.Set.Lookup    cidranger            ratio
-//	hit IPv4      79 ns, 0 allocs   1291 ns, 4 allocs    16×
-//	hit IPv6     175 ns, 0 allocs   1615 ns, 5 allocs     9×
-//	miss IPv4     35 ns, 0 allocs    215 ns, 1 alloc      6×
-//
-//	build all 47 feeds and the set      0.48 s
-//	heap, feeds and set together        123 bytes per feed prefix
-//	heap, the set's merged table alone   89 bytes per distinct prefix
-//	load 1M synthetic prefixes (plain)  1.2 s, 58 heap bytes per prefix
-//
-// IPv6 hits walk deeper (the Apple relay and Azure IPv6 prefixes are /45 to
-// /64), and cidranger misses cheaply where the feeds are sparse. The merged
-// table's memory is about 41 bytes a prefix for bart and most of the rest
-// for the precomputed records: the Azure file lists most prefixes under
-// several service tags, and every distinct combination of covering entries
-// holds its own []source.Signal (112 bytes a signal), shared with the
-// combinations it extends. Members keep their own tables, so that a Set can
-// rebuild when one of them refreshes and a Feed also works alone.
+// Measured figures, beside cidranger in the same run, are in the
+// repository's BENCHMARKS.md.
 package feed
