@@ -45,15 +45,15 @@
 //
 // # Sources
 //
-// A source is anything that implements [source.Source]: package
-// source/mmdb reads MaxMind-format databases, source/feed CIDR lists, Tor
-// exit lists, geofeeds and cloud range files, source/remote the hosted
-// APIs. Local sources are asked inline; sources that describe themselves
-// as remote ([source.Traits]) are asked concurrently, each under its own
-// deadline: its own Traits.Timeout, capped by [WithRemoteTimeout] (the
-// smaller wins; [DefaultRemoteTimeout] when neither is set). A source that fails, times
-// out or panics never fails the lookup: its [*SourceError] is in
-// [Meta].Errors and the other sources still answer.
+// A source is anything that implements [source.Source]: package source/mmdb
+// reads MaxMind-format databases, source/feed CIDR lists, Tor exit lists,
+// geofeeds and cloud range files, source/remote the hosted APIs. Local
+// sources are asked inline; sources that describe themselves as remote
+// ([source.Traits]) are asked concurrently, each under its own deadline: its
+// own Traits.Timeout, capped by [WithRemoteTimeout] (the smaller wins;
+// [DefaultRemoteTimeout] when neither is set). A source that fails, times out
+// or panics never fails the lookup: its [*SourceError] is in [Meta].Errors
+// and the other sources still answer.
 //
 // Geo and network fields are merged field by field, the first source (in
 // WithSources order) that knows a field winning; a source that places the

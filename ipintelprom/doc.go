@@ -8,8 +8,8 @@
 //	reg.MustRegister(ipintelprom.NewCollector(client))
 //	http.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 //
-// The collector calls [ipintel.Client.Stats] on every scrape; nothing runs between
-// scrapes. Metrics (source and dataset are labels):
+// The collector calls [ipintel.Client.Stats] on every scrape; nothing runs
+// between scrapes. Metrics (source and dataset are labels):
 //
 //	ipintel_lookups_total                             counter
 //	ipintel_cache_hits_total, ipintel_cache_misses_total counters

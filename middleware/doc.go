@@ -28,14 +28,15 @@
 // adapter such as github.com/gwatts/gin-adapter (adapter.Wrap(guard)),
 // echo through echo.WrapMiddleware(guard).
 //
-// By default only requests the Client recommends to block
-// ([ipintel.Block]: a certain Tor exit, for instance) get a 403 with
+// By default only requests the Client recommends to block ([ipintel.Block]: a
+// certain Tor exit, for instance) get a 403 with
 // {"error":"forbidden","reason":"TOR_EXIT"}; the others reach the handler
 // with the [ipintel.Result] in [FromContext] and the address in [ClientIP].
-// [WithBlockRecommendations], [WithBlockScore] and [WithBlockFunc] change the policy,
-// [WithOnBlock] the response. Requests from reserved addresses (private,
-// loopback… — internal traffic) pass without a lookup, and [WithSkipPaths] and
-// [WithSkipPrefixes] exempt health checks and static files.
+// [WithBlockRecommendations], [WithBlockScore] and [WithBlockFunc] change the
+// policy, [WithOnBlock] the response. Requests from reserved addresses
+// (private, loopback… — internal traffic) pass without a lookup, and
+// [WithSkipPaths] and [WithSkipPrefixes] exempt health checks and static
+// files.
 //
 // Each lookup runs under [WithTimeout] (default 50 ms), which only matters for
 // remote sources. A lookup that fails, or a client address that cannot be
@@ -52,7 +53,8 @@
 // unless the peer is one of your own proxies, listed in [WithTrustedProxies].
 // With no trusted proxies, the client address is always the peer.
 //
-// When the peer is trusted, the address comes from one header ([WithClientIPHeader]):
+// When the peer is trusted, the address comes from one header
+// ([WithClientIPHeader]):
 //
 //   - X-Forwarded-For (the default). Each proxy appends the address it
 //     received the request from, so the list is read from the right: your

@@ -15,8 +15,9 @@
 //
 //   - Get on an absent or expired key is (nil, false, nil): a miss is not
 //     an error.
-//   - A TTL must be positive (an error wrapping [source.ErrInvalidInput] otherwise); an entry is gone once
-//     its TTL has passed. Stores may keep time coarsely (Redis: ms).
+//   - A TTL must be positive (an error wrapping [source.ErrInvalidInput]
+//     otherwise); an entry is gone once its TTL has passed. Stores may keep
+//     time coarsely (Redis: ms).
 //   - A claim is the only coordination primitive: among concurrent claims
 //     of one absent key, exactly one succeeds, and the key then stays taken
 //     until its TTL passes. It is a hint for collapsing work, not a lock:

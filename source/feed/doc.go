@@ -2,10 +2,10 @@
 // lists, Apple's Private Relay ranges, cloud providers' range files,
 // monitoring services' probe lists — into ipintel sources.
 //
-// Every match becomes a [source.Signal] with its provenance: Kind,
-// Confidence and Provider from the [Spec], Source = Spec.Name, and a
-// Category (the cloud service and region for the cloud files; the
-// package's README.md has a table per format). Geofeed rows and cloud regions fill Record.Geo; TorDNSEL
+// Every match becomes a [source.Signal] with its provenance: Kind, Confidence
+// and Provider from the [Spec], Source = Spec.Name, and a Category (the cloud
+// service and region for the cloud files; the package's README.md has a table
+// per format). Geofeed rows and cloud regions fill Record.Geo; TorDNSEL
 // exit-addresses fill Signal.LastSeen and Onionoo relays FirstSeen and
 // LastSeen. Record.Prefix is the most specific matching prefix.
 //
@@ -28,11 +28,11 @@
 // BOM; FireHOL .netset/.ipset; the Tor bulk exit list), TorDNSEL
 // exit-addresses, RFC 8805 geofeeds, and the AWS, GCP, Azure, Oracle and
 // Cloudflare JSON files. The VPN providers' own server lists ([Mullvad],
-// [NordVPN], [ProtonVPN], [PIA], [Windscribe], [AirVPN], [IVPN],
-// [VPNGate]) and Tor's [Onionoo] details are not detected: name the
-// Format (the catalog presets do). Malformed lines are skipped and counted;
-// [Feed.Status] keeps the first few with their line numbers. A file with nothing usable
-// fails with [source.ErrMalformed]; every read is bounded by Spec.MaxBytes.
+// [NordVPN], [ProtonVPN], [PIA], [Windscribe], [AirVPN], [IVPN], [VPNGate])
+// and Tor's [Onionoo] details are not detected: name the Format (the catalog
+// presets do). Malformed lines are skipped and counted; [Feed.Status] keeps
+// the first few with their line numbers. A file with nothing usable fails
+// with [source.ErrMalformed]; every read is bounded by Spec.MaxBytes.
 //
 // [FromURL] refreshes in the background with conditional requests, retries
 // with jittered backoff, a deadline per fetch and an optional disk cache. A
@@ -49,12 +49,12 @@
 //
 // Loading takes a context: cancelling it ends the start-up at once (the
 // downloads stop, no goroutine is left). With [WithCacheDir] start-up is
-// cache first: a cached copy younger than its refresh interval is served
-// with no network wait and refreshed in the background when due; an older
-// one is served when the network fails, or, with [WithStartupBudget], when
-// it has not answered within the budget, while the download goes on. A
-// feed with no cached copy returns empty at the budget, reports
-// [source.ErrUnavailable] in its Status, and fills in when its download completes.
+// cache first: a cached copy younger than its refresh interval is served with
+// no network wait and refreshed in the background when due; an older one is
+// served when the network fails, or, with [WithStartupBudget], when it has
+// not answered within the budget, while the download goes on. A feed with no
+// cached copy returns empty at the budget, reports [source.ErrUnavailable] in
+// its Status, and fills in when its download completes.
 //
 //	presets := feed.Catalog()[:0]
 //	for _, p := range feed.Catalog() {

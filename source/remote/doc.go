@@ -27,19 +27,18 @@
 //
 // # Mapping and the provider's own risk score
 //
-// Each answer becomes a source.Record: flags (is_vpn, is_tor…) become
-// signals with the source's name as Signal.Source, the provider's confidence
-// where it gives one and [FlagConfidence] otherwise; geography and network
-// fill Record.Geo and Record.Network; a CIDR or route that contains the
-// address becomes Record.Prefix. Every decoded record, an [Endpoint.Decode]
-// one included, is checked: a Prefix or Network.CIDR that does not contain
-// the address (in its family) is dropped. The provider's own verdict — VectraIP's
+// Each answer becomes a source.Record: flags (is_vpn, is_tor…) become signals
+// with the source's name as Signal.Source, the provider's confidence where it
+// gives one and [FlagConfidence] otherwise; geography and network fill
+// Record.Geo and Record.Network; a CIDR or route that contains the address
+// becomes Record.Prefix. Every decoded record, an [Endpoint.Decode] one
+// included, is checked: a Prefix or Network.CIDR that does not contain the
+// address (in its family) is dropped. The provider's own verdict — VectraIP's
 // risk.score, VPN Signal's risk_score, 100 − Datpaq's trust_score — becomes
-// exactly one source.ProviderRisk signal whose Confidence is that figure
-// (the level or recommendation in Category). It is evidence with provenance
-// that the Client's scorer weighs like any other signal, never a score
-// copied into ours: a vendor's opaque figure should move our verdict, not
-// set it.
+// exactly one source.ProviderRisk signal whose Confidence is that figure (the
+// level or recommendation in Category). It is evidence with provenance that
+// the Client's scorer weighs like any other signal, never a score copied into
+// ours: a vendor's opaque figure should move our verdict, not set it.
 //
 // # Failures
 //
@@ -64,8 +63,8 @@
 //     until the provider's wait is over, and fail at once with a
 //     [*StatusError] whose NotSent is true.
 //   - A circuit breaker ([WithCircuitBreaker]) skips a source that keeps
-//     failing for a cool-down; its error wraps [source.ErrCircuitOpen] and says for
-//     how long.
+//     failing for a cool-down; its error wraps [source.ErrCircuitOpen] and
+//     says for how long.
 //   - Redirects are never followed, so a key is never sent to another host.
 //   - Reserved, private and loopback addresses are never sent out: they are
 //     a miss.
@@ -78,10 +77,11 @@
 // Successful answers, misses included, are cached per address for the
 // [WithCache] TTL (checked on read; no goroutine runs in the background).
 // Errors and 429s are never cached. Concurrent lookups of one address share
-// one request (singleflight); each caller keeps its own deadline: the
-// request runs under the source's timeout, not the first caller's, and a
-// caller returns when its own context ends. LookupBatch reuses cached answers, deduplicates the rest and
-// sends one request per chunk of up to 100 addresses.
+// one request (singleflight); each caller keeps its own deadline: the request
+// runs under the source's timeout, not the first caller's, and a caller
+// returns when its own context ends. LookupBatch reuses cached answers,
+// deduplicates the rest and sends one request per chunk of up to 100
+// addresses.
 //
 // # Sharing answers across a fleet
 //
