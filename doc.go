@@ -45,21 +45,23 @@
 //
 // # Sources
 //
-// A source is anything that implements [source.Source]: package
-// source/mmdb reads MaxMind-format databases, source/feed CIDR lists, Tor
-// exit lists, geofeeds and cloud range files, source/remote the hosted
-// APIs. Local sources are asked inline; sources that describe themselves
-// as remote ([source.Traits]) are asked concurrently, each under its own
-// deadline: its own Traits.Timeout, capped by [WithRemoteTimeout] (the
-// smaller wins; [DefaultRemoteTimeout] when neither is set). A source that fails, times
-// out or panics never fails the lookup: its [*SourceError] is in
-// [Meta].Errors and the other sources still answer.
+// A source is anything that implements [source.Source]: package source/mmdb
+// reads MaxMind-format databases, source/feed CIDR lists, Tor exit lists,
+// geofeeds and cloud range files, source/remote the hosted APIs. Local
+// sources are asked inline; sources that describe themselves as remote
+// ([source.Traits]) are asked concurrently, each under its own deadline: its
+// own Traits.Timeout, capped by [WithRemoteTimeout] (the smaller wins;
+// [DefaultRemoteTimeout] when neither is set). A source that fails, times out
+// or panics never fails the lookup: its [*SourceError] is in [Meta].Errors
+// and the other sources still answer.
 //
 // Geo and network fields are merged field by field, the first source (in
 // WithSources order) that knows a field winning; a source that places the
 // address in another country than an earlier one adds no geo fields.
-// Signals from every source are kept, with their provenance, in
-// [Result].Signals.
+// Authoritative locations ([source.Geo].Authoritative: what a network
+// publishes about itself in a geofeed or a cloud region list) are merged
+// before every other source's, wherever their sources stand. Signals from
+// every source are kept, with their provenance, in [Result].Signals.
 //
 // # Scoring
 //
@@ -90,9 +92,6 @@
 // reload failure at Warn once, noticed by [Client.Reload] and by Stats;
 // each single failure stays at Debug.
 //
-// [WithRemoteTimeout] caps every remote source's deadline: the smaller of
-// it and the source's own Traits.Timeout wins.
-//
 // # Thread Safety
 //
 // A Client is safe for concurrent use by any number of goroutines; build
@@ -103,55 +102,18 @@
 //
 // # Performance
 //
-// Measured with go test -run '^$' -bench . -benchmem on a shared 2-core VM
-// (Go 1.26, medians of 5 runs; other jobs were running, figures swing by
-// ±30 %). BenchmarkLookup asks two in-memory sources whose own cost is a few
-// nanoseconds, so it measures the Client: parse, validate, merge, score and
-// build the Result.
+// [Client.LookupInto] allocates nothing, cache hits included; [Client.Lookup]
+// allocates the [Result] it returns (one allocation for a miss, four for a
+// hit with signals). The Client's own work — parse, validate, merge, score
+// and fill the Result — costs about a microsecond for two local sources,
+// on top of what the sources' own lookups cost. Counting for [Client.Stats]
+// is one atomic add per lookup of local sources and no allocation;
+// failures and remote calls count more, off the fast path.
+// [Client.LookupSeq] keeps a bounded window of addresses in flight, so its
+// memory stays flat however long the input. A remote source costs its
+// round trip; [Client.LookupBatch] asks a batching source once per chunk
+// rather than once per address.
 //
-// Rerun on 2026-12-01 (load average 1.7–3; ranges of 3 runs) with the Result
-// in VectraIP's documented shape (896 bytes, up from 768) and Stats counting:
-//
-//	BenchmarkLookup/floor/new-result   allocating an empty Result, nothing else    409–491 ns    896 B  1 alloc
-//	BenchmarkLookup/miss/v4            no source knows the address                 735–844 ns    896 B  1 alloc
-//	BenchmarkLookup/hit/v4             geo + network + a VPN and a hosting signal  1.22–1.26 µs 1136 B  4 allocs
-//	BenchmarkLookup/hit/v6             the same for IPv6                           1.41–1.51 µs 1136 B  4 allocs
-//	BenchmarkLookup/cached/v4          a cache hit (a private copy)                 941–1043 ns 1136 B  4 allocs
-//	BenchmarkLookup/into/hit/v4        LookupInto, reusing one Result               579–719 ns     0 B  0 allocs
-//	BenchmarkLookup/into/miss/v4       LookupInto, no source knows it               369–380 ns     0 B  0 allocs
-//	BenchmarkLookup/into/cached/v4     LookupInto, a cache hit                      292–395 ns     0 B  0 allocs
-//	BenchmarkLookupSeq                 2 million addresses: 616 000–662 000 lookups/s, peak heap 3.9 MB
-//	                                   (the code before the rework, same run: 641 000–717 000/s)
-//
-// Earlier figures (before the Result took VectraIP's shape, medians of 5):
-// LookupInto hit / miss / cache hit 424 / 253 / 215 ns; BenchmarkLookupBatch
-// of 100 unique addresses 165 µs, 137 KB, 306 allocs; LookupSeq of 10
-// million addresses 655 000 lookups/s, peak heap 5.8 MB. On this VM one
-// time.Now costs about 90 ns and a time.Since 50 ns; every lookup takes
-// both (processed_at and response_time_ms).
-//
-// LookupSeq streams: in TestLookupSeqStreams, the first answer to an input
-// that then waits came 11–194 µs after its address was yielded. The
-// streaming version was measured beside the batch-at-a-time one it
-// replaced, on the same VM while it was heavily loaded (load average
-// 13–16 on 2 cores, so absolute figures are a quarter of the above): 10
-// million addresses at 188 000/s against 230 000/s, and three alternating
-// runs of 2 million at 130–195 000/s against 147–195 000/s (means 166 000
-// and 171 000); peak heap 5.0 MB against 6.0 MB.
-//
-// Counting for [Client.Stats] is one atomic add per lookup of local
-// sources (a counter per pattern of which sources missed, sharded by
-// address) and no allocation; failures and remote calls count more, off
-// the fast path. BenchmarkStatsCost measures it beside a bare atomic add in
-// the same run, on the same VM; on this VM one uncontended atomic add
-// alone costs 10–48 ns depending on load, so the 10 ns goal is not met
-// here, but counting adds only a few nanoseconds to that floor:
-//
-//	                                   quiet (load ~2)   loaded (load 15)
-//	one bare atomic add                10 ns             23–48 ns
-//	two sources, both answer           13.6–15 ns        35–38 ns
-//	two sources, both miss             33–36 ns          47–54 ns
-//	a cache hit                        14–20 ns          31–53 ns
-//
-// LookupInto stays at 0 allocations with counting on.
+// Measured figures, with the commands that produced them and the peers they
+// were run beside, are in the repository's BENCHMARKS.md.
 package ipintel

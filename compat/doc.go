@@ -47,16 +47,10 @@
 //
 // # Performance
 //
-// Measured with go test -bench Render -benchmem -count 3 on a shared 2-core
-// VM (Go 1.26) under a load average of 14–18 from other jobs, so the times
-// are the fastest of six runs and only their ratios mean much: a
-// monitoring probe's result (every section filled), each rendering with
-// its encoding, beside the same Result's own JSON (which also carries
-// signals and reasons, 5.2 KB against 2.0 KB, and which encoding/json
-// checks a second time as a MarshalJSON method's output):
+// The functions copy fields into a new value and encode nothing; the cost
+// of a response is mostly encoding/json's. A rendering carries only its
+// provider's documented fields, so it encodes faster and smaller than the
+// [ipintel.Result] it came from, which also carries signals and reasons.
 //
-//	BenchmarkRender/VectraIP    json.Marshal(compat.VectraIP(r))    5.1 µs, 23 allocs
-//	BenchmarkRender/Result      json.Marshal(r)                     23 µs, 37 allocs
-//	BenchmarkRender/VPNSignal   json.Marshal(compat.VPNSignal(r))   1.6 µs, 8 allocs
-//	BenchmarkRender/Datpaq      json.Marshal(compat.Datpaq(r))      0.7 µs, 7 allocs
+// Measured figures are in the repository's BENCHMARKS.md.
 package compat

@@ -24,9 +24,29 @@
 // what it keeps and never writes into a Record's Geo, Network or Signals, so
 // a source may return pointers into its own caches.
 //
-// Check a source with the conformance kit in package sourcetest.
+// Check a source with the conformance kit in package
+// [github.com/ipintel/ipintel/source/sourcetest].
+//
+// # Errors
+//
+// The failures every package of this module shares are declared here
+// ([ErrUnavailable], [ErrMalformed], [ErrTooLarge] and the others below):
+// a package wraps them under its own prefix and detail, so one errors.Is
+// check covers the same failure wherever it happens, and the Client counts
+// rate-limited and circuit-open calls apart in its Stats. A source of your
+// own should wrap them too.
 //
 // # Thread Safety
 //
 // Every method of a Source may be called from many goroutines at once.
+//
+// # Performance
+//
+// The Client asks a local source (one that does not report
+// [Traits.Remote]) inline, on the caller's goroutine, so its Lookup is on
+// the path of every lookup: it should answer from memory, without blocking
+// and ideally without allocating. A source that blocks on I/O reports
+// Traits.Remote through [Describer], and the Client asks it concurrently
+// under a deadline. [DatasetReporter] must be cheap: a metrics scrape
+// calls it.
 package source

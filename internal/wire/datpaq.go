@@ -1,7 +1,7 @@
 package wire
 
-// Datpaq IP Intelligence, documented in ../shared/api/datpaq.txt (the
-// published page). The page documents:
+// Datpaq IP Intelligence, as Datpaq's public documentation (its published
+// API page) describes it. The page documents:
 //
 //	GET  {base}/api/v1/ip-intelligence?ip=…         single lookup (omit ip: the caller's address)
 //	GET  {base}/api/v1/ip-intelligence/batch?ip=a,b  batch, comma-separated, ≤ 100

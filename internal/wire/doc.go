@@ -1,10 +1,11 @@
 // Package wire holds the JSON shapes of the hosted IP-intelligence APIs:
-// VectraIP, VPN Signal and Datpaq, as their public documentation
-// (../shared/api/) shows them.
+// VectraIP, VPN Signal and Datpaq, as each provider's public documentation
+// shows them.
 //
 // The same structs are used three ways: source/remote decodes answers into
 // them, package compat exports them (as aliases) and renders ipintel
-// results into them, and the example server serves them.
+// results into them, and the ipintel command's serve subcommand serves
+// them through compat.
 //
 // Every field a page documents (in an example or a field table) is encoded
 // always, with its documented name and type; null where the page says

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// VectraIP, documented in ../shared/api/vectraip.txt (the published page).
+// VectraIP, as VectraIP's public documentation (its published API page)
+// describes it.
 //
 //	GET  {base}/v1/ip/{ip}      X-API-Key: …   → VectraIPResponse
 //	POST {base}/v1/batch/ip     X-API-Key: …   VectraIPBatchRequest → VectraIPBatchResponse

@@ -1,7 +1,7 @@
 package wire
 
-// VPN Signal, documented in ../shared/api/vpnsignal.txt (the published
-// page). Base URL https://vpnsignal.io/api/v1.
+// VPN Signal, as VPN Signal's public documentation (its published API
+// page) describes it. Base URL https://vpnsignal.io/api/v1.
 //
 //	POST {base}/check   Authorization: Bearer …   VPNSignalRequest → VPNSignalResponse
 //	GET  {base}/health  (no authentication)       → VPNSignalHealth

@@ -91,33 +91,15 @@
 // into small structs, with only the English names unless [WithLanguage] is
 // set.
 //
-// The figures below are the case where every distinct record fits in the
-// cache (12 000 City records, 6 000 ASes). A real City or ASN database
-// has more distinct records than DefaultCacheSize; lookups spread over
-// all of them then miss more often, and cost up to the uncached figure
-// (WithCacheSize(0) below) unless the cache is made larger.
+// When every distinct record a workload touches fits in the cache, a lookup
+// allocates nothing and most of its cost is the search-tree walk, which is
+// memory latency and the same for any MMDB reader. A real City or ASN
+// database has more distinct records than DefaultCacheSize: lookups spread
+// over all of them miss more often, and a miss costs a decode (about ten
+// allocations for a City record) unless the cache is made larger. Checking
+// that the matched network is in the address's family and holds it costs a
+// few nanoseconds and no allocation.
 //
-// Measured by BenchmarkLookup and BenchmarkClient (go test -bench .
-// -benchmem ./source/mmdb) on a generated GeoLite2-City-like database of
-// 270 000 networks sharing 12 000 records with every language's names,
-// against geoip2-golang v2.3.0's City() on the same file and addresses in
-// the same run, steady state (one warm-up pass), on a shared 2-core
-// machine; medians of 6 runs, benchstat:
-//
-//	                                           time/op   allocs/op   vs geoip2 City()
-//	mmdb.Source.Lookup (default, mmap)         462 ns    0           0.11×
-//	mmdb.Source.Lookup, WithInMemory           310 ns    0           0.07×
-//	mmdb.Source.Lookup, WithLanguage("de")     322 ns    0           0.07×
-//	mmdb.Source.Lookup, WithCacheSize(0)       5.2 µs   10           1.17×
-//	geoip2-golang Reader.City()                4.4 µs   28           1
-//	ipintel Client: City + ASN + Anonymous-IP
-//	  + a 22 000-entry feed set + scoring      3.3 µs    2           0.84× (City() 3.9 µs)
-//
-// The figures swing by ±20–70 % between runs on that machine; the ratios
-// hold. Most of a cached lookup is the search-tree walk, which is memory
-// latency and the same as geoip2-golang's; the decode that the cache saves
-// is the rest. The check that a lookup's network is in the address's
-// family and holds it (BenchmarkPrefixFor) costs 9–19 ns and no
-// allocation, measured after the table above. Set IPINTEL_GEOLITE2_CITY
-// to a real GeoLite2-City.mmdb to add it to BenchmarkLookup.
+// Measured figures, beside geoip2-golang's City() in the same run, are in
+// the repository's BENCHMARKS.md.
 package mmdb

@@ -14,8 +14,8 @@
 //	client, err := ipintel.New(ipintel.WithSources(localDB, vectra))
 //
 // The wire formats (endpoints, headers, JSON) are those of the providers'
-// public documentation (../shared/api/), kept in internal/wire and
-// exported as package compat's types. Answers are read leniently where
+// public documentation, kept in one internal package and exported as
+// package compat's types. Answers are read leniently where
 // that is unambiguous (null sections, unknown extra fields, a number where
 // a string is documented and the reverse, an integral 70.0); anything else
 // (a fraction or an out-of-range value where an int 0–100 is documented, an
@@ -27,29 +27,30 @@
 //
 // # Mapping and the provider's own risk score
 //
-// Each answer becomes a source.Record: flags (is_vpn, is_tor…) become
-// signals with the source's name as Signal.Source, the provider's confidence
-// where it gives one and [FlagConfidence] otherwise; geography and network
-// fill Record.Geo and Record.Network; a CIDR or route that contains the
-// address becomes Record.Prefix. Every decoded record, an [Endpoint.Decode]
-// one included, is checked: a Prefix or Network.CIDR that does not contain
-// the address (in its family) is dropped. The provider's own verdict — VectraIP's
+// Each answer becomes a source.Record: flags (is_vpn, is_tor…) become signals
+// with the source's name as Signal.Source, the provider's confidence where it
+// gives one and [FlagConfidence] otherwise; geography and network fill
+// Record.Geo and Record.Network; a CIDR or route that contains the address
+// becomes Record.Prefix. Every decoded record, an [Endpoint.Decode] one
+// included, is checked: a Prefix or Network.CIDR that does not contain the
+// address (in its family) is dropped. The provider's own verdict — VectraIP's
 // risk.score, VPN Signal's risk_score, 100 − Datpaq's trust_score — becomes
-// exactly one source.ProviderRisk signal whose Confidence is that figure
-// (the level or recommendation in Category). It is evidence with provenance
-// that the Client's scorer weighs like any other signal, never a score
-// copied into ours: a vendor's opaque figure should move our verdict, not
-// set it.
+// exactly one source.ProviderRisk signal whose Confidence is that figure (the
+// level or recommendation in Category). It is evidence with provenance that
+// the Client's scorer weighs like any other signal, never a score copied into
+// ours: a vendor's opaque figure should move our verdict, not set it.
 //
 // # Failures
 //
 // Errors are typed: a [*StatusError] carries the HTTP status, the
 // provider's error code and message (parsed from its envelope) and any
-// Retry-After, and unwraps to [ErrUnauthorized], [ErrForbidden],
-// [source.ErrRateLimited], [source.ErrInvalidInput], [source.ErrUnavailable] or [source.ErrUnavailable];
-// other failures wrap [source.ErrUnavailable], [source.ErrMalformed],
-// [source.ErrTooLarge], [source.ErrCircuitOpen] or [source.ErrClosed]. "Not in the
-// provider's data" is a miss (a zero Record and a nil error), not an error.
+// Retry-After, and unwraps to [ErrUnauthorized] (401), [ErrForbidden]
+// (402, 403), [source.ErrRateLimited] (429), [source.ErrInvalidInput] (400,
+// 413, 422) or [source.ErrUnavailable] (5xx and any other status); other
+// failures wrap [source.ErrUnavailable], [source.ErrMalformed],
+// [source.ErrTooLarge], [source.ErrCircuitOpen] or [source.ErrClosed], and a
+// bad option or endpoint [source.ErrInvalidOption]. "Not in the provider's
+// data" is a miss (a zero Record and a nil error), not an error.
 //
 //   - Every call runs under a deadline (the earlier of [WithTimeout] and the
 //     caller's), every body is read through a size limit
@@ -62,8 +63,8 @@
 //     until the provider's wait is over, and fail at once with a
 //     [*StatusError] whose NotSent is true.
 //   - A circuit breaker ([WithCircuitBreaker]) skips a source that keeps
-//     failing for a cool-down; its error wraps [source.ErrCircuitOpen] and says for
-//     how long.
+//     failing for a cool-down; its error wraps [source.ErrCircuitOpen] and
+//     says for how long.
 //   - Redirects are never followed, so a key is never sent to another host.
 //   - Reserved, private and loopback addresses are never sent out: they are
 //     a miss.
@@ -76,10 +77,11 @@
 // Successful answers, misses included, are cached per address for the
 // [WithCache] TTL (checked on read; no goroutine runs in the background).
 // Errors and 429s are never cached. Concurrent lookups of one address share
-// one request (singleflight); each caller keeps its own deadline: the
-// request runs under the source's timeout, not the first caller's, and a
-// caller returns when its own context ends. LookupBatch reuses cached answers, deduplicates the rest and
-// sends one request per chunk of up to 100 addresses.
+// one request (singleflight); each caller keeps its own deadline: the request
+// runs under the source's timeout, not the first caller's, and a caller
+// returns when its own context ends. LookupBatch reuses cached answers,
+// deduplicates the rest and sends one request per chunk of up to 100
+// addresses.
 //
 // # Sharing answers across a fleet
 //
@@ -107,35 +109,14 @@
 //
 // # Performance
 //
-// Measured with this package's benchmarks (go test -bench . -benchmem) on a
-// shared 2-core virtual machine ("Virtual Turin-like"), against a local fake that adds 50 ms
-// of latency to every request; figures are medians of 5 runs.
+// A lookup answered from the cache makes no request and allocates nothing.
+// A batch of up to 100 addresses is one request: one round trip, and one
+// request against the plan's quota instead of one per address. Decoding an
+// answer reads the documented shape into typed structs and checks it, with
+// fewer allocations than decoding the same body into maps. With
+// [WithSharedCache], a lookup another process has already answered costs a
+// store round trip instead of an API call.
 //
-//	BenchmarkBatch100, 100 unique addresses     time/op      requests/op  B/op     allocs/op
-//	  vectraip/batch   (LookupBatch)             55 ms        1            0.63 MB  3 150
-//	  vectraip/client  (Client.LookupBatch)      55 ms        1            0.91 MB  3 650
-//	  vectraip/singles (peer: 100 single calls)  676 ms       100          1.47 MB  16 300
-//	  datpaq/batch                               52 ms        1            0.27 MB  1 640
-//	  datpaq/client                              54 ms        1            0.46 MB  1 930
-//	  datpaq/singles   (peer)                    808 ms       100          1.38 MB  15 580
-//
-// A batch of 100 is one round trip: about 12× faster than single requests
-// 8 at a time, and 100× fewer requests against the plan's quota.
-//
-//	BenchmarkCacheHit/source    ~365 ns/op  0 allocs  (Lookup answered from the cache)
-//	BenchmarkCacheHit/lru-peer  ~105 ns/op  0 allocs  (the bare golang-lru Get it uses)
-//	BenchmarkDecode             ~20 µs/op   54 allocs (VectraIP's documented example, read leniently and mapped)
-//	BenchmarkDecodePlain        ~25 µs/op  156 allocs (peer: the same body into maps, nothing checked)
-//
-// The two decodes were measured under a load average of 14–18 from other
-// jobs on the 2 cores: the figures are the fastest of six runs (the
-// slowest were 245 µs and 171 µs). Before the decoders read the documented
-// shapes leniently the same benchmark took ~21 µs with 35 allocs.
-//
-// A cache hit costs about 3.5× the bare LRU read: the Close guard, the clock
-// read for the TTL check and the address checks.
-//
-// With [WithSharedCache] on Redis (package rediscache, loopback), a lookup
-// answered from the shared cache takes about 75 µs (p50), against 51 ms for
-// the same lookup asking a 50 ms API; rediscache's docs have the figures.
+// Measured figures, beside single requests and the bare LRU in the same
+// run, are in the repository's BENCHMARKS.md.
 package remote

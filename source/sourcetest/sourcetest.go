@@ -20,17 +20,29 @@
 //
 // # What is checked
 //
+// Each check is a subtest with a fresh source from newSource:
+//
 //   - Name is non-empty and stable.
 //   - Every Hits address returns a non-zero Record and no error; every
 //     Misses address returns exactly Record{} and no error.
+//   - IPv4 and IPv6 addresses are both accepted: a few well-known public
+//     addresses of each family are asked besides yours (an error for
+//     either is a failure; a miss is fine).
+//   - The records of the Hits addresses and of those public addresses are
+//     well formed: Prefix, when set, contains the address; each signal has
+//     a valid Kind, a Confidence within 0–100 and a Source.
 //   - Answers are the same when asked again and when asked from many
 //     goroutines at once.
 //   - A cancelled context makes Lookup return promptly, with either an
 //     answer or an error that wraps the context's error.
-//   - IPv4 and IPv6 addresses are both accepted (an error for either is a
-//     failure; a miss is fine).
 //   - A [source.Batcher] returns one Record per address, in order, equal to
-//     the single lookups, and respects [source.Traits.MaxBatch].
+//     the single lookups, respects [source.Traits.MaxBatch], and answers an
+//     empty batch with no records and no error.
+//
+// A call that has not returned after 10 seconds fails the test as hung;
+// that limit detects deadlocks and is far longer than any healthy lookup.
+// A run makes a few hundred lookups, so it is quick for an in-memory
+// source and bounded by the source's own latency otherwise.
 package sourcetest
 
 import (
