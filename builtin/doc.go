@@ -136,60 +136,14 @@
 //
 // # Accuracy
 //
-// From TestAccuracy, TestFlagRate and TestCountryAgreement* against the
-// third-party lists the tests read (snapshot 2026-06-17; class tables of
-// 2026-12-07; "by curated AS": a signal from either table):
-//
-//	list                addresses  with AS  hosting  VPN    by curated AS
-//	X4BNet datacenter       51318   97.5%    58.5%  14.2%   54.1%
-//	X4BNet VPN              11360   98.3%    71.6%  56.2%   86.4%
-//	ProtonVPN exits           672  100.0%    66.7%  74.4%   77.7%
-//	AWS                      3859   84.3%    81.8%   0.0%   80.4% (provider named: 80.4%)
-//	Google Cloud               97   99.0%    94.8%   0.0%   94.8%
-//	Microsoft Azure           457   91.5%    82.1%   0.0%   80.1%
-//	Oracle Cloud              793   99.5%    97.4%   0.0%   97.4%
-//	DigitalOcean              234   94.0%    93.2%   0.0%   93.2%
-//	Linode                    240   99.6%    99.6%   0.0%   99.6%
-//	Vultr                     124   96.0%    95.2%   0.0%   95.2%
-//	Cloudflare                 22  100.0%   100.0%   0.0%   90.9%
-//	Tor exits, 2024-02       1746   99.3%    33.6%   0.4%   56.7% (Tor: 24.9%)
-//
-// Of 50,000 random routed IPv4 addresses, 11.3% are flagged hosting or VPN;
-// 90.8% of those are in the X4BNet datacenter or VPN lists too (92.8% of
-// the curated-AS flags, 37.6% of the name-rule flags: the name rule is the
-// weak part).
-//
-// The known operators, from TestOperatorRecall (builtin alone through a
-// Client, the flags a caller sees; 2026-12-07):
-//
-//	list                                 addresses  is_tor  is_vpn (by a VPN operator's AS)  is_relay
-//	Tor exits, 2026-08 (Exit flag)            2277   35.9%    0.7%                             0.0%
-//	Tor bulk exit list, 2024-03               1174   28.2%    0.3%                             0.0%
-//	Mullvad, PIA, ProtonVPN servers           4829    0.0%   72.2% (3.1%)                      0.0%
-//	X4BNet VPN ranges                        11360    0.1%   56.2% (6.6%)                      8.5%
-//	iCloud Private Relay egress              13745    0.0%    0.0%                             7.3%
-//	random routed IPv4 in no datacenter
-//	or VPN list                              50000   Tor, VPN or relay: 0.01%
-//
-// Most VPN servers are found by the lower-confidence class (hosting known
-// for VPN exits), few by the VPN companies' own networks.
-//
-// Country, against what networks publish about their own prefixes (RFC
-// 8805 geofeeds and AWS's region per prefix, first address of each
-// prefix; TestAccuracyByClass, beside phuslu/iploc v1.0.20260915, IP2Location
-// LITE, in the same run):
-//
-//	truth                         prefixes  builtin  iploc
-//	DigitalOcean geofeed              1182   100.0%  100.0%
-//	Linode geofeed                    4552    99.9%   99.8%
-//	Apple Private Relay egress       27791    99.2%   73.0%
-//	AWS regions                       8721    94.7%   87.3%
-//	all                              42246    98.4%   79.6%
-//
-// DB-IP's country lite, shipped before, scored 57.3% on the same prefixes
-// (39.2% on Apple's: it places an egress range where the server is, Apple
-// where its users are); the RIR data alone (asn-country) 24.3%.
-// TestCountryCandidates measures every candidate and vote.
+// Country agrees with what networks publish about their own prefixes (RFC
+// 8805 geofeeds, cloud regions) for about 98 % of them; Tor exits, VPN
+// servers and iCloud Private Relay egress are found offline only where the
+// network's operator says what it carries (the known operators above),
+// and residential networks are not flagged. The tests that measure this
+// (TestAccuracy, TestAccuracyByClass, TestOperatorRecall,
+// TestCountryCandidates) read third-party lists and skip without them; the
+// tables they printed, with dates, are in the repository's BENCHMARKS.md.
 //
 // # Live mode
 //
@@ -236,34 +190,10 @@
 //
 // # Performance
 //
-// Measured with go test -bench . -benchmem on a shared 2-core Intel Xeon
-// VM (load average 7–14 during the runs, so wall times swing; best of 3),
-// over 4096 random public addresses, beside github.com/phuslu/iploc
-// v1.0.20260915's country-only lookup in the same run:
-//
-//	BenchmarkLookup/v4/builtin        52 ns/op   0 B/op  0 allocs/op  (country + AS + org + class + prefix)
-//	BenchmarkLookup/v4/iploc         115 ns/op   0 B/op  0 allocs/op  (country only)
-//	BenchmarkLookup/v6/builtin        80 ns/op   0 B/op  0 allocs/op
-//	BenchmarkLookup/v6/iploc          46 ns/op   0 B/op  0 allocs/op
-//	BenchmarkOpen               134–142 cpu-ms/op  31.0 heap-MiB   (first Open; later Opens are free)
-//	BenchmarkClientLookupInto    526 ns/op   0 B/op  0 allocs/op  (whole Client, builtin only, no cache)
-//
-// Rerun on the same VM at load average 0.3–4 (2026-12-01, with the Result
-// in VectraIP's shape): Lookup v4 45–48 ns beside iploc's 100–101 ns, v6
-// 61–64 ns beside 44–47 ns; Open 132–152 ms wall, 133–153 CPU-ms, 31.0 MiB;
-// ClientLookupInto 409–449 ns.
-//
-// With the geo-whois-asn-country data (2026-12-07, load average 8–13, 5
-// runs each, BENCHMARKS.md): Lookup v4 37.6–60.9 ns beside iploc's
-// 102.7–142.3 ns, v6 90.5–139.9 ns beside 34.6–62.8 ns; Open 114–149 ms
-// wall, 78–88 CPU-ms, 29.6 MiB (a smaller IPv6 table than DB-IP's).
-//
 // A lookup is one binary search within the steps of the address's /16 (two
-// 256 KiB indexes by the top 16 bits), then shared answers: no allocation.
-// BenchmarkOpen's wall time on the loaded machine was 170–670 ms; its CPU
-// time (the sections decode in parallel) is the figure of the work
-// done. The Client figure is dominated by the Client's own work: parsing,
-// merging, scoring, and two clock reads for processed_at and
-// response_time_ms, which cost about 140 ns together on this VM (see the
-// root package's figures). It misses the 300 ns goal set for it.
+// 256 KiB indexes by the top 16 bits), then shared answers: no allocation,
+// tens of nanoseconds. The first [Open] in a process decodes the snapshot
+// (about a hundred milliseconds of CPU, about 30 MiB of heap, the sections
+// decoded in parallel); later Opens share it and cost nothing. Measured
+// figures, beside github.com/phuslu/iploc, are in BENCHMARKS.md.
 package builtin
