@@ -4,8 +4,8 @@ go 1.25.0
 
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7
-	github.com/ipintel/ipintel v0.0.0-20261207064825-e556b666aa87
-	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207064825-e556b666aa87
+	github.com/ipintel/ipintel v0.0.0-20261207071444-95e14c960420
+	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207071444-95e14c960420
 	github.com/prometheus/client_golang v1.24.1
 )
 
