@@ -1,0 +1,394 @@
+//go:build unix
+
+package rediscache_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ipintel/ipintel/rediscache"
+	"github.com/ipintel/ipintel/source/remote"
+)
+
+// needCluster returns the nodes of the Redis Cluster .ci/redis-cluster.sh
+// starts (REDIS_CLUSTER_ADDRS). Without it the test is skipped, except
+// under CI=true, where a missing cluster is a failure.
+func needCluster(t testing.TB) []string {
+	t.Helper()
+	v := os.Getenv("REDIS_CLUSTER_ADDRS")
+	if v == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("REDIS_CLUSTER_ADDRS is not set under CI=true: .ci/run should have started the cluster (.ci/redis-cluster.sh)")
+		}
+		t.Skip("REDIS_CLUSTER_ADDRS not set; .ci/redis-cluster.sh starts a cluster and sets it")
+	}
+	return strings.Split(v, ",")
+}
+
+// newClusterClient is what a production process would build: the cluster's
+// addresses, context deadlines honoured, every other setting go-redis's
+// default.
+func newClusterClient(t testing.TB, addrs []string) *redis.ClusterClient {
+	t.Helper()
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true})
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// clusterNode is one line of CLUSTER NODES.
+type clusterNode struct {
+	id, addr, masterID string
+	master, failing    bool
+	connected, slots   bool
+}
+
+// nodeView returns CLUSTER NODES as addr sees it.
+func nodeView(ctx context.Context, addr string) ([]clusterNode, error) {
+	c := redis.NewClient(&redis.Options{Addr: addr, DialTimeout: time.Second, ReadTimeout: time.Second, MaxRetries: -1})
+	defer c.Close()
+	out, err := c.ClusterNodes(ctx).Result()
+	if err != nil {
+		return nil, err
+	}
+	var nodes []clusterNode
+	for line := range strings.Lines(out) {
+		f := strings.Fields(line)
+		if len(f) < 8 {
+			continue
+		}
+		addr, _, _ := strings.Cut(f[1], "@")
+		flags := strings.Split(f[2], ",")
+		nodes = append(nodes, clusterNode{
+			id: f[0], addr: addr, masterID: f[3],
+			master:    slices.Contains(flags, "master"),
+			failing:   slices.Contains(flags, "fail") || slices.Contains(flags, "fail?"),
+			connected: f[7] == "connected",
+			slots:     len(f) > 8,
+		})
+	}
+	return nodes, nil
+}
+
+// clusterHealthy reports why the cluster is not as .ci/redis-cluster.sh
+// built it (three masters with slots, each with a connected replica, in
+// every node's view), or "" when it is.
+func clusterHealthy(ctx context.Context, addrs []string) string {
+	for _, a := range addrs {
+		c := redis.NewClient(&redis.Options{Addr: a, DialTimeout: time.Second, ReadTimeout: time.Second, MaxRetries: -1})
+		info, err := c.ClusterInfo(ctx).Result()
+		repl, err2 := c.Info(ctx, "replication").Result()
+		c.Close()
+		if err != nil || err2 != nil {
+			return fmt.Sprintf("%s: %v %v", a, err, err2)
+		}
+		if !strings.Contains(info, "cluster_state:ok") {
+			return a + ": cluster_state not ok"
+		}
+		if strings.Contains(repl, "role:slave") && !strings.Contains(repl, "master_link_status:up") {
+			return a + ": replica's link to its master is down"
+		}
+		nodes, err := nodeView(ctx, a)
+		if err != nil {
+			return fmt.Sprintf("%s: %v", a, err)
+		}
+		masters := map[string]bool{}
+		for _, n := range nodes {
+			if n.master && n.slots && !n.failing && n.connected {
+				masters[n.id] = false
+			}
+		}
+		for _, n := range nodes {
+			if _, ok := masters[n.masterID]; ok && !n.master && !n.failing && n.connected {
+				masters[n.masterID] = true
+			}
+		}
+		if len(masters) != 3 {
+			return fmt.Sprintf("%s sees %d healthy masters with slots, want 3", a, len(masters))
+		}
+		for id, hasReplica := range masters {
+			if !hasReplica {
+				return fmt.Sprintf("%s: master %s has no healthy replica", a, id)
+			}
+		}
+	}
+	return ""
+}
+
+func waitClusterHealthy(t testing.TB, addrs []string, within time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(within)
+	for {
+		why := clusterHealthy(ctx, addrs)
+		if why == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cluster not healthy after %v: %s", within, why)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// serverInfo returns the fields of INFO server that kill and restart a
+// node: its pid, binary and config file.
+func serverInfo(ctx context.Context, addr string) (pid int, exe, conf string, err error) {
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer c.Close()
+	info, err := c.Info(ctx, "server").Result()
+	if err != nil {
+		return 0, "", "", err
+	}
+	for line := range strings.Lines(info) {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), ":")
+		switch k {
+		case "process_id":
+			pid, err = strconv.Atoi(v)
+		case "executable":
+			exe = v
+		case "config_file":
+			conf = v
+		}
+	}
+	if pid == 0 || exe == "" || conf == "" || err != nil {
+		return 0, "", "", fmt.Errorf("INFO server of %s: pid %d, executable %q, config_file %q, %v", addr, pid, exe, conf, err)
+	}
+	return pid, exe, conf, nil
+}
+
+// The master-kill run: clusterProcs stores, each with its own cluster
+// client (as separate processes would have), ask the same clusterPerTick
+// new addresses every clusterTick for clusterRun; a master is killed with
+// SIGKILL at clusterKillAt. Even ticks look up one address at a time
+// (clusterConc at once), odd ticks ask one batch.
+const (
+	clusterProcs   = 4
+	clusterPerTick = 64
+	clusterConc    = 16
+	clusterTick    = 400 * time.Millisecond
+	clusterRun     = 30 * time.Second
+	clusterKillAt  = 5 * time.Second
+	clusterAfter   = 10 * time.Second // the window after the kill that is checked on its own
+)
+
+// TestClusterMasterKilled: a fleet sharing through a Redis Cluster keeps
+// sharing when a master dies: the dead shard's keys go to the API until its
+// replica is promoted and then shared again, the other shards' stay shared
+// throughout, and no lookup fails.
+func TestClusterMasterKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 30-second run against a real cluster; not in -short")
+	}
+	addrs := needCluster(t)
+	if raceEnabled {
+		t.Skip("a timing-dependent measurement: run without -race (CI does, in its Go 1.25 and 1.27 passes)")
+	}
+	ctx := context.Background()
+	waitClusterHealthy(t, addrs, 60*time.Second)
+
+	// The victim: the master holding slot 0.
+	view, err := nodeView(ctx, addrs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl := newClusterClient(t, addrs)
+	victimClient, err := ctl.MasterForKey(ctx, "{06S}") // a key in slot 0
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := victimClient.Options().Addr
+	var victimID string
+	for _, n := range view {
+		if n.addr == victim {
+			victimID = n.id
+		}
+	}
+	pid, exe, conf, err := serverInfo(ctx, victim)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	api := newFakeVectra(t, fleetLatency)
+	prefix := uniquePrefix(t)
+	srcs := make([]*remote.Source, clusterProcs)
+	for i := range srcs {
+		st, err := rediscache.New(newClusterClient(t, addrs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[i], err = remote.VectraIP(apiKey, remote.WithBaseURL(api.srv.URL),
+			remote.WithSharedCache(st), remote.WithKeyPrefix(prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srcs[i].Close() })
+		// A running service has warm connections to every node.
+		if _, err := srcs[i].LookupBatch(ctx, warmAddrs()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := api.asked.Load()
+
+	nTicks := int(clusterRun / clusterTick)
+	tickAddrs := func(k int) []netip.Addr {
+		out := make([]netip.Addr, clusterPerTick)
+		for i := range out {
+			out[i] = netip.AddrFrom4([4]byte{45, 77, byte(k), byte(i)})
+		}
+		return out
+	}
+	tickAt := make([]time.Duration, nTicks)
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	t0 := time.Now()
+
+	// The kill, and a watch for the replica's promotion.
+	var killedAt, promotedAt atomic.Int64 // since t0, in ns
+	done := make(chan struct{})
+	var bg sync.WaitGroup
+	bg.Go(func() {
+		time.Sleep(time.Until(t0.Add(clusterKillAt)))
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Errorf("kill %d (%s): %v", pid, victim, err)
+			return
+		}
+		killedAt.Store(int64(time.Since(t0)))
+		survivor := addrs[0]
+		if survivor == victim {
+			survivor = addrs[1]
+		}
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			nodes, err := nodeView(ctx, survivor)
+			if err != nil {
+				continue
+			}
+			for _, n := range nodes {
+				if n.masterID == "-" && n.master && n.slots && !n.failing && n.id != victimID && slices.ContainsFunc(view, func(o clusterNode) bool { return o.id == n.id && o.masterID == victimID }) {
+					promotedAt.Store(int64(time.Since(t0)))
+					return
+				}
+			}
+		}
+	})
+	t.Cleanup(func() {
+		// Bring the killed node back (it rejoins as a replica) so that the
+		// next run finds the cluster as the script built it.
+		if killedAt.Load() == 0 {
+			return
+		}
+		if _, err := os.Stat(exe); err != nil {
+			// redis-server started by a bare name reports its working
+			// directory joined to it; take the one on PATH.
+			if exe, err = exec.LookPath("redis-server"); err != nil {
+				t.Errorf("restarting %s: %v", victim, err)
+				return
+			}
+		}
+		if out, err := exec.Command(exe, conf).CombinedOutput(); err != nil {
+			t.Errorf("restarting %s: %v\n%s", victim, err, out)
+			return
+		}
+		waitClusterHealthy(t, addrs, 60*time.Second)
+	})
+
+	for k := range nTicks {
+		time.Sleep(time.Until(t0.Add(time.Duration(k) * clusterTick)))
+		tickAt[k] = time.Since(t0)
+		a := tickAddrs(k)
+		for _, src := range srcs {
+			wg.Go(func() {
+				if k%2 == 0 {
+					_, f := lookupRun(ctx, src, a, clusterConc)
+					failed.Add(int64(f))
+					return
+				}
+				recs, err := src.LookupBatch(ctx, a)
+				if err != nil {
+					failed.Add(int64(len(a)))
+					return
+				}
+				for _, r := range recs {
+					if r.IsZero() {
+						failed.Add(1)
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(done)
+	bg.Wait()
+	if killedAt.Load() == 0 {
+		t.FailNow()
+	}
+
+	kill := time.Duration(killedAt.Load())
+	var all, after, afterTicks int
+	var timeline []string
+	bucket, bucketTicks := 0, 0
+	for k := range nTicks {
+		n := api.askedFor(tickAddrs(k))
+		all += n
+		if tickAt[k] >= kill && tickAt[k] < kill+clusterAfter {
+			after += n
+			afterTicks++
+		}
+		bucket += n
+		bucketTicks++
+		if bucketTicks == 5 || k == nTicks-1 {
+			timeline = append(timeline, fmt.Sprintf("%.0fs %.2f×", tickAt[k-bucketTicks+1].Seconds(), float64(bucket)/float64(bucketTicks*clusterPerTick)))
+			bucket, bucketTicks = 0, 0
+		}
+	}
+	unique := nTicks * clusterPerTick
+	ratio := float64(all) / float64(unique)
+	ratioAfter := float64(after) / float64(afterTicks*clusterPerTick)
+	promoted := "not seen"
+	if p := promotedAt.Load(); p != 0 {
+		promoted = fmt.Sprintf("%.1f s after the kill", time.Duration(p-int64(kill)).Seconds())
+	}
+	t.Logf("killed master %s at %.1f s; replica promoted %s", victim, kill.Seconds(), promoted)
+	t.Logf("upstream per unique address, 2 s buckets: %s", strings.Join(timeline, ", "))
+	for i, src := range srcs {
+		t.Logf("process %d: %+v", i, src.SharedCacheStats())
+	}
+	t.Logf("%d processes, %d unique addresses: %d upstream lookups (%.2f×), %.2f× in the %v after the kill, %d failed lookups (warm-up: %d)",
+		clusterProcs, unique, all, ratio, ratioAfter, clusterAfter, failed.Load(), before)
+	if failed.Load() != 0 {
+		t.Errorf("%d lookups failed", failed.Load())
+	}
+	if ratio > 1.25 {
+		t.Errorf("upstream %.2f× the unique addresses over the run, want ≤ 1.25×", ratio)
+	}
+	if ratioAfter > 2 {
+		t.Errorf("upstream %.2f× the unique addresses in the %v after the kill, want ≤ 2×", ratioAfter, clusterAfter)
+	}
+}
+
+// warmAddrs are 64 addresses outside the measured ones, spread over every
+// shard, for opening connections before the run.
+func warmAddrs() []netip.Addr {
+	out := make([]netip.Addr, 64)
+	for i := range out {
+		out[i] = netip.AddrFrom4([4]byte{45, 78, 0, byte(i)})
+	}
+	return out
+}
