@@ -18,7 +18,11 @@
 #      stops the cluster, and exits with the command's status.
 #
 # What it starts: six `redis-server --cluster-enabled yes` nodes bound to
-# 127.0.0.1, persistence off, cluster-node-timeout 2000 ms, on six
+# 127.0.0.1, persistence off, cluster-node-timeout 2000 ms and
+# cluster-require-full-coverage no (the setting rediscache's documentation
+# recommends for a cache: with the default, yes, every node refuses every
+# command from the moment a dead master is marked failed until its replica
+# is promoted, about 1–2 s here), on six
 # consecutive ports below the ephemeral range (the first free base of 7100,
 # 7200, …, 9900; each node also listens on port + 10000 for the cluster
 # bus), joined with `redis-cli --cluster create … --cluster-replicas 1`.
@@ -104,6 +108,7 @@ redis_cluster_start() {
 			cluster-enabled yes
 			cluster-config-file nodes.conf
 			cluster-node-timeout 2000
+			cluster-require-full-coverage no
 		EOF
 		# The absolute path, so that INFO server names the binary (a test
 		# restarts a node it killed with `executable config_file`).

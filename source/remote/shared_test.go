@@ -177,10 +177,20 @@ func TestSharedCacheKeys(t *testing.T) {
 	_, err = s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.2.4"), mustAddr("2a01:4f8::1")})
 	require.NoError(t, err)
 	require.True(t, len(rs.keys) > 0, "no key used")
+	claims := 0
 	for _, k := range rs.keys {
+		if v, ok := strings.CutSuffix(k, "}:claim"); ok {
+			// A claim's key is its value's in braces, so that Redis
+			// Cluster puts both on one shard.
+			claims++
+			k, ok = strings.CutPrefix(v, "{")
+			assert.True(t, ok, "claim key %q", k)
+		}
 		assert.True(t, strings.HasPrefix(k, "staging:ipintel:remote:v1:vectraip:"), "key %q", k)
+		assert.False(t, strings.ContainsAny(k, "{}"), "key %q", k)
 		assert.False(t, strings.Contains(k, testKey), "key %q holds the API key", k)
 	}
+	assert.True(t, claims > 0, "no claim key used")
 }
 
 // failingStore fails every operation; blockingStore blocks each until its
