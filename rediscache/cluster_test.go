@@ -4,6 +4,7 @@ package rediscache_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -22,6 +23,8 @@ import (
 
 	"github.com/ipintel/ipintel/rediscache"
 	"github.com/ipintel/ipintel/source/remote"
+	"github.com/ipintel/ipintel/store"
+	"github.com/ipintel/ipintel/store/storetest"
 )
 
 // needCluster returns the nodes of the Redis Cluster .ci/redis-cluster.sh
@@ -428,4 +431,84 @@ type tWriter struct{ t testing.TB }
 func (w tWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+func TestClusterConformance(t *testing.T) {
+	rdb := newClusterClient(t, needCluster(t))
+	storetest.Run(t, func(t *testing.T) store.Store { return newStore(t, rdb) })
+}
+
+// TestClusterNodePaused: a master that answers nothing (CLIENT PAUSE)
+// fails its own keys, and only those; the others' values come back with
+// the *store.PartialError, and the node is used again once it answers.
+func TestClusterNodePaused(t *testing.T) {
+	addrs := needCluster(t)
+	waitClusterHealthy(t, addrs, 60*time.Second)
+	ctx := context.Background()
+	rdb := newClusterClient(t, addrs)
+	st, err := rediscache.New(rdb, rediscache.WithTimeout(200*time.Millisecond), rediscache.WithLogger(testLogger(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := uniquePrefix(t)
+	keys := make([]string, 60)
+	items := make([]store.Item, len(keys))
+	for i := range keys {
+		keys[i] = fmt.Sprintf("%sk%d", prefix, i)
+		items[i] = store.Item{Key: keys[i], Value: []byte(keys[i]), TTL: time.Minute}
+	}
+	if err := st.SetMulti(ctx, items); err != nil {
+		t.Fatal(err)
+	}
+	master := func(k string) string {
+		c, err := rdb.MasterForKey(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Options().Addr
+	}
+	victim := master(keys[0])
+	ctl := redis.NewClient(&redis.Options{Addr: victim})
+	defer ctl.Close()
+	if err := ctl.Do(ctx, "CLIENT", "PAUSE", "1500", "ALL").Err(); err != nil {
+		t.Fatal(err)
+	}
+	paused := time.Now()
+	// More operations than the node's breaker allows: the first fail on
+	// the deadline, the rest are not sent.
+	for round := range 8 {
+		vals, err := st.GetMulti(ctx, keys)
+		var partial *store.PartialError
+		if !errors.As(err, &partial) || !errors.Is(err, rediscache.ErrRedis) {
+			t.Fatalf("round %d, %s paused: error %v, want a *store.PartialError wrapping ErrRedis", round, victim, err)
+		}
+		for i, k := range keys {
+			onVictim := master(k) == victim
+			switch {
+			case partial.Failed[i] != onVictim:
+				t.Fatalf("round %d: key %d (on %s) failed = %v", round, i, master(k), partial.Failed[i])
+			case !onVictim && string(vals[i]) != k:
+				t.Fatalf("round %d: key %d (on %s, not paused) = %q", round, i, master(k), vals[i])
+			}
+		}
+	}
+	// Once the pause ends and the breaker's cool-down has passed, a probe
+	// finds the node again.
+	time.Sleep(time.Until(paused.Add(2500 * time.Millisecond)))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		vals, err := st.GetMulti(ctx, keys)
+		if err == nil {
+			for i, k := range keys {
+				if string(vals[i]) != k {
+					t.Fatalf("after the pause: key %d = %q", i, vals[i])
+				}
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s unpaused for 5 s and still failing: %v", victim, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

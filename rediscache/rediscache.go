@@ -320,11 +320,15 @@ func nodeFailure(err error) bool {
 	if !errors.As(err, &reply) {
 		return true
 	}
-	_, moved := redis.IsMovedError(err)
-	_, ask := redis.IsAskError(err)
-	return moved || ask || redis.IsClusterDownError(err) || redis.IsLoadingError(err) ||
-		redis.IsMasterDownError(err) || redis.IsTryAgainError(err) || redis.IsReadOnlyError(err)
+	for _, p := range nodeReplies {
+		if redis.HasErrorPrefix(reply, p) {
+			return true
+		}
+	}
+	return false
 }
+
+var nodeReplies = []string{"CLUSTERDOWN ", "LOADING ", "MASTERDOWN ", "TRYAGAIN ", "READONLY ", "MOVED ", "ASK "}
 
 // ms rounds a TTL up to whole milliseconds, Redis's precision, so that a
 // sub-millisecond TTL never becomes "no expiry". go-redis sends PX, or EX
