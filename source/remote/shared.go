@@ -121,9 +121,9 @@ func (sh *shared) do(ctx context.Context, op func(ctx context.Context) error) er
 			sh.breaker.release(probe)
 			return err
 		}
-		err = nil // the store answered: below, as a success
+		// The store answered for some keys: below, a success.
 	}
-	if err != nil {
+	if err != nil && partial == nil {
 		sh.stats.errors.Add(1)
 		if sh.breaker.record(false, probe, sh.now()) {
 			sh.down.Store(true)
@@ -138,10 +138,7 @@ func (sh *shared) do(ctx context.Context, op func(ctx context.Context) error) er
 	if sh.down.Swap(false) {
 		sh.log.Info("remote: shared cache back", "source", sh.name)
 	}
-	if partial != nil {
-		return partial
-	}
-	return nil
+	return err // nil, or a partial failure
 }
 
 // checkMulti checks a multi-key operation's answer for n keys: got results
@@ -190,6 +187,9 @@ func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []sour
 		return checkMulti(err, len(vals), len(addrs))
 	})
 	failed = failedKeys(err, len(addrs))
+	if allFailed(failed) {
+		return recs, found, failed
+	}
 	for i, v := range vals {
 		if v == nil || failed[i] {
 			continue

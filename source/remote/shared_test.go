@@ -599,3 +599,36 @@ func TestSharedCachePartialFailure(t *testing.T) {
 	}
 	assert.Equal(t, int64(11), srcs[1].SharedCacheStats().Hits, "the second source's hits: the 10 healthy of the batch, the fresh address")
 }
+
+// oddStore answers every multi operation with the wrong number of results
+// and a partial error of the wrong size.
+type oddStore struct{ store.Store }
+
+func (oddStore) odd() error {
+	return &store.PartialError{Failed: []bool{true}, Err: errors.New("odd")}
+}
+
+func (s oddStore) GetMulti(context.Context, []string) ([][]byte, error) {
+	return make([][]byte, 7), s.odd()
+}
+
+func (s oddStore) ClaimMulti(context.Context, []string, time.Duration) ([]bool, error) {
+	return make([]bool, 7), s.odd()
+}
+
+func (s oddStore) SetMulti(context.Context, []store.Item) error { return s.odd() }
+
+// TestSharedCacheMalformedPartial: a store whose answers do not match the
+// keys asked is a failing store, never a panic or a failed lookup.
+func TestSharedCacheMalformedPartial(t *testing.T) {
+	f := newFake(t, "vectraip")
+	s := newSharedSources(t, f, oddStore{store.NewMemory()}, 1)[0]
+	ctx := context.Background()
+	r, err := s.Lookup(ctx, mustAddr("45.31.0.1"))
+	require.NoError(t, err)
+	assert.False(t, r.IsZero())
+	recs, err := s.LookupBatch(ctx, []netip.Addr{mustAddr("45.31.0.2"), mustAddr("45.31.0.3")})
+	require.NoError(t, err)
+	assert.False(t, recs[0].IsZero() || recs[1].IsZero())
+	assert.True(t, s.SharedCacheStats().Errors > 0)
+}
