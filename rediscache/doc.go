@@ -55,12 +55,14 @@
 // after a MOVED or ASK reply, which a dead master never sends, or once a
 // minute. [WithLogger] logs a node failing and coming back.
 //
-// What to set:
+// What to set: the client as for one server,
 //
 //	rdb := redis.NewClusterClient(&redis.ClusterOptions{
 //		Addrs:                 []string{"redis-0:6379", "redis-1:6379", "redis-2:6379"},
 //		ContextTimeoutEnabled: true, // required, as for any client
 //	})
+//
+// and besides:
 //
 //   - No hash tag in remote.WithKeyPrefix: "{myapp}:" would put every key
 //     on one shard, which then carries the whole fleet and, when it fails,
