@@ -142,13 +142,13 @@ redis_cluster_start() {
 	for _ in $(seq 300); do
 		ready=1
 		for p in "${_rcl_ports[@]}"; do
-			info=$(redis-cli -p "$p" cluster info 2>/dev/null | tr -d '\r')
+			info=$(redis-cli -p "$p" cluster info 2>/dev/null | tr -d '\r' || true)
 			if ! grep -qx 'cluster_state:ok' <<<"$info" || ! grep -qx 'cluster_known_nodes:6' <<<"$info" ||
 				[ "$(redis-cli -p "$p" cluster nodes 2>/dev/null | grep -cE '[ ,]slave ')" != 3 ]; then
 				ready=0
 				break
 			fi
-			info=$(redis-cli -p "$p" info replication 2>/dev/null | tr -d '\r')
+			info=$(redis-cli -p "$p" info replication 2>/dev/null | tr -d '\r' || true)
 			if grep -qx 'role:slave' <<<"$info" && ! grep -qx 'master_link_status:up' <<<"$info"; then
 				ready=0
 				break
