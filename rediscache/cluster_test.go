@@ -205,9 +205,6 @@ func TestClusterMasterKilled(t *testing.T) {
 		t.Skip("a 30-second run against a real cluster; not in -short")
 	}
 	addrs := needCluster(t)
-	if raceEnabled {
-		t.Skip("a timing-dependent measurement: run without -race (CI does, in its Go 1.25 and 1.27 passes)")
-	}
 	ctx := context.Background()
 	waitClusterHealthy(t, addrs, 60*time.Second)
 
