@@ -196,6 +196,141 @@ const (
 	clusterTimeout = 30 * time.Second
 )
 
+// fleetRun is what runClusterFleet saw.
+type fleetRun struct {
+	srcs       []*remote.Source
+	api        *fakeVectra
+	tickAt     []time.Duration // when each tick started, since the start
+	eventAt    time.Duration
+	failed     int64
+	ratio      float64 // upstream lookups per unique address over the run
+	ratioAfter float64 // the same for the ticks of the clusterAfter after the event
+}
+
+func (r fleetRun) tickAddrs(k int) []netip.Addr {
+	out := make([]netip.Addr, clusterPerTick)
+	for i := range out {
+		out[i] = netip.AddrFrom4([4]byte{45, 77, byte(k), byte(i)})
+	}
+	return out
+}
+
+// runClusterFleet runs clusterProcs stores, each with its own cluster
+// client, asking the same clusterPerTick new addresses every clusterTick for
+// clusterRun, and calls event at clusterKillAt.
+func runClusterFleet(t *testing.T, addrs []string, event func()) fleetRun {
+	ctx := context.Background()
+	r := fleetRun{api: newFakeVectra(t, fleetLatency)}
+	prefix := uniquePrefix(t)
+	r.srcs = make([]*remote.Source, clusterProcs)
+	for i := range r.srcs {
+		st, err := rediscache.New(newClusterClient(t, addrs), rediscache.WithLogger(testLogger(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := remote.VectraIP(apiKey, remote.WithBaseURL(r.api.srv.URL), remote.WithTimeout(clusterTimeout),
+			remote.WithSharedCache(st), remote.WithKeyPrefix(prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.srcs[i] = src
+		t.Cleanup(func() { src.Close() })
+		// A running service has warm connections to every node.
+		if _, err := src.LookupBatch(ctx, warmAddrs()); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	nTicks := int(clusterRun / clusterTick)
+	r.tickAt = make([]time.Duration, nTicks)
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	wg.Go(func() {
+		time.Sleep(time.Until(t0.Add(clusterKillAt)))
+		r.eventAt = time.Since(t0)
+		event()
+	})
+	for k := range nTicks {
+		time.Sleep(time.Until(t0.Add(time.Duration(k) * clusterTick)))
+		r.tickAt[k] = time.Since(t0)
+		a := r.tickAddrs(k)
+		for _, src := range r.srcs {
+			wg.Go(func() {
+				if k%2 == 0 {
+					_, f := lookupRun(ctx, src, a, clusterConc)
+					failed.Add(int64(f))
+					return
+				}
+				recs, err := src.LookupBatch(ctx, a)
+				if err != nil {
+					failed.Add(int64(len(a)))
+					return
+				}
+				for _, rec := range recs {
+					if rec.IsZero() {
+						failed.Add(1)
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	r.failed = failed.Load()
+
+	var all, after, afterTicks int
+	var timeline []string
+	bucket, bucketTicks := 0, 0
+	for k := range nTicks {
+		n := r.api.askedFor(r.tickAddrs(k))
+		all += n
+		if r.tickAt[k] >= r.eventAt && r.tickAt[k] < r.eventAt+clusterAfter {
+			after += n
+			afterTicks++
+		}
+		bucket += n
+		bucketTicks++
+		if bucketTicks == 5 || k == nTicks-1 {
+			timeline = append(timeline, fmt.Sprintf("%.0fs %.2f×", r.tickAt[k-bucketTicks+1].Seconds(), float64(bucket)/float64(bucketTicks*clusterPerTick)))
+			bucket, bucketTicks = 0, 0
+		}
+	}
+	r.ratio = float64(all) / float64(nTicks*clusterPerTick)
+	r.ratioAfter = float64(after) / float64(afterTicks*clusterPerTick)
+	t.Logf("upstream per unique address, 2 s buckets: %s", strings.Join(timeline, ", "))
+	for i, src := range r.srcs {
+		t.Logf("process %d: %+v", i, src.SharedCacheStats())
+	}
+	t.Logf("%d processes, %d unique addresses: %d upstream lookups (%.2f×), %.2f× in the %v after the event at %.1f s, %d failed lookups",
+		clusterProcs, nTicks*clusterPerTick, all, r.ratio, r.ratioAfter, clusterAfter, r.eventAt.Seconds(), r.failed)
+	return r
+}
+
+// slot0 returns the master holding slot 0, its replica's id, and the
+// cluster as addrs[0] sees it.
+func slot0(t *testing.T, addrs []string) (master, masterID string, view []clusterNode) {
+	t.Helper()
+	ctx := context.Background()
+	view, err := nodeView(ctx, addrs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newClusterClient(t, addrs).MasterForKey(ctx, "{06S}") // a key in slot 0
+	if err != nil {
+		t.Fatal(err)
+	}
+	master = c.Options().Addr
+	for _, n := range view {
+		if n.addr == master {
+			masterID = n.id
+		}
+	}
+	if masterID == "" {
+		t.Fatalf("%s is not in CLUSTER NODES of %s", master, addrs[0])
+	}
+	return master, masterID, view
+}
+
 // TestClusterMasterKilled: a fleet sharing through a Redis Cluster keeps
 // sharing when a master dies: the dead shard's keys go to the API until its
 // replica is promoted and then shared again, the other shards' stay shared
@@ -207,26 +342,9 @@ func TestClusterMasterKilled(t *testing.T) {
 	addrs := needCluster(t)
 	ctx := context.Background()
 	waitClusterHealthy(t, addrs, 60*time.Second)
-
-	// The victim: the master holding slot 0.
-	view, err := nodeView(ctx, addrs[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctl := newClusterClient(t, addrs)
-	victimClient, err := ctl.MasterForKey(ctx, "{06S}") // a key in slot 0
-	if err != nil {
-		t.Fatal(err)
-	}
-	victim := victimClient.Options().Addr
-	var victimID string
-	for _, n := range view {
-		if n.addr == victim {
-			victimID = n.id
-		}
-	}
+	victim, victimID, view := slot0(t, addrs)
 	coverage := "?"
-	if v, err := ctl.ConfigGet(ctx, "cluster-require-full-coverage").Result(); err == nil {
+	if v, err := newClusterClient(t, addrs).ConfigGet(ctx, "cluster-require-full-coverage").Result(); err == nil {
 		coverage = v["cluster-require-full-coverage"]
 	}
 	pid, exe, conf, err := serverInfo(ctx, victim)
@@ -234,77 +352,14 @@ func TestClusterMasterKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	api := newFakeVectra(t, fleetLatency)
-	prefix := uniquePrefix(t)
-	srcs := make([]*remote.Source, clusterProcs)
-	for i := range srcs {
-		st, err := rediscache.New(newClusterClient(t, addrs), rediscache.WithLogger(testLogger(t)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs[i], err = remote.VectraIP(apiKey, remote.WithBaseURL(api.srv.URL), remote.WithTimeout(clusterTimeout),
-			remote.WithSharedCache(st), remote.WithKeyPrefix(prefix))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { srcs[i].Close() })
-		// A running service has warm connections to every node.
-		if _, err := srcs[i].LookupBatch(ctx, warmAddrs()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	before := api.asked.Load()
-
-	nTicks := int(clusterRun / clusterTick)
-	tickAddrs := func(k int) []netip.Addr {
-		out := make([]netip.Addr, clusterPerTick)
-		for i := range out {
-			out[i] = netip.AddrFrom4([4]byte{45, 77, byte(k), byte(i)})
-		}
-		return out
-	}
-	tickAt := make([]time.Duration, nTicks)
-	var failed atomic.Int64
-	var wg sync.WaitGroup
-	t0 := time.Now()
-
-	// The kill, and a watch for the replica's promotion.
-	var killedAt, promotedAt atomic.Int64 // since t0, in ns
+	var killed atomic.Bool
+	var promotedAt atomic.Int64 // since the kill, in ns
 	done := make(chan struct{})
-	var bg sync.WaitGroup
-	bg.Go(func() {
-		time.Sleep(time.Until(t0.Add(clusterKillAt)))
-		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-			t.Errorf("kill %d (%s): %v", pid, victim, err)
-			return
-		}
-		killedAt.Store(int64(time.Since(t0)))
-		survivor := addrs[0]
-		if survivor == victim {
-			survivor = addrs[1]
-		}
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-			nodes, err := nodeView(ctx, survivor)
-			if err != nil {
-				continue
-			}
-			for _, n := range nodes {
-				if n.masterID == "-" && n.master && n.slots && !n.failing && n.id != victimID && slices.ContainsFunc(view, func(o clusterNode) bool { return o.id == n.id && o.masterID == victimID }) {
-					promotedAt.Store(int64(time.Since(t0)))
-					return
-				}
-			}
-		}
-	})
+	var watch sync.WaitGroup
 	t.Cleanup(func() {
 		// Bring the killed node back (it rejoins as a replica) so that the
 		// next run finds the cluster as the script built it.
-		if killedAt.Load() == 0 {
+		if !killed.Load() {
 			return
 		}
 		if _, err := os.Stat(exe); err != nil {
@@ -321,91 +376,107 @@ func TestClusterMasterKilled(t *testing.T) {
 		}
 		waitClusterHealthy(t, addrs, 60*time.Second)
 	})
-
-	for k := range nTicks {
-		time.Sleep(time.Until(t0.Add(time.Duration(k) * clusterTick)))
-		tickAt[k] = time.Since(t0)
-		a := tickAddrs(k)
-		for _, src := range srcs {
-			wg.Go(func() {
-				if k%2 == 0 {
-					_, f := lookupRun(ctx, src, a, clusterConc)
-					failed.Add(int64(f))
+	run := runClusterFleet(t, addrs, func() {
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Errorf("kill %d (%s): %v", pid, victim, err)
+			return
+		}
+		killed.Store(true)
+		kill := time.Now()
+		survivor := addrs[0]
+		if survivor == victim {
+			survivor = addrs[1]
+		}
+		// Watch for the replica's promotion.
+		watch.Go(func() {
+			for {
+				select {
+				case <-done:
 					return
+				case <-time.After(50 * time.Millisecond):
 				}
-				recs, err := src.LookupBatch(ctx, a)
+				nodes, err := nodeView(ctx, survivor)
 				if err != nil {
-					failed.Add(int64(len(a)))
-					return
+					continue
 				}
-				for _, r := range recs {
-					if r.IsZero() {
-						failed.Add(1)
+				for _, n := range nodes {
+					wasReplica := slices.ContainsFunc(view, func(o clusterNode) bool { return o.id == n.id && o.masterID == victimID })
+					if wasReplica && n.master && n.slots && !n.failing {
+						promotedAt.Store(int64(time.Since(kill)))
+						return
 					}
 				}
-			})
-		}
-	}
-	wg.Wait()
+			}
+		})
+	})
 	close(done)
-	bg.Wait()
-	if killedAt.Load() == 0 {
+	watch.Wait()
+	if !killed.Load() {
 		t.FailNow()
 	}
-
-	kill := time.Duration(killedAt.Load())
-	var all, after, afterTicks int
-	var timeline []string
-	bucket, bucketTicks := 0, 0
-	for k := range nTicks {
-		n := api.askedFor(tickAddrs(k))
-		all += n
-		if tickAt[k] >= kill && tickAt[k] < kill+clusterAfter {
-			after += n
-			afterTicks++
-		}
-		bucket += n
-		bucketTicks++
-		if bucketTicks == 5 || k == nTicks-1 {
-			timeline = append(timeline, fmt.Sprintf("%.0fs %.2f×", tickAt[k-bucketTicks+1].Seconds(), float64(bucket)/float64(bucketTicks*clusterPerTick)))
-			bucket, bucketTicks = 0, 0
-		}
-	}
-	unique := nTicks * clusterPerTick
-	ratio := float64(all) / float64(unique)
-	ratioAfter := float64(after) / float64(afterTicks*clusterPerTick)
 	promoted := "not seen"
 	if p := time.Duration(promotedAt.Load()); p != 0 {
-		promoted = fmt.Sprintf("%.1f s after the kill", (p - kill).Seconds())
+		promoted = fmt.Sprintf("%.1f s after the kill", p.Seconds())
 		// The first tick after the promotion from which every address
 		// was asked once.
 		back := -1
-		for k := nTicks - 1; k >= 0 && tickAt[k] > p; k-- {
-			if api.askedFor(tickAddrs(k)) != clusterPerTick {
+		for k := len(run.tickAt) - 1; k >= 0 && run.tickAt[k] > run.eventAt+p; k-- {
+			if run.api.askedFor(run.tickAddrs(k)) != clusterPerTick {
 				break
 			}
 			back = k
 		}
 		if back >= 0 {
-			promoted += fmt.Sprintf("; every address asked once from the tick %.1f s after the promotion on", (tickAt[back] - p).Seconds())
+			promoted += fmt.Sprintf("; every address asked once from the tick %.1f s after the promotion on", (run.tickAt[back] - run.eventAt - p).Seconds())
 		}
 	}
-	t.Logf("cluster-require-full-coverage %s; killed master %s at %.1f s; replica promoted %s", coverage, victim, kill.Seconds(), promoted)
-	t.Logf("upstream per unique address, 2 s buckets: %s", strings.Join(timeline, ", "))
-	for i, src := range srcs {
-		t.Logf("process %d: %+v", i, src.SharedCacheStats())
+	t.Logf("cluster-require-full-coverage %s; killed master %s; replica promoted %s", coverage, victim, promoted)
+	if run.failed != 0 {
+		t.Errorf("%d lookups failed", run.failed)
 	}
-	t.Logf("%d processes, %d unique addresses: %d upstream lookups (%.2f×), %.2f× in the %v after the kill, %d failed lookups (warm-up: %d)",
-		clusterProcs, unique, all, ratio, ratioAfter, clusterAfter, failed.Load(), before)
-	if failed.Load() != 0 {
-		t.Errorf("%d lookups failed", failed.Load())
+	if run.ratio > 1.25 {
+		t.Errorf("upstream %.2f× the unique addresses over the run, want ≤ 1.25×", run.ratio)
 	}
-	if ratio > 1.25 {
-		t.Errorf("upstream %.2f× the unique addresses over the run, want ≤ 1.25×", ratio)
+	if run.ratioAfter > 2 {
+		t.Errorf("upstream %.2f× the unique addresses in the %v after the kill, want ≤ 2×", run.ratioAfter, clusterAfter)
 	}
-	if ratioAfter > 2 {
-		t.Errorf("upstream %.2f× the unique addresses in the %v after the kill, want ≤ 2×", ratioAfter, clusterAfter)
+}
+
+// TestClusterFailover: a graceful failover (CLUSTER FAILOVER on a replica)
+// mid-run costs no sharing: the old master answers MOVED, which go-redis
+// follows.
+func TestClusterFailover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 30-second run against a real cluster; not in -short")
 	}
+	addrs := needCluster(t)
+	ctx := context.Background()
+	waitClusterHealthy(t, addrs, 60*time.Second)
+	master, masterID, view := slot0(t, addrs)
+	var replica string
+	for _, n := range view {
+		if n.masterID == masterID {
+			replica = n.addr
+		}
+	}
+	if replica == "" {
+		t.Fatalf("%s has no replica", master)
+	}
+	run := runClusterFleet(t, addrs, func() {
+		c := redis.NewClient(&redis.Options{Addr: replica})
+		defer c.Close()
+		if err := c.Do(ctx, "CLUSTER", "FAILOVER").Err(); err != nil {
+			t.Errorf("CLUSTER FAILOVER on %s: %v", replica, err)
+		}
+	})
+	t.Logf("failover of %s to %s", master, replica)
+	if run.failed != 0 {
+		t.Errorf("%d lookups failed", run.failed)
+	}
+	if run.ratio > 1.05 {
+		t.Errorf("upstream %.2f× the unique addresses over the run, want ≤ 1.05×", run.ratio)
+	}
+	waitClusterHealthy(t, addrs, 60*time.Second)
 }
 
 // warmAddrs are 64 addresses outside the measured ones, spread over every
