@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/ipintel/ipintel/source/remote"
 )
 
@@ -111,6 +113,58 @@ func BenchmarkStore(b *testing.B) {
 	b.Run("getmulti-100", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := st.GetMulti(ctx, keys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkClusterStore measures the store on the Redis Cluster of
+// .ci/redis-cluster.sh beside its peer, the bare go-redis calls the store
+// made before it grouped keys by node: one GET, and one ClusterClient
+// pipeline of 100 GETs (which go-redis splits by node itself).
+func BenchmarkClusterStore(b *testing.B) {
+	rdb := newClusterClient(b, needCluster(b))
+	st := newStore(b, rdb)
+	ctx := context.Background()
+	prefix := uniquePrefix(b)
+	keys := make([]string, 100)
+	for i := range keys {
+		keys[i] = prefix + netip.AddrFrom4([4]byte{47, 0, 0, byte(i)}).String()
+		if err := st.Set(ctx, keys[i], []byte("R\x01-"), time.Minute); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("get/store", func(b *testing.B) {
+		for b.Loop() {
+			if _, ok, err := st.Get(ctx, keys[0]); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+	b.Run("get/peer", func(b *testing.B) {
+		for b.Loop() {
+			if err := rdb.Get(ctx, keys[0]).Err(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("getmulti-100/store", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := st.GetMulti(ctx, keys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("getmulti-100/peer", func(b *testing.B) {
+		for b.Loop() {
+			_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for _, k := range keys {
+					p.Get(ctx, k)
+				}
+				return nil
+			})
+			if err != nil {
 				b.Fatal(err)
 			}
 		}

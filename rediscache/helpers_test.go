@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -134,11 +135,25 @@ func (s *server) stop() {
 }
 
 // fakeVectra is VectraIP's documented API on 127.0.0.1, counting the
-// addresses it is asked about (one per single request, each of a batch's).
+// addresses it is asked about (one per single request, each of a batch's),
+// in all and per address.
 type fakeVectra struct {
 	srv     *httptest.Server
 	asked   atomic.Int64
 	latency time.Duration
+	mu      sync.Mutex
+	per     map[string]int
+}
+
+// askedFor returns how many times the API was asked about each of addrs.
+func (f *fakeVectra) askedFor(addrs []netip.Addr) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, a := range addrs {
+		n += f.per[a.String()]
+	}
+	return n
 }
 
 const apiKey = "vip_test_k3y_never_in_redis"
@@ -173,6 +188,14 @@ func (f *fakeVectra) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.asked.Add(int64(len(ips)))
+	f.mu.Lock()
+	if f.per == nil {
+		f.per = make(map[string]int)
+	}
+	for _, ip := range ips {
+		f.per[ip]++
+	}
+	f.mu.Unlock()
 	if f.latency > 0 {
 		time.Sleep(f.latency)
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -32,8 +35,16 @@ const (
 // it is the caller's business.
 type Store struct {
 	rdb      redis.UniversalClient
+	cluster  *redis.ClusterClient // nil for one server (Sentinel's master included)
 	timeout  time.Duration
 	maxValue int
+	log      *slog.Logger
+	now      func() time.Time
+
+	mu    sync.Mutex
+	nodes map[string]*node // cluster only: the health of each master, by address
+
+	lastReload atomic.Int64 // UnixNano of the last slot-map reload asked for
 }
 
 var _ store.Store = (*Store)(nil)
@@ -65,6 +76,18 @@ func WithMaxValueSize(n int) Option {
 	}
 }
 
+// WithLogger logs, on Redis Cluster, a node that starts failing (warning)
+// and its return (info). Default: no logging.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Store) error {
+		if l == nil {
+			return fmt.Errorf("%w: nil logger", ErrConfig)
+		}
+		s.log = l
+		return nil
+	}
+}
+
 // New returns a Store on rdb. rdb must honour context deadlines
 // (ContextTimeoutEnabled: true in its options): otherwise go-redis ignores
 // them and a slow Redis holds each lookup for the client's ReadTimeout, 3 s
@@ -77,7 +100,11 @@ func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
 	if !honoursContext(rdb) {
 		return nil, fmt.Errorf("%w: the client ignores context deadlines; set ContextTimeoutEnabled: true in its options", ErrConfig)
 	}
-	s := &Store{rdb: rdb, timeout: DefaultTimeout, maxValue: DefaultMaxValueSize}
+	s := &Store{
+		rdb: rdb, timeout: DefaultTimeout, maxValue: DefaultMaxValueSize,
+		log: slog.New(slog.DiscardHandler), now: time.Now,
+	}
+	s.cluster, _ = rdb.(*redis.ClusterClient)
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -127,39 +154,35 @@ func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration) (bool,
 	return c[0], nil
 }
 
-// GetMulti implements [store.Store]: one pipeline of GETs. A value larger
-// than the maximum is read as absent.
+// GetMulti implements [store.Store]: one pipeline of GETs (one per node on
+// Redis Cluster). A value larger than the maximum is read as absent. With
+// a *[store.PartialError], the values of the keys that did not fail are
+// valid.
 func (s *Store) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
 	if len(keys) == 0 {
 		return [][]byte{}, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	cmds := make([]*redis.StringCmd, len(keys))
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, k := range keys {
-			cmds[i] = p.Get(ctx, k)
-		}
-		return nil
+	cmds, err := s.exec(ctx, keys, func(ctx context.Context, p redis.Pipeliner, i int) redis.Cmder {
+		return p.Get(ctx, keys[i])
 	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, s.fail(err)
+	if cmds == nil {
+		return nil, err
 	}
 	out := make([][]byte, len(keys))
 	for i, c := range cmds {
-		v, err := c.Bytes()
-		switch {
-		case errors.Is(err, redis.Nil):
-		case err != nil:
-			return nil, s.fail(err)
-		case len(v) <= s.maxValue:
+		if c == nil { // a key of a node skipped while it fails
+			continue
+		}
+		v, cerr := c.(*redis.StringCmd).Bytes()
+		if cerr == nil && len(v) <= s.maxValue {
 			out[i] = v
 		}
 	}
-	return out, nil
+	return out, err
 }
 
-// SetMulti implements [store.Store]: one pipeline of SET PX.
+// SetMulti implements [store.Store]: one pipeline of SET PX (one per node
+// on Redis Cluster).
 func (s *Store) SetMulti(ctx context.Context, items []store.Item) error {
 	for _, it := range items {
 		if err := store.Check(it.Key, it.TTL); err != nil {
@@ -172,21 +195,19 @@ func (s *Store) SetMulti(ctx context.Context, items []store.Item) error {
 	if len(items) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, it := range items {
-			p.Set(ctx, it.Key, it.Value, ms(it.TTL))
-		}
-		return nil
-	})
-	if err != nil {
-		return s.fail(err)
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = it.Key
 	}
-	return nil
+	_, err := s.exec(ctx, keys, func(ctx context.Context, p redis.Pipeliner, i int) redis.Cmder {
+		return p.Set(ctx, items[i].Key, items[i].Value, ms(items[i].TTL))
+	})
+	return err
 }
 
-// ClaimMulti implements [store.Store]: one pipeline of SET NX PX.
+// ClaimMulti implements [store.Store]: one pipeline of SET NX PX (one per
+// node on Redis Cluster). With a *[store.PartialError], the claims of the
+// keys that did not fail are valid.
 func (s *Store) ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) ([]bool, error) {
 	for _, k := range keys {
 		if err := store.Check(k, ttl); err != nil {
@@ -196,28 +217,118 @@ func (s *Store) ClaimMulti(ctx context.Context, keys []string, ttl time.Duration
 	if len(keys) == 0 {
 		return []bool{}, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	cmds := make([]*redis.BoolCmd, len(keys))
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, k := range keys {
-			cmds[i] = p.SetNX(ctx, k, "1", ms(ttl))
-		}
-		return nil
+	cmds, err := s.exec(ctx, keys, func(ctx context.Context, p redis.Pipeliner, i int) redis.Cmder {
+		return p.SetNX(ctx, keys[i], "1", ms(ttl))
 	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, s.fail(err)
+	if cmds == nil {
+		return nil, err
 	}
 	out := make([]bool, len(keys))
 	for i, c := range cmds {
-		ok, err := c.Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
+		if c == nil {
+			continue
+		}
+		ok, cerr := c.(*redis.BoolCmd).Result()
+		out[i] = cerr == nil && ok
+	}
+	return out, err
+}
+
+// queueFunc queues the command for keys[i] on p.
+type queueFunc func(ctx context.Context, p redis.Pipeliner, i int) redis.Cmder
+
+// exec sends one single-key command per key and returns the commands and:
+// nil when every key succeeded; a *store.PartialError when some failed
+// (their commands hold an error, the others their answer); any other error
+// (and no commands) when none can be trusted. A key fails alone when Redis
+// refuses it (a value of the wrong type, out of memory); a node fails with
+// every key it holds (down, slow, a cluster error). On one server a failing
+// node fails the whole operation, as any error did before; on Redis
+// Cluster it fails only its keys (see execCluster).
+func (s *Store) exec(ctx context.Context, keys []string, queue queueFunc) ([]redis.Cmder, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	cmds := make([]redis.Cmder, len(keys))
+	failed := make([]bool, len(keys))
+	if s.cluster != nil {
+		first, err := s.execCluster(ctx, keys, cmds, failed, queue)
+		if err != nil {
 			return nil, s.fail(err)
 		}
-		out[i] = ok
+		return cmds, s.partial(failed, first)
 	}
-	return out, nil
+	all := make([]int, len(keys))
+	for i := range all {
+		all[i] = i
+	}
+	first, nodeErr := s.pipeline(ctx, all, cmds, failed, queue)
+	if nodeErr != nil {
+		return nil, s.fail(nodeErr)
+	}
+	return cmds, s.partial(failed, first)
 }
+
+func (s *Store) partial(failed []bool, first error) error {
+	if first == nil {
+		return nil
+	}
+	return &store.PartialError{Failed: failed, Err: s.fail(first)}
+}
+
+// pipeline sends the commands for keys[idx...] in one pipeline and marks
+// the keys that failed. first is the first key's error; nodeErr is set
+// when the node failed (every key of idx is then marked failed).
+func (s *Store) pipeline(ctx context.Context, idx []int, cmds []redis.Cmder, failed []bool, queue queueFunc) (first, nodeErr error) {
+	_, perr := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, i := range idx {
+			cmds[i] = queue(ctx, p, i)
+		}
+		return nil
+	})
+	for _, i := range idx {
+		err := cmds[i].Err()
+		if err == nil || errors.Is(err, redis.Nil) {
+			continue
+		}
+		failed[i] = true
+		if first == nil {
+			first = err
+		}
+		if nodeErr == nil && nodeFailure(err) {
+			nodeErr = err
+		}
+	}
+	if perr != nil && first == nil && !errors.Is(perr, redis.Nil) {
+		nodeErr = perr // failed with no command saying so: trust none
+	}
+	if nodeErr != nil {
+		for _, i := range idx {
+			failed[i] = true
+		}
+		first = nodeErr
+	}
+	return first, nodeErr
+}
+
+// nodeFailure reports whether err says the node is unusable rather than
+// that Redis refused one key: anything but a Redis error reply (a dead or
+// slow connection, a deadline), or a reply saying the node or the cluster
+// cannot serve (CLUSTERDOWN, LOADING, MASTERDOWN, TRYAGAIN, READONLY, and
+// MOVED or ASK left over after go-redis's redirections).
+func nodeFailure(err error) bool {
+	var reply redis.Error
+	if !errors.As(err, &reply) {
+		return true
+	}
+	for _, p := range nodeReplies {
+		if redis.HasErrorPrefix(reply, p) {
+			return true
+		}
+	}
+	return false
+}
+
+var nodeReplies = []string{"CLUSTERDOWN ", "LOADING ", "MASTERDOWN ", "TRYAGAIN ", "READONLY ", "MOVED ", "ASK "}
 
 // ms rounds a TTL up to whole milliseconds, Redis's precision, so that a
 // sub-millisecond TTL never becomes "no expiry". go-redis sends PX, or EX

@@ -3,6 +3,7 @@ package rediscache_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -73,4 +74,34 @@ func TestDeadServerFailsFast(t *testing.T) {
 		t.Fatalf("Get on a stopped server: %v, want ErrRedis", err)
 	}
 	t.Logf("Get on a stopped server failed in %v", time.Since(start))
+}
+
+// TestWrongTypeFailsItsKeyAlone: a key Redis refuses (another program's
+// list) fails alone; the other keys of the operation are answered.
+func TestWrongTypeFailsItsKeyAlone(t *testing.T) {
+	rdb := newClient(t, needRedis(t))
+	st := newStore(t, rdb)
+	ctx := context.Background()
+	p := uniquePrefix(t)
+	list, val, absent := p+"list", p+"value", p+"absent"
+	if err := rdb.RPush(ctx, list, "x").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Set(ctx, val, []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := st.GetMulti(ctx, []string{list, val, absent})
+	var partial *store.PartialError
+	if !errors.As(err, &partial) || !errors.Is(err, rediscache.ErrRedis) {
+		t.Fatalf("GetMulti over a list: error %v, want a *store.PartialError wrapping ErrRedis", err)
+	}
+	if !slices.Equal(partial.Failed, []bool{true, false, false}) || string(vals[1]) != "v" || vals[2] != nil {
+		t.Fatalf("GetMulti over a list = %q, failed %v", vals, partial.Failed)
+	}
+	// SET overwrites any type: a claim (SET NX) of the list fails as
+	// "taken", which is no error.
+	claimed, err := st.ClaimMulti(ctx, []string{list, absent}, time.Minute)
+	if err != nil || !slices.Equal(claimed, []bool{false, true}) {
+		t.Fatalf("ClaimMulti = %v, %v", claimed, err)
+	}
 }

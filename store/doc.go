@@ -25,6 +25,9 @@
 //   - Any error means "outcome unknown, carry on without the store": the
 //     store may be down, slow, full or answering garbage. Callers must never
 //     fail their own work because the store did.
+//   - A multi-key operation may fail for some keys only (one node of a
+//     cluster down): a *[PartialError] says which, and the results of the
+//     others are valid.
 //   - Methods honour ctx: they return once it ends, with an error.
 //
 // # Usage

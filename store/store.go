@@ -35,17 +35,49 @@ type Store interface {
 
 	// GetMulti is Get for many keys in one round trip: values[i] is the
 	// value of keys[i], nil when absent. A present empty value is a
-	// non-nil empty slice.
+	// non-nil empty slice. With a *[PartialError], values holds the
+	// values of the keys that did not fail.
 	GetMulti(ctx context.Context, keys []string) (values [][]byte, err error)
 
 	// SetMulti is Set for many items in one round trip, each with its
-	// own TTL. On error, some items may have been stored.
+	// own TTL. On error, some items may have been stored; a
+	// *[PartialError] says which failed.
 	SetMulti(ctx context.Context, items []Item) error
 
 	// ClaimMulti is Claim for many keys in one round trip: claimed[i]
-	// reports whether keys[i] was claimed by this call.
+	// reports whether keys[i] was claimed by this call. With a
+	// *[PartialError], claimed holds the outcome of the keys that did not
+	// fail.
 	ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) (claimed []bool, err error)
 }
+
+// PartialError is the error of a multi-key operation that failed for some
+// keys only, returned by a store that spreads keys over several servers
+// (Redis Cluster) when some of them fail, or when some keys cannot be read
+// (a value of the wrong type). Failed[i] reports whether the i-th key or
+// item failed; the results of the others are valid. Err is the first
+// failure.
+//
+// A store that returns PartialError for a server it cannot reach keeps its
+// own account of that server's health and fails its keys fast while it is
+// down: callers keep using the store for the other keys, and do not stop
+// using it as they would after other errors.
+type PartialError struct {
+	Failed []bool
+	Err    error
+}
+
+func (e *PartialError) Error() string {
+	n := 0
+	for _, f := range e.Failed {
+		if f {
+			n++
+		}
+	}
+	return fmt.Sprintf("store: %d of %d keys failed: %v", n, len(e.Failed), e.Err)
+}
+
+func (e *PartialError) Unwrap() error { return e.Err }
 
 // Item is one entry for [Store.SetMulti].
 type Item struct {

@@ -3,8 +3,10 @@ package remote
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -75,8 +77,14 @@ func newShared(st settings, name string, timeout time.Duration, log *slog.Logger
 	return sh
 }
 
-func (sh *shared) key(a netip.Addr) string      { return sh.prefix + a.String() }
-func (sh *shared) claimKey(a netip.Addr) string { return sh.prefix + a.String() + ":claim" }
+func (sh *shared) key(a netip.Addr) string { return sh.prefix + a.String() }
+
+// claimKey is the value's key in braces: Redis Cluster hashes only what is
+// between the first { and the next }, so an address's claim lives on the
+// same shard as its value. Were they apart, a failing shard would stop
+// sharing every address whose claim or value it holds (5 in 9 of three
+// shards), not the third whose answers it holds.
+func (sh *shared) claimKey(a netip.Addr) string { return "{" + sh.key(a) + "}:claim" }
 
 func (sh *shared) keys(addrs []netip.Addr, key func(netip.Addr) string) []string {
 	ks := make([]string, len(addrs))
@@ -88,7 +96,10 @@ func (sh *shared) keys(addrs []netip.Addr, key func(netip.Addr) string) []string
 
 // do runs one store operation under the breaker and the operation
 // deadline. A failure caused by the caller's own context ending says
-// nothing about the store and is not held against it.
+// nothing about the store and is not held against it, nor is a
+// [store.PartialError]: the store failed some keys (those of a cluster
+// node that is down, say), keeps account of that itself, and the other
+// keys are still worth asking it about.
 func (sh *shared) do(ctx context.Context, op func(ctx context.Context) error) error {
 	ok, probe, _ := sh.breaker.allow(sh.now())
 	if !ok {
@@ -102,7 +113,17 @@ func (sh *shared) do(ctx context.Context, op func(ctx context.Context) error) er
 		sh.breaker.release(probe)
 		return err
 	}
-	if err != nil {
+	var partial *store.PartialError
+	if err != nil && errors.As(err, &partial) {
+		sh.stats.errors.Add(1)
+		sh.log.Debug("remote: shared cache failed some keys", "source", sh.name, "error", err)
+		if !slices.Contains(partial.Failed, false) {
+			sh.breaker.release(probe)
+			return err
+		}
+		// The store answered for some keys: below, a success.
+	}
+	if err != nil && partial == nil {
 		sh.stats.errors.Add(1)
 		if sh.breaker.record(false, probe, sh.now()) {
 			sh.down.Store(true)
@@ -117,28 +138,60 @@ func (sh *shared) do(ctx context.Context, op func(ctx context.Context) error) er
 	if sh.down.Swap(false) {
 		sh.log.Info("remote: shared cache back", "source", sh.name)
 	}
-	return nil
+	return err // nil, or a partial failure
+}
+
+// checkMulti checks a multi-key operation's answer for n keys: got results
+// and err, a *store.PartialError of the right size included, as the store
+// returned them.
+func checkMulti(err error, got, n int) error {
+	var partial *store.PartialError
+	switch {
+	case err != nil && !errors.As(err, &partial):
+		return err
+	case got != n:
+		return fmt.Errorf("remote: shared cache answered %d results for %d keys", got, n)
+	case partial != nil && len(partial.Failed) != n:
+		return fmt.Errorf("remote: shared cache failed %d keys of %d: %v", len(partial.Failed), n, err)
+	}
+	return err
+}
+
+// failedKeys tells which of n keys an operation that ended with err
+// failed: none for nil, those of a *store.PartialError, all for any other
+// error.
+func failedKeys(err error, n int) []bool {
+	failed := make([]bool, n)
+	var partial *store.PartialError
+	switch {
+	case err == nil:
+	case errors.As(err, &partial) && len(partial.Failed) == n:
+		copy(failed, partial.Failed)
+	default:
+		for i := range failed {
+			failed[i] = true
+		}
+	}
+	return failed
 }
 
 // getMulti reads addrs' entries: found[i] says whether recs[i] is an
-// answer. Unreadable entries count as absent; a store error (up false) as
-// all absent.
-func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []source.Record, found []bool, up bool) {
+// answer, failed[i] whether the store could not tell (it failed for that
+// key, or altogether). Unreadable entries count as absent.
+func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []source.Record, found, failed []bool) {
 	recs = make([]source.Record, len(addrs))
 	found = make([]bool, len(addrs))
 	var vals [][]byte
 	err := sh.do(ctx, func(ctx context.Context) (err error) {
 		vals, err = sh.st.GetMulti(ctx, sh.keys(addrs, sh.key))
-		if err == nil && len(vals) != len(addrs) {
-			err = errors.New("remote: shared cache answered the wrong number of values")
-		}
-		return err
+		return checkMulti(err, len(vals), len(addrs))
 	})
-	if err != nil {
-		return recs, found, false
+	failed = failedKeys(err, len(addrs))
+	if allFailed(failed) {
+		return recs, found, failed
 	}
 	for i, v := range vals {
-		if v == nil {
+		if v == nil || failed[i] {
 			continue
 		}
 		rec, err := decodeShared(v, addrs[i])
@@ -149,23 +202,26 @@ func (sh *shared) getMulti(ctx context.Context, addrs []netip.Addr) (recs []sour
 		}
 		recs[i], found[i] = rec, true
 	}
-	return recs, found, true
+	return recs, found, failed
 }
 
-// claimMulti claims addrs; on a store error every address counts as
-// claimed, so that the caller asks the API rather than wait for nobody.
+// allFailed reports whether the store failed every key of an operation.
+func allFailed(failed []bool) bool { return !slices.Contains(failed, false) }
+
+// claimMulti claims addrs; an address the store failed counts as claimed,
+// so that the caller asks the API rather than wait for nobody.
 func (sh *shared) claimMulti(ctx context.Context, addrs []netip.Addr) []bool {
 	var claimed []bool
 	err := sh.do(ctx, func(ctx context.Context) (err error) {
 		claimed, err = sh.st.ClaimMulti(ctx, sh.keys(addrs, sh.claimKey), sh.claimTTL)
-		if err == nil && len(claimed) != len(addrs) {
-			err = errors.New("remote: shared cache answered the wrong number of claims")
-		}
-		return err
+		return checkMulti(err, len(claimed), len(addrs))
 	})
-	if err != nil {
+	failed := failedKeys(err, len(addrs))
+	if len(claimed) != len(addrs) {
 		claimed = make([]bool, len(addrs))
-		for i := range claimed {
+	}
+	for i, f := range failed {
+		if f {
 			claimed[i] = true
 		}
 	}
@@ -217,8 +273,13 @@ func (sh *shared) putMulti(ctx context.Context, addrs []netip.Addr, recs []sourc
 	if len(items) == 0 {
 		return
 	}
-	if sh.do(ctx, func(ctx context.Context) error { return sh.st.SetMulti(ctx, items) }) == nil {
-		sh.stats.stored.Add(int64(len(items)))
+	err := sh.do(ctx, func(ctx context.Context) error {
+		return checkMulti(sh.st.SetMulti(ctx, items), len(items), len(items))
+	})
+	for _, f := range failedKeys(err, len(items)) {
+		if !f {
+			sh.stats.stored.Add(1)
+		}
 	}
 }
 

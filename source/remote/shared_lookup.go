@@ -17,15 +17,15 @@ func (s *Source) fetchOne(ctx context.Context, addr netip.Addr) (source.Record, 
 		return s.lookupOne(ctx, addr)
 	}
 	one := []netip.Addr{addr}
-	recs, found, up := sh.getMulti(ctx, one)
+	recs, found, failed := sh.getMulti(ctx, one)
 	if found[0] {
 		sh.stats.hits.Add(1)
 		s.cachePut(addr, recs[0])
 		return recs[0], nil
 	}
-	if !up {
-		// The store just failed: ask the API without spending another
-		// operation's deadline on a claim or a write.
+	if failed[0] {
+		// The store just failed for this key: ask the API without
+		// spending another operation's deadline on a claim or a write.
 		return s.lookupOne(ctx, addr)
 	}
 	sh.stats.misses.Add(1)
@@ -45,33 +45,41 @@ func (s *Source) fetchOne(ctx context.Context, addr netip.Addr) (source.Record, 
 
 // fetchChunk answers one batch chunk: one multi-get, a claim of what is
 // missing, one API call for what this process claimed (and one more for
-// what others claimed but did not answer in time), one multi-set.
+// what others claimed but did not answer in time), one multi-set. Keys the
+// store failed (a cluster node down) are asked of the API with the claimed
+// ones, while the others are shared as usual.
 func (s *Source) fetchChunk(ctx context.Context, chunk []netip.Addr) ([]source.Record, error) {
 	sh := s.shared
 	if sh == nil {
 		recs, _, err := s.lookupChunk(ctx, chunk)
 		return recs, err
 	}
-	out, found, up := sh.getMulti(ctx, chunk)
-	if !up {
+	out, found, failed := sh.getMulti(ctx, chunk)
+	if allFailed(failed) {
 		recs, _, err := s.lookupChunk(ctx, chunk) // as in fetchOne
 		return recs, err
 	}
-	var missing []int
+	var missing, mine []int
 	for i, ok := range found {
-		if ok {
+		switch {
+		case ok:
 			s.cachePut(chunk[i], out[i])
-			continue
+		case failed[i]:
+			mine = append(mine, i)
+		default:
+			missing = append(missing, i)
 		}
-		missing = append(missing, i)
 	}
-	sh.stats.hits.Add(int64(len(chunk) - len(missing)))
+	sh.stats.hits.Add(int64(len(chunk) - len(missing) - len(mine)))
 	sh.stats.misses.Add(int64(len(missing)))
-	if len(missing) == 0 {
+	if len(missing)+len(mine) == 0 {
 		return out, nil
 	}
-	claimed := sh.claimMulti(ctx, pick(chunk, missing))
-	var mine, theirs []int
+	var theirs []int
+	var claimed []bool
+	if len(missing) > 0 {
+		claimed = sh.claimMulti(ctx, pick(chunk, missing))
+	}
 	for j, i := range missing {
 		if claimed[j] {
 			mine = append(mine, i)
@@ -132,7 +140,7 @@ func (s *Source) sharedPrefill(ctx context.Context, addrs []netip.Addr, set func
 	if s.shared == nil {
 		return addrs
 	}
-	recs, found, _ := s.shared.getMulti(ctx, addrs)
+	recs, found, _ := s.shared.getMulti(ctx, addrs) // what failed takes the single path too
 	var left []netip.Addr
 	for i, a := range addrs {
 		if !found[i] {

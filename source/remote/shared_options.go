@@ -21,10 +21,15 @@ import (
 // Answers, misses included, are stored ([WithSharedCacheTTL]); errors never
 // are. st failing never fails a lookup: each store operation has a short
 // deadline (a tenth of [WithTimeout]), and after 5 failures in a row the
-// source stops using st for 1 s, then tries again.
+// source stops using st for 1 s, then tries again. A store that fails only
+// some keys (a *[store.PartialError]: one node of a Redis Cluster down) is
+// not stopped: those keys go to the API, the others are shared as usual.
 //
 // Keys are WithKeyPrefix + "ipintel:remote:v1:" + source name + ":" +
-// address; they never contain the API key. Two sources with the same name
+// address, and "{" + that key + "}:claim" for the claim of an address
+// (the braces put it on its value's Redis Cluster shard; keep them out of
+// the prefix, where they would put every key on one shard); they never
+// contain the API key. Two sources with the same name
 // share entries, so give two accounts whose answers differ different
 // names ([WithName]). The "v1" is the stored schema's version: a release
 // that changes it reads and writes other keys, so a rolling deploy never

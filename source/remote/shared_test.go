@@ -177,10 +177,20 @@ func TestSharedCacheKeys(t *testing.T) {
 	_, err = s.LookupBatch(context.Background(), []netip.Addr{mustAddr("45.1.2.4"), mustAddr("2a01:4f8::1")})
 	require.NoError(t, err)
 	require.True(t, len(rs.keys) > 0, "no key used")
+	claims := 0
 	for _, k := range rs.keys {
+		if v, ok := strings.CutSuffix(k, "}:claim"); ok {
+			// A claim's key is its value's in braces, so that Redis
+			// Cluster puts both on one shard.
+			claims++
+			k, ok = strings.CutPrefix(v, "{")
+			assert.True(t, ok, "claim key %q", k)
+		}
 		assert.True(t, strings.HasPrefix(k, "staging:ipintel:remote:v1:vectraip:"), "key %q", k)
+		assert.False(t, strings.ContainsAny(k, "{}"), "key %q", k)
 		assert.False(t, strings.Contains(k, testKey), "key %q holds the API key", k)
 	}
+	assert.True(t, claims > 0, "no claim key used")
 }
 
 // failingStore fails every operation; blockingStore blocks each until its
@@ -453,4 +463,172 @@ func TestSharedCacheBatchWithoutBatchEndpoint(t *testing.T) {
 	assert.Equal(t, first, second)
 	assert.Equal(t, asked, f.requests.Load(), "the second batch asked the API")
 	assert.Equal(t, gets+1, cs.gets.Load(), "reads of the store for a batch answered from it")
+}
+
+// shardedStore is a store whose keys for some addresses live on a node
+// that is down: multi operations fail those keys alone, with a
+// *store.PartialError, as rediscache does on Redis Cluster.
+type shardedStore struct {
+	store.Store
+	down func(key string) bool
+}
+
+func (s shardedStore) split(keys []string) (up []string, failed []bool, anyFailed bool) {
+	failed = make([]bool, len(keys))
+	for i, k := range keys {
+		if s.down(k) {
+			failed[i], anyFailed = true, true
+			continue
+		}
+		up = append(up, k)
+	}
+	return up, failed, anyFailed
+}
+
+func (s shardedStore) partial(failed []bool) error {
+	return &store.PartialError{Failed: failed, Err: errors.New("node down")}
+}
+
+func (s shardedStore) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
+	up, failed, anyFailed := s.split(keys)
+	vals, err := s.Store.GetMulti(ctx, up)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(keys))
+	for i := range keys {
+		if !failed[i] {
+			out[i], vals = vals[0], vals[1:]
+		}
+	}
+	if anyFailed {
+		return out, s.partial(failed)
+	}
+	return out, nil
+}
+
+func (s shardedStore) ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) ([]bool, error) {
+	up, failed, anyFailed := s.split(keys)
+	got, err := s.Store.ClaimMulti(ctx, up, ttl)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(keys))
+	for i := range keys {
+		if !failed[i] {
+			out[i], got = got[0], got[1:]
+		}
+	}
+	if anyFailed {
+		return out, s.partial(failed)
+	}
+	return out, nil
+}
+
+func (s shardedStore) SetMulti(ctx context.Context, items []store.Item) error {
+	var up []store.Item
+	failed := make([]bool, len(items))
+	anyFailed := false
+	for i, it := range items {
+		if s.down(it.Key) {
+			failed[i], anyFailed = true, true
+			continue
+		}
+		up = append(up, it)
+	}
+	if err := s.Store.SetMulti(ctx, up); err != nil {
+		return err
+	}
+	if anyFailed {
+		return s.partial(failed)
+	}
+	return nil
+}
+
+// TestSharedCachePartialFailure: with the node holding some addresses'
+// keys down, those addresses go to the API from every source, the others
+// are still shared, no lookup fails, and the store is never skipped as a
+// whole however many operations fail.
+func TestSharedCachePartialFailure(t *testing.T) {
+	f := newFake(t, "vectraip")
+	st := shardedStore{Store: store.NewMemory(), down: func(k string) bool { return strings.Contains(k, ":45.30.1.") }}
+	srcs := newSharedSources(t, f, st, 2)
+	ctx := context.Background()
+	var healthy, down []netip.Addr
+	for i := range 10 {
+		healthy = append(healthy, netip.AddrFrom4([4]byte{45, 30, 0, byte(i + 1)}))
+		down = append(down, netip.AddrFrom4([4]byte{45, 30, 1, byte(i + 1)}))
+	}
+	// Batches: one request of 20 from the first source; the second gets
+	// the healthy half from the store and asks for the other.
+	batch := append(append([]netip.Addr(nil), healthy...), down...)
+	first, err := srcs[0].LookupBatch(ctx, batch)
+	require.NoError(t, err)
+	second, err := srcs[1].LookupBatch(ctx, batch)
+	require.NoError(t, err)
+	assert.Equal(t, first, second)
+	for i, r := range first {
+		assert.False(t, r.IsZero(), "no answer for %v", batch[i])
+	}
+	assert.Equal(t, []int{20, 10}, f.sizes(), "addresses per batch request")
+
+	// Singles, many more failed operations than the breaker's threshold:
+	// each down address is asked by each source; a healthy one once.
+	before := f.requests.Load()
+	for round := range 3 {
+		for _, s := range srcs {
+			for _, a := range down {
+				r, err := s.Lookup(ctx, a)
+				require.NoError(t, err)
+				assert.False(t, r.IsZero(), "round %d: no answer for %v", round, a)
+			}
+		}
+	}
+	assert.Equal(t, before+int64(3*len(srcs)*len(down)), f.requests.Load(), "requests for the down addresses")
+	before = f.requests.Load()
+	fresh := mustAddr("45.30.2.1")
+	for _, s := range srcs {
+		_, err := s.Lookup(ctx, fresh)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before+1, f.requests.Load(), "a healthy address, after many partial failures, asked once")
+	for i, s := range srcs {
+		stats := s.SharedCacheStats()
+		assert.Equal(t, int64(0), stats.Skipped, "source %d: the store was skipped as a whole: %+v", i, stats)
+		assert.True(t, stats.Errors >= int64(3*len(down)), "source %d: partial failures not counted: %+v", i, stats)
+	}
+	assert.Equal(t, int64(11), srcs[1].SharedCacheStats().Hits, "the second source's hits: the 10 healthy of the batch, the fresh address")
+}
+
+// oddStore answers every multi operation with the wrong number of results
+// and a partial error of the wrong size.
+type oddStore struct{ store.Store }
+
+func (oddStore) odd() error {
+	return &store.PartialError{Failed: []bool{true}, Err: errors.New("odd")}
+}
+
+func (s oddStore) GetMulti(context.Context, []string) ([][]byte, error) {
+	return make([][]byte, 7), s.odd()
+}
+
+func (s oddStore) ClaimMulti(context.Context, []string, time.Duration) ([]bool, error) {
+	return make([]bool, 7), s.odd()
+}
+
+func (s oddStore) SetMulti(context.Context, []store.Item) error { return s.odd() }
+
+// TestSharedCacheMalformedPartial: a store whose answers do not match the
+// keys asked is a failing store, never a panic or a failed lookup.
+func TestSharedCacheMalformedPartial(t *testing.T) {
+	f := newFake(t, "vectraip")
+	s := newSharedSources(t, f, oddStore{store.NewMemory()}, 1)[0]
+	ctx := context.Background()
+	r, err := s.Lookup(ctx, mustAddr("45.31.0.1"))
+	require.NoError(t, err)
+	assert.False(t, r.IsZero())
+	recs, err := s.LookupBatch(ctx, []netip.Addr{mustAddr("45.31.0.2"), mustAddr("45.31.0.3")})
+	require.NoError(t, err)
+	assert.False(t, recs[0].IsZero() || recs[1].IsZero())
+	assert.True(t, s.SharedCacheStats().Errors > 0)
 }

@@ -75,8 +75,8 @@ func (h *hub) loop() {
 		if pending == nil {
 			return
 		}
-		recs, found, up := h.sh.getMulti(h.ctx, pending)
-		h.deliver(pending, recs, found, !up && !h.sh.breaker.closed())
+		recs, found, failed := h.sh.getMulti(h.ctx, pending)
+		h.deliver(pending, recs, found, allFailed(failed) && !h.sh.breaker.closed())
 	}
 }
 
