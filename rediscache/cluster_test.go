@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ipintel/ipintel/rediscache"
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/remote"
 	"github.com/ipintel/ipintel/store"
 	"github.com/ipintel/ipintel/store/storetest"
@@ -547,7 +548,7 @@ func TestClusterNodePaused(t *testing.T) {
 	for round := range 8 {
 		vals, err := st.GetMulti(ctx, keys)
 		var partial *store.PartialError
-		if !errors.As(err, &partial) || !errors.Is(err, rediscache.ErrRedis) {
+		if !errors.As(err, &partial) || !errors.Is(err, source.ErrUnavailable) {
 			t.Fatalf("round %d, %s paused: error %v, want a *store.PartialError wrapping ErrRedis", round, victim, err)
 		}
 		for i, k := range keys {

@@ -36,7 +36,7 @@
 // A failing Redis never fails a lookup: the remote source falls back to its
 // local cache and the API, a breaker stops it calling a dead Redis (one
 // probe a second), and it uses Redis again once a probe succeeds. Errors
-// wrap [ErrRedis] and go-redis's own error. While Redis is down, go-redis
+// wrap [source.ErrUnavailable] and go-redis's own error. While Redis is down, go-redis
 // itself logs failed dials through its own logger (redis.SetLogger
 // replaces it). A key Redis refuses on its own (a value of another type,
 // written by someone else; out of memory) fails alone: the operation

@@ -11,15 +11,19 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/store"
 )
 
-// Errors. Every error from a Redis operation wraps [ErrRedis] and the
-// client's own error (context.DeadlineExceeded among them).
+// Errors wrap the shared kinds of package source: every error from a Redis
+// operation wraps [source.ErrUnavailable] and the client's own error
+// (context.DeadlineExceeded among them); a value over [WithMaxValueSize]
+// wraps [source.ErrTooLarge]; a bad option or client wraps
+// [source.ErrInvalidOption].
 var (
-	ErrRedis         = errors.New("rediscache: redis operation failed")
-	ErrValueTooLarge = errors.New("rediscache: value too large")
-	ErrConfig        = errors.New("rediscache: invalid configuration")
+	errRedis         = fmt.Errorf("rediscache: redis operation failed: %w", source.ErrUnavailable)
+	errValueTooLarge = fmt.Errorf("rediscache: value %w", source.ErrTooLarge)
+	errConfig        = fmt.Errorf("rediscache: %w", source.ErrInvalidOption)
 )
 
 // Defaults used when no option says otherwise.
@@ -57,7 +61,7 @@ type Option func(*Store) error
 func WithTimeout(d time.Duration) Option {
 	return func(s *Store) error {
 		if d <= 0 {
-			return fmt.Errorf("%w: timeout %v is not positive", ErrConfig, d)
+			return fmt.Errorf("%w: WithTimeout(%v): must be positive", errConfig, d)
 		}
 		s.timeout = d
 		return nil
@@ -69,7 +73,7 @@ func WithTimeout(d time.Duration) Option {
 func WithMaxValueSize(n int) Option {
 	return func(s *Store) error {
 		if n < 1 {
-			return fmt.Errorf("%w: max value size %d", ErrConfig, n)
+			return fmt.Errorf("%w: WithMaxValueSize(%d): must be positive", errConfig, n)
 		}
 		s.maxValue = n
 		return nil
@@ -81,7 +85,7 @@ func WithMaxValueSize(n int) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(s *Store) error {
 		if l == nil {
-			return fmt.Errorf("%w: nil logger", ErrConfig)
+			return fmt.Errorf("%w: WithLogger(nil)", errConfig)
 		}
 		s.log = l
 		return nil
@@ -95,10 +99,10 @@ func WithLogger(l *slog.Logger) Option {
 // *redis.Client (single server, Sentinel) and *redis.ClusterClient.
 func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
 	if rdb == nil {
-		return nil, fmt.Errorf("%w: nil client", ErrConfig)
+		return nil, fmt.Errorf("%w: nil client", errConfig)
 	}
 	if !honoursContext(rdb) {
-		return nil, fmt.Errorf("%w: the client ignores context deadlines; set ContextTimeoutEnabled: true in its options", ErrConfig)
+		return nil, fmt.Errorf("%w: the client ignores context deadlines; set ContextTimeoutEnabled: true in its options", errConfig)
 	}
 	s := &Store{
 		rdb: rdb, timeout: DefaultTimeout, maxValue: DefaultMaxValueSize,
@@ -127,7 +131,7 @@ func honoursContext(rdb redis.UniversalClient) bool {
 }
 
 func (s *Store) fail(err error) error {
-	return fmt.Errorf("%w: %w", ErrRedis, err)
+	return fmt.Errorf("%w: %w", errRedis, err)
 }
 
 // Get implements [store.Store].
@@ -189,7 +193,7 @@ func (s *Store) SetMulti(ctx context.Context, items []store.Item) error {
 			return err
 		}
 		if len(it.Value) > s.maxValue {
-			return fmt.Errorf("%w: %d bytes for %s", ErrValueTooLarge, len(it.Value), it.Key)
+			return fmt.Errorf("%w: %d bytes for %s", errValueTooLarge, len(it.Value), it.Key)
 		}
 	}
 	if len(items) == 0 {

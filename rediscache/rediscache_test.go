@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ipintel/ipintel/rediscache"
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/store"
 	"github.com/ipintel/ipintel/store/storetest"
 )
@@ -34,7 +35,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"zero max value size": {good, []rediscache.Option{rediscache.WithMaxValueSize(0)}},
 	}
 	for name, c := range cases {
-		if _, err := rediscache.New(c.rdb, c.opts...); !errors.Is(err, rediscache.ErrConfig) {
+		if _, err := rediscache.New(c.rdb, c.opts...); !errors.Is(err, source.ErrInvalidOption) {
 			t.Errorf("%s: error %v, want ErrConfig", name, err)
 		}
 	}
@@ -51,7 +52,7 @@ func TestMaxValueSize(t *testing.T) {
 	}
 	ctx := context.Background()
 	key := uniquePrefix(t) + "big"
-	if err := st.Set(ctx, key, make([]byte, 11), time.Minute); !errors.Is(err, rediscache.ErrValueTooLarge) {
+	if err := st.Set(ctx, key, make([]byte, 11), time.Minute); !errors.Is(err, source.ErrTooLarge) {
 		t.Fatalf("Set of 11 bytes: %v, want ErrValueTooLarge", err)
 	}
 	// Someone else wrote a big value: it reads as absent.
@@ -70,7 +71,7 @@ func TestDeadServerFailsFast(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
 	_, _, err := st.Get(ctx, "k")
-	if !errors.Is(err, rediscache.ErrRedis) {
+	if !errors.Is(err, source.ErrUnavailable) {
 		t.Fatalf("Get on a stopped server: %v, want ErrRedis", err)
 	}
 	t.Logf("Get on a stopped server failed in %v", time.Since(start))
@@ -92,7 +93,7 @@ func TestWrongTypeFailsItsKeyAlone(t *testing.T) {
 	}
 	vals, err := st.GetMulti(ctx, []string{list, val, absent})
 	var partial *store.PartialError
-	if !errors.As(err, &partial) || !errors.Is(err, rediscache.ErrRedis) {
+	if !errors.As(err, &partial) || !errors.Is(err, source.ErrUnavailable) {
 		t.Fatalf("GetMulti over a list: error %v, want a *store.PartialError wrapping ErrRedis", err)
 	}
 	if !slices.Equal(partial.Failed, []bool{true, false, false}) || string(vals[1]) != "v" || vals[2] != nil {
