@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 )
@@ -21,7 +22,11 @@ var CSVHeader = []string{
 // shape ClickHouse's ip_trie dictionaries load (the network column is the
 // key) and spreadsheets open. It returns the bytes written.
 func (t *Table) WriteCSV(w io.Writer) (int64, error) {
-	return t.writeCSV(context.Background(), w, nil)
+	n, err := t.writeCSV(context.Background(), w, nil)
+	if err != nil {
+		err = fmt.Errorf("export: csv: %w", err)
+	}
+	return n, err
 }
 
 func (t *Table) writeCSV(ctx context.Context, w io.Writer, progress func(Progress)) (int64, error) {

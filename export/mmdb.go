@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -82,7 +83,11 @@ func project(typ DatabaseType, e *Entry) (Entry, bool) {
 // their data. Adjacent ranges whose records are equal for typ are written
 // as one.
 func (t *Table) WriteMMDB(w io.Writer, typ DatabaseType) (int64, error) {
-	return t.writeMMDB(context.Background(), w, typ, nil)
+	n, err := t.writeMMDB(context.Background(), w, typ, nil)
+	if err != nil && !errors.Is(err, ErrInvalidType) {
+		err = fmt.Errorf("export: %w", err)
+	}
+	return n, err
 }
 
 func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, progress func(Progress)) (int64, error) {
@@ -100,7 +105,7 @@ func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, pr
 		KeyGenerator:            identityKeys{},
 	})
 	if err != nil {
-		return 0, fmt.Errorf("export: mmdb: %w", err)
+		return 0, fmt.Errorf("mmdb: %w", err)
 	}
 	// One record value per distinct projection, so equal records are one
 	// value in the file and identityKeys can key them by identity.
@@ -134,7 +139,7 @@ func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, pr
 			for _, p := range rangePrefixes(fam, run) {
 				ipnet := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
 				if err := tree.Insert(ipnet, runValue); err != nil {
-					return fmt.Errorf("export: mmdb: inserting %s: %w", p, err)
+					return fmt.Errorf("mmdb: inserting %s: %w", p, err)
 				}
 				if n++; n%(1<<14) == 0 {
 					if err := ctx.Err(); err != nil {
@@ -169,7 +174,7 @@ func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, pr
 	}
 	written, err := tree.WriteTo(w)
 	if err != nil {
-		return written, fmt.Errorf("export: mmdb: %w", err)
+		return written, fmt.Errorf("mmdb: %w", err)
 	}
 	if progress != nil {
 		progress(Progress{Stage: "write", Count: n, Done: true})
@@ -194,7 +199,7 @@ type identityKeys struct{}
 func (identityKeys) Key(v mmdbtype.DataType) ([]byte, error) {
 	m, ok := v.(mmdbtype.Map)
 	if !ok {
-		return nil, fmt.Errorf("export: mmdb: unexpected record value %T", v)
+		return nil, fmt.Errorf("mmdb: unexpected record value %T", v)
 	}
 	p := uint64(uintptr(reflect.ValueOf(m).UnsafePointer()))
 	return []byte{byte(p), byte(p >> 8), byte(p >> 16), byte(p >> 24), byte(p >> 32), byte(p >> 40), byte(p >> 48), byte(p >> 56)}, nil
