@@ -162,7 +162,7 @@ type recKey struct {
 // list reads one source's enumeration and flattens it.
 func list(ctx context.Context, en source.Enumerator, name string, progress func(Progress)) (*listed, error) {
 	l := &listed{}
-	var items [2][]item
+	fams := [2]*lister{{fam: v4, sorted: true}, {fam: v6, sorted: true}}
 	ids := map[recKey]uint32{}
 	n := 0
 	for rec, err := range en.Enumerate(ctx) {
@@ -193,7 +193,7 @@ func list(ctx context.Context, en source.Enumerator, name string, progress func(
 		if p.Addr().Is6() {
 			f = 1
 		}
-		items[f] = append(items[f], item{first: toU128(p.Addr()), bits: uint8(p.Bits()), v: v})
+		fams[f].add(p, v)
 		if n++; n%(1<<18) == 0 {
 			progress(Progress{Stage: "list", Source: name, Count: n})
 			if err := ctx.Err(); err != nil {
@@ -205,10 +205,72 @@ func list(ctx context.Context, en source.Enumerator, name string, progress func(
 		return nil, err
 	}
 	progress(Progress{Stage: "list", Source: name, Count: n, Done: true})
-	l.fam[0] = flatten(items[0], v4)
-	items[0] = nil
-	l.fam[1] = flatten(items[1], v6)
+	l.fam[0] = fams[0].ranges()
+	fams[0] = nil
+	l.fam[1] = fams[1].ranges()
 	return l, nil
+}
+
+// lister collects one family's listed prefixes. While they come in
+// address order without overlapping (builtin and MMDB listings do), it
+// keeps them as ranges, adjacent prefixes of one record joined, and the
+// ranges are the answer; at the first prefix that overlaps or comes back
+// in order, it turns them into prefixes again and flattens them all at
+// the end.
+type lister struct {
+	fam    family
+	sorted bool
+	last   u128 // the last address listed so far, while sorted
+	rs     []ival
+	items  []item
+}
+
+func (l *lister) add(p netip.Prefix, v uint32) {
+	lo := toU128(p.Addr())
+	if l.sorted {
+		if len(l.rs) == 0 || l.last.less(lo) {
+			hi := l.fam.lastOf(lo, p.Bits())
+			if len(l.rs) == cap(l.rs) {
+				l.rs = slices.Grow(l.rs, max(len(l.rs), 1024))
+			}
+			l.rs = appendRange(l.rs, l.fam, ival{lo, hi, v})
+			l.last = hi
+			return
+		}
+		l.sorted = false
+		var buf []netip.Prefix
+		for _, r := range l.rs {
+			buf = appendPrefixes(buf[:0], l.fam, r)
+			for _, q := range buf {
+				l.push(item{first: toU128(q.Addr()), bits: uint8(q.Bits()), v: r.v})
+			}
+		}
+		l.rs = nil
+	}
+	l.push(item{first: lo, bits: uint8(p.Bits()), v: v})
+}
+
+func (l *lister) push(it item) {
+	if len(l.items) == cap(l.items) {
+		// Double: append grows large slices by a quarter, copying a
+		// listing of millions of prefixes many times over.
+		l.items = slices.Grow(l.items, max(len(l.items), 1024))
+	}
+	l.items = append(l.items, it)
+}
+
+// ranges returns the disjoint ranges with a record, in order.
+func (l *lister) ranges() []ival {
+	if !l.sorted {
+		return flatten(l.items, l.fam)
+	}
+	out := l.rs[:0]
+	for _, r := range l.rs {
+		if r.v != miss {
+			out = append(out, r)
+		}
+	}
+	return slices.Clip(out)
 }
 
 // flatten turns nested prefixes (the longest wins) into disjoint ranges in
@@ -220,7 +282,7 @@ func flatten(items []item, fam family) []ival {
 		}
 		return int(a.bits) - int(b.bits)
 	})
-	var out []ival
+	out := make([]ival, 0, len(items))
 	emit := func(lo, hi u128, v uint32) {
 		if v != miss {
 			out = appendRange(out, fam, ival{lo, hi, v})
@@ -292,7 +354,11 @@ func (m *merger) sweep(fam family, f int) ([]ival, error) {
 	}
 	ls[n] = res // last: the ranges left out
 	cur := make([]int, n+1)
-	var out []ival
+	size := 0
+	for _, l := range ls {
+		size = max(size, len(l))
+	}
+	out := make([]ival, 0, size+size/8)
 	var pos u128
 	for steps := 1; ; steps++ {
 		if steps%(1<<16) == 0 {
@@ -377,6 +443,9 @@ func (m *merger) value(fam family, pos u128, ls [][]ival, cur []int) (uint32, er
 		var ok bool
 		if id, ok = m.entryIDs[e]; !ok {
 			id = uint32(len(m.t.entries))
+			if len(m.t.entries) == cap(m.t.entries) {
+				m.t.entries = slices.Grow(m.t.entries, len(m.t.entries))
+			}
 			m.t.entries = append(m.t.entries, e)
 			m.entryIDs[e] = id
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/ipintel/ipintel"
@@ -25,9 +26,14 @@ func TestFlattenMatchesLongestMatch(t *testing.T) {
 		var ps []netip.Prefix
 		var items []item
 		seen := map[netip.Prefix]bool{}
-		for i := range 1 + r.IntN(40) {
+		n := 1 + r.IntN(40)
+		disjoint := round%8 >= 6 // long runs of disjoint prefixes: the sorted path
+		for i := range n {
 			bits := base.Bits() + r.IntN(width-base.Bits()+1)
-			if round%10 == 0 && i == 0 {
+			if disjoint {
+				bits = width - 4 // all /28 or /124: never nested
+			}
+			if round%10 == 0 && i == 0 && !disjoint {
 				bits = 0 // the whole family
 			}
 			p, _ := randomAddr(r, base).Prefix(bits)
@@ -42,7 +48,23 @@ func TestFlattenMatchesLongestMatch(t *testing.T) {
 			ps = append(ps, p)
 			items = append(items, item{first: toU128(p.Addr()), bits: uint8(p.Bits()), v: v})
 		}
-		rs := flatten(append([]item(nil), items...), fam)
+		// Through a lister, in the order drawn (nested, so it flattens)
+		// or sorted: address order, wider first (sorted ranges while the
+		// prefixes are disjoint, then flattening).
+		l := &lister{fam: fam, sorted: true}
+		order := r.Perm(len(ps))
+		if round%4 < 2 {
+			slices.SortFunc(order, func(i, j int) int {
+				if c := ps[i].Addr().Compare(ps[j].Addr()); c != 0 {
+					return c
+				}
+				return ps[i].Bits() - ps[j].Bits()
+			})
+		}
+		for _, i := range order {
+			l.add(ps[i], items[i].v)
+		}
+		rs := l.ranges()
 		for i := 1; i < len(rs); i++ {
 			if !rs[i-1].hi.less(rs[i].lo) {
 				t.Fatalf("ranges overlap or are out of order: %+v %+v", rs[i-1], rs[i])

@@ -59,7 +59,7 @@ type usageError struct{ error }
 // memoryLimit is the soft heap limit the export runs under unless
 // GOMEMLIMIT is set: building the MMDB tree makes short-lived garbage that
 // would otherwise let the heap grow to twice what is live.
-const memoryLimit = 384 << 20
+const memoryLimit = 440 << 20
 
 var types = map[string]export.DatabaseType{
 	"enterprise":   export.Enterprise,
