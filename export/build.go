@@ -528,5 +528,3 @@ func (t *Table) prefixes(keep func(*Entry) bool) iter.Seq2[netip.Prefix, *Entry]
 		}
 	}
 }
-
-func rangePrefixes(fam family, r ival) []netip.Prefix { return appendPrefixes(nil, fam, r) }

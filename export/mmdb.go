@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"reflect"
 	"strings"
 
 	"github.com/maxmind/mmdbwriter"
+	"github.com/maxmind/mmdbwriter/inserter"
 	"github.com/maxmind/mmdbwriter/mmdbtype"
 )
 
@@ -125,10 +127,20 @@ func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, pr
 		values[i] = v
 	}
 	n := 0
+	// One network and prefix buffer for every insert: the writer copies
+	// what it keeps.
+	var prefixes []netip.Prefix
+	var ipnet net.IPNet
+	var ipbuf [16]byte
+	var masks [129]net.IPMask
 	for f, rs := range [2][]ival{t.r4, t.r6} {
 		fam := v4
 		if f == 1 {
 			fam = v6
+		}
+		width := fam.width()
+		for bits := range width + 1 {
+			masks[bits] = net.CIDRMask(bits, width)
 		}
 		var run ival // the pending run of ranges with one value
 		var runValue mmdbtype.DataType
@@ -136,9 +148,18 @@ func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, pr
 			if runValue == nil {
 				return nil
 			}
-			for _, p := range rangePrefixes(fam, run) {
-				ipnet := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
-				if err := tree.Insert(ipnet, runValue); err != nil {
+			prefixes = appendPrefixes(prefixes[:0], fam, run)
+			replace := inserter.ReplaceWith(runValue)
+			for _, p := range prefixes {
+				if fam.is6 {
+					ipbuf = p.Addr().As16()
+					ipnet.IP = ipbuf[:16]
+				} else {
+					a := p.Addr().As4()
+					ipnet.IP = append(ipbuf[:0], a[:]...)
+				}
+				ipnet.Mask = masks[p.Bits()]
+				if err := tree.InsertFunc(&ipnet, replace); err != nil {
 					return fmt.Errorf("mmdb: inserting %s: %w", p, err)
 				}
 				if n++; n%(1<<14) == 0 {

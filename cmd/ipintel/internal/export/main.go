@@ -153,6 +153,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// tab is not used after WriteFile, so the table can be collected
+	// while the MMDB writer serialises its tree; and the listings' buffers
+	// are garbage now: hand them back before that tree grows, so that the
+	// two do not add up.
+	ranges, records, sources := tab.Len(), tab.Entries(), strings.Join(tab.Sources(), ", ")
+	debug.FreeOSMemory()
 	n, err := tab.WriteFile(ctx, *out, f, progress)
 	if err != nil {
 		return err
@@ -162,7 +168,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		what = "mmdb " + string(f.MMDB)
 	}
 	fmt.Fprintf(stderr, "ipintel export: wrote %s (%s): %d ranges, %d distinct records, %s, in %.1fs, from %s\n",
-		*out, what, tab.Len(), tab.Entries(), size(n), time.Since(start).Seconds(), strings.Join(tab.Sources(), ", "))
+		*out, what, ranges, records, size(n), time.Since(start).Seconds(), sources)
 	return nil
 }
 
