@@ -18,8 +18,12 @@ import (
 // range from sources that list their data ([source.Enumerator]).
 //
 // It fails with [ErrInvalidOption] when len(recs) is not the number of
-// sources, and with [ErrInvalidIP] for an invalid or zoned addr.
+// sources, with [ErrInvalidIP] for an invalid or zoned addr, and with
+// [ErrClosed] after Close.
 func (c *Client) Merge(addr netip.Addr, recs []source.Record) (*Result, error) {
+	if c.closed.Load() {
+		return nil, ErrClosed
+	}
 	addr, err := checkAddr(addr)
 	if err != nil {
 		return nil, err

@@ -128,13 +128,15 @@ http {
     uwsgi_temp_path $work/tmp/uwsgi;
     scgi_temp_path $work/tmp/scgi;
 
-    # The client address comes from X-Real-IP, trusted from 127.0.0.1 only.
-    map \$http_x_real_ip \$client_ip { "" \$remote_addr; default \$http_x_real_ip; }
+    # The client address comes from X-Real-IP, trusted from 127.0.0.1
+    # only (the proxy in front); \$remote_addr is then that address.
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
 
     geoip2 $work/out.mmdb {
-        \$ipintel_tor     default=0 source=\$client_ip is_tor_exit_node;
-        \$ipintel_asn     source=\$client_ip autonomous_system_number;
-        \$ipintel_country source=\$client_ip country iso_code;
+        \$ipintel_tor     default=0 source=\$remote_addr is_tor_exit_node;
+        \$ipintel_asn     source=\$remote_addr autonomous_system_number;
+        \$ipintel_country source=\$remote_addr country iso_code;
     }
 
     server {

@@ -106,7 +106,7 @@ func Build(ctx context.Context, c *ipintel.Client, opts ...Option) (*Table, erro
 		en, ok := s.(source.Enumerator)
 		if !ok {
 			if !cfg.partial {
-				return nil, fmt.Errorf("%w: %q (%T); export without it with -partial/WithPartial", ErrNotEnumerable, s.Name(), s)
+				return nil, fmt.Errorf("%w: %q (%T)", ErrNotEnumerable, s.Name(), s)
 			}
 			t.skipped = append(t.skipped, s.Name())
 			continue

@@ -144,6 +144,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		opts = append(opts, export.WithPartial())
 	}
 	tab, err := export.Build(ctx, client, opts...)
+	if errors.Is(err, export.ErrNotEnumerable) {
+		return fmt.Errorf("%w; -partial leaves it out", err)
+	}
 	if err != nil {
 		return err
 	}
