@@ -10,7 +10,9 @@ import (
 )
 
 // CSVHeader is the first line [Table.WriteCSV] writes: the columns, in
-// order. Flags are 0 or 1; empty text and 0 numbers are unknown.
+// order, as [Entry] has them (is_proxy is a public proxy,
+// is_residential_proxy a residential one; is_anonymous is
+// [Entry.IsAnonymous]). Flags are 0 or 1; an empty field is unknown.
 var CSVHeader = []string{
 	"network", "country", "country_name", "continent", "asn", "org",
 	"is_anonymous", "is_vpn", "is_proxy", "is_residential_proxy", "is_tor", "is_relay", "is_hosting",
