@@ -33,6 +33,9 @@ import (
 // returns the process exit status: 0, 1 when the export failed, 2 for bad
 // usage, 130 or 143 when interrupted.
 func Main(args []string) int {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := cli.SignalContext(context.Background())
 	err := run(ctx, args, os.Getenv, os.Stderr)
 	stop()
@@ -111,10 +114,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	default:
 		return usageError{fmt.Errorf("-format %q: want mmdb or csv", *format)}
 	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
-
 	start := time.Now()
 	client, err := data.Client(ctx, getenv, stderr)
 	if err != nil {
