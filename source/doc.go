@@ -18,6 +18,8 @@
 //     [Batcher] call takes.
 //   - [DatasetReporter]: say what data the source answers from, how old it
 //     is and whether refreshing it works (for metrics and alerts).
+//   - [Enumerator]: list every record with its prefix, so that the data
+//     can be exported (package export); local sources only.
 //   - io.Closer: release files, stop refreshers; called by Client.Close.
 //
 // A Record handed to the Client is read-only to both sides: the Client copies

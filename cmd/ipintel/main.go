@@ -12,6 +12,7 @@
 //	lookup      answer for IP addresses given as arguments or on stdin
 //	batch       enrich a list of addresses (a file, stdin or a CSV column)
 //	serve       serve the VectraIP, VPN Signal and Datpaq JSON APIs
+//	export      write the data as a MaxMind DB or a range CSV for other software
 //	version     print the version of ipintel and of its embedded data
 //
 // Use "ipintel help <command>" or "ipintel <command> -h" for a command's
@@ -40,6 +41,7 @@ import (
 	"github.com/ipintel/ipintel/builtin"
 
 	"github.com/ipintel/ipintel/cmd/ipintel/internal/batch"
+	"github.com/ipintel/ipintel/cmd/ipintel/internal/export"
 	"github.com/ipintel/ipintel/cmd/ipintel/internal/lookup"
 	"github.com/ipintel/ipintel/cmd/ipintel/internal/serve"
 )
@@ -56,6 +58,7 @@ var commands = []command{
 	{"lookup", "answer for IP addresses given as arguments or on stdin", lookup.Main},
 	{"batch", "enrich a list of addresses (a file, stdin or a CSV column)", batch.Main},
 	{"serve", "serve the VectraIP, VPN Signal and Datpaq JSON APIs", serve.Main},
+	{"export", "write the data as a MaxMind DB or a range CSV for other software", export.Main},
 	{"version", "print the version of ipintel and of its embedded data", version},
 }
 
