@@ -16,7 +16,7 @@ func TestEnumerateLive(t *testing.T) {
 	noGuard(t)
 	s, _ := openLive(t, t.TempDir(), newLiveTransport(t, 300), 10*time.Second)
 	defer s.Close()
-	if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("10.0.1.7")); r.Geo == nil || r.Geo.CountryCode != "FR" {
+	if r, _ := s.Lookup(t.Context(), netip.MustParseAddr("11.0.1.7")); r.Geo == nil || r.Geo.CountryCode != "FR" {
 		t.Fatalf("refreshed data not in use: %+v", r)
 	}
 	sourcetest.Enumeration(t, s, 0)

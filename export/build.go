@@ -16,16 +16,20 @@ import (
 	"github.com/ipintel/ipintel/source"
 )
 
-// Errors of this package; check them with errors.Is.
+// Errors, checked with errors.Is: ErrNotEnumerable is this package's own;
+// a source that lists a record without a valid prefix is an error wrapping
+// [source.ErrMalformed], a database type WriteMMDB does not write one
+// wrapping [source.ErrInvalidOption].
 var (
 	// ErrNotEnumerable: a source of the Client cannot list its data (a
 	// hosted API, or a source without [source.Enumerator]), so the export
 	// could not equal the Client's lookups. [WithPartial] exports without
 	// such sources.
 	ErrNotEnumerable = errors.New("export: source cannot list its data")
-	// ErrBadEnumeration: a source listed a record without a valid prefix.
-	ErrBadEnumeration = errors.New("export: source listed an invalid record")
 )
+
+// errBadEnumeration: a source listed a record without a valid prefix.
+var errBadEnumeration = fmt.Errorf("export: %w: a source listed an invalid record", source.ErrMalformed)
 
 // Option configures [Build].
 type Option func(*config)
@@ -171,7 +175,7 @@ func list(ctx context.Context, en source.Enumerator, name string, progress func(
 		}
 		p := rec.Prefix
 		if !p.IsValid() || p.Addr().Zone() != "" {
-			return nil, fmt.Errorf("%w: %s listed a record without a valid prefix", ErrBadEnumeration, name)
+			return nil, fmt.Errorf("%w: %s listed a record without a valid prefix", errBadEnumeration, name)
 		}
 		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
 			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)

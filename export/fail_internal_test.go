@@ -112,8 +112,8 @@ func TestBuildErrors(t *testing.T) {
 	})
 	t.Run("invalid prefix", func(t *testing.T) {
 		c := newClient(t, &listSource{name: "bad", recs: []source.Record{{Geo: &source.Geo{CountryCode: "DE"}}}})
-		if _, err := Build(ctx, c); !errors.Is(err, ErrBadEnumeration) {
-			t.Fatalf("Build: %v, want ErrBadEnumeration", err)
+		if _, err := Build(ctx, c); !errors.Is(err, source.ErrMalformed) {
+			t.Fatalf("Build: %v, want source.ErrMalformed", err)
 		}
 	})
 	t.Run("source error", func(t *testing.T) {
@@ -195,10 +195,10 @@ func TestWriteFileLeavesNothing(t *testing.T) {
 		unchanged(t)
 	})
 	t.Run("invalid type", func(t *testing.T) {
-		if _, err := tab.WriteFile(ctx, target, MMDB("GeoIP2-City"), nil); !errors.Is(err, ErrInvalidType) {
+		if _, err := tab.WriteFile(ctx, target, MMDB("GeoIP2-City"), nil); !errors.Is(err, source.ErrInvalidOption) {
 			t.Fatalf("WriteFile: %v", err)
 		}
-		if _, err := tab.WriteMMDB(&bytes.Buffer{}, "nonsense"); !errors.Is(err, ErrInvalidType) {
+		if _, err := tab.WriteMMDB(&bytes.Buffer{}, "nonsense"); !errors.Is(err, source.ErrInvalidOption) {
 			t.Fatalf("WriteMMDB: %v", err)
 		}
 		unchanged(t)

@@ -29,7 +29,7 @@ func MMDB(typ DatabaseType) Format { return Format{MMDB: typ} }
 // write advances. WriteFile stops, writing nothing, when ctx is done.
 func (t *Table) WriteFile(ctx context.Context, path string, f Format, progress func(Progress)) (n int64, err error) {
 	if f.MMDB != "" && !validType(f.MMDB) {
-		return 0, fmt.Errorf("%w: %q", ErrInvalidType, f.MMDB)
+		return 0, fmt.Errorf("%w: %q", errInvalidType, f.MMDB)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {

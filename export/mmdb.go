@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/ipintel/ipintel/source"
 	"github.com/maxmind/mmdbwriter"
 	"github.com/maxmind/mmdbwriter/inserter"
 	"github.com/maxmind/mmdbwriter/mmdbtype"
@@ -50,8 +51,8 @@ const (
 // DatabaseTypes lists the types WriteMMDB accepts.
 func DatabaseTypes() []DatabaseType { return []DatabaseType{Enterprise, Country, ASN, AnonymousIP} }
 
-// ErrInvalidType is returned by WriteMMDB for a type it does not write.
-var ErrInvalidType = fmt.Errorf("export: invalid database type (want one of %s, %s, %s, %s)", Enterprise, Country, ASN, AnonymousIP)
+// errInvalidType is returned by WriteMMDB for a type it does not write.
+var errInvalidType = fmt.Errorf("export: %w: database type (want one of %s, %s, %s, %s)", source.ErrInvalidOption, Enterprise, Country, ASN, AnonymousIP)
 
 // project returns the part of e a database of type typ holds, and whether
 // it holds anything.
@@ -86,7 +87,7 @@ func project(typ DatabaseType, e *Entry) (Entry, bool) {
 // as one.
 func (t *Table) WriteMMDB(w io.Writer, typ DatabaseType) (int64, error) {
 	n, err := t.writeMMDB(context.Background(), w, typ, nil)
-	if err != nil && !errors.Is(err, ErrInvalidType) {
+	if err != nil && !errors.Is(err, errInvalidType) {
 		err = fmt.Errorf("export: %w", err)
 	}
 	return n, err
@@ -94,7 +95,7 @@ func (t *Table) WriteMMDB(w io.Writer, typ DatabaseType) (int64, error) {
 
 func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, progress func(Progress)) (int64, error) {
 	if !validType(typ) {
-		return 0, fmt.Errorf("%w: %q", ErrInvalidType, typ)
+		return 0, fmt.Errorf("%w: %q", errInvalidType, typ)
 	}
 	tree, err := mmdbwriter.New(mmdbwriter.Options{
 		DatabaseType: string(typ),
@@ -104,7 +105,12 @@ func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, pr
 		// The Table leaves out the special-purpose networks itself; the
 		// writer's own list is older than the Client's.
 		IncludeReservedNetworks: true,
-		KeyGenerator:            identityKeys{},
+		// No aliases of the IPv4 subtree under ::ffff:0:0/96, 2001::/32
+		// and 2002::/16: the Client refuses those addresses as reserved, so
+		// the file has no answer for them either (readers look IPv4
+		// addresses up in the IPv4 subtree itself).
+		DisableIPv4Aliasing: true,
+		KeyGenerator:        identityKeys{},
 	})
 	if err != nil {
 		return 0, fmt.Errorf("mmdb: %w", err)

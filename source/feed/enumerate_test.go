@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/feed"
 	"github.com/ipintel/ipintel/source/sourcetest"
 )
@@ -18,7 +19,7 @@ func TestEnumerate(t *testing.T) {
 		"azure.json": "azure", "oracle.json": "oracle", "cloudflare.json": "cloudflare",
 		"geofeed.csv": "apple-private-relay", "plain.netset": "x4bnet-vpn-v4",
 		"servers/mullvad.json": "mullvad", "servers/nordvpn.json": "nordvpn",
-		"servers/protonvpn.json": "protonvpn", "servers/onionoo.json": "tor-onionoo",
+		"servers/onionoo.json": "tor-onionoo",
 	}
 	var feeds []*feed.Feed
 	for file, name := range fixtures {
@@ -33,6 +34,16 @@ func TestEnumerate(t *testing.T) {
 		t.Run(name, func(t *testing.T) { sourcetest.Enumeration(t, f, 0) })
 		feeds = append(feeds, f)
 	}
+	// ProtonVPN's list has no catalog preset (it needs a signed-in
+	// session): open the fixture with a spec of its own.
+	proton, err := feed.Open(filepath.Join("testdata", "servers", "protonvpn.json"),
+		feed.Spec{Name: "protonvpn", Kind: source.VPN, Provider: "Proton VPN", Format: feed.ProtonVPN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("protonvpn", func(t *testing.T) { sourcetest.Enumeration(t, proton, 0) })
+	feeds = append(feeds, proton)
+
 	set, err := feed.NewSet(feeds...)
 	if err != nil {
 		t.Fatal(err)

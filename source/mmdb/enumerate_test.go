@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ipintel/ipintel/internal/realdata"
+	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/mmdb"
 	"github.com/ipintel/ipintel/source/sourcetest"
 )
@@ -47,7 +48,7 @@ func TestEnumerateClosed(t *testing.T) {
 	}
 	src.Close()
 	for _, err := range src.Enumerate(context.Background()) {
-		if !errors.Is(err, mmdb.ErrClosed) {
+		if !errors.Is(err, source.ErrClosed) {
 			t.Fatalf("Enumerate after Close: %v", err)
 		}
 		return
