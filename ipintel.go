@@ -177,18 +177,18 @@ func (c *Client) Close() error {
 	return errors.Join(errs...)
 }
 
-// goStart runs f in a goroutine that Close waits for. It reports false,
-// without running f, once the Client is closed.
-func (c *Client) goStart(f func()) bool {
+// goStart runs f in a goroutine that Close waits for. Once the Client is
+// closed it returns [ErrClosed] without running f.
+func (c *Client) goStart(f func()) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed.Load() {
-		return false
+		return ErrClosed
 	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
 		f()
 	}()
-	return true
+	return nil
 }
