@@ -57,6 +57,9 @@ type sourceEntry struct {
 //
 // A Client owns the sources it was built with: [Client.Close] closes those
 // that implement io.Closer. If New fails, the sources stay the caller's.
+// When a source reports its datasets ([source.DatasetReporter]), the Client
+// runs one goroutine that checks them every 30 seconds to log background
+// reload failures; Close stops it.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -107,6 +110,7 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.startDatasetWatch(cfg.datasetCheck)
 	return c, nil
 }
 
