@@ -28,7 +28,11 @@ type Group[K comparable, V any] struct {
 // Flight is one call in progress, shared by every caller of its key that
 // joined it before it ended.
 type Flight[V any] struct {
-	done chan struct{} // closed once val and err are set
+	wg sync.WaitGroup // done once val and err are set
+	// done is closed with wg, for callers that wait with a context. It
+	// is made only for them (a Do flight joined by Do alone has none);
+	// guarded by Group.mu.
+	done chan struct{}
 	val  V
 	err  error
 	dups int // callers that joined it after the first; guarded by Group.mu
@@ -42,9 +46,9 @@ type Flight[V any] struct {
 // If fn panics, the panic goes on in the caller that ran fn, and the
 // callers waiting on it get an error.
 func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, shared bool) {
-	f, first := g.join(key)
+	f, first := g.join(key, false)
 	if !first {
-		<-f.done
+		f.wg.Wait()
 		return f.val, f.err, true
 	}
 	finished := false
@@ -73,7 +77,7 @@ func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, shared bo
 // Callers wait for the result with [Flight.Wait].
 func (g *Group[K, V]) Join(ctx context.Context, key K, start func(func()) error,
 	fn func(context.Context) (V, error)) (f *Flight[V], started bool) {
-	f, first := g.join(key)
+	f, first := g.join(key, true)
 	if !first {
 		return f, false
 	}
@@ -108,18 +112,26 @@ func (g *Group[K, V]) Forget(key K) {
 }
 
 // join returns key's flight, registering a new one when there is none
-// (first is then true).
-func (g *Group[K, V]) join(key K) (f *Flight[V], first bool) {
+// (first is then true). withCtx asks for a flight that can be waited for
+// with a context.
+func (g *Group[K, V]) join(key K, withCtx bool) (f *Flight[V], first bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if f, ok := g.calls[key]; ok {
 		f.dups++
+		if withCtx && f.done == nil {
+			f.done = make(chan struct{})
+		}
 		return f, false
 	}
 	if g.calls == nil {
 		g.calls = make(map[K]*Flight[V])
 	}
-	f = &Flight[V]{done: make(chan struct{})}
+	f = &Flight[V]{}
+	f.wg.Add(1)
+	if withCtx {
+		f.done = make(chan struct{})
+	}
 	g.calls[key] = f
 	return f, true
 }
@@ -133,8 +145,11 @@ func (g *Group[K, V]) finish(key K, f *Flight[V]) (dups int) {
 		delete(g.calls, key)
 	}
 	dups = f.dups
+	if f.done != nil {
+		close(f.done)
+	}
 	g.mu.Unlock()
-	close(f.done)
+	f.wg.Done()
 	return dups
 }
 

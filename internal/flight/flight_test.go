@@ -258,3 +258,54 @@ func TestWaitAfterTheEnd(t *testing.T) {
 	}
 	tr.wg.Wait()
 }
+
+// Do and Join share their flights: a Join joins a call Do runs, and the
+// other way round.
+func TestDoAndJoinShare(t *testing.T) {
+	var g Group[int, int]
+	var tr tracker
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	doDone := make(chan int)
+	go func() {
+		v, _, _ := g.Do(1, func() (int, error) {
+			close(entered)
+			<-release
+			return 10, nil
+		})
+		doDone <- v
+	}()
+	<-entered
+	f, started := g.Join(context.Background(), 1, tr.start, nil)
+	if started {
+		t.Fatal("Join started a call while Do's was in flight")
+	}
+	close(release)
+	if v, err := f.Wait(context.Background()); v != 10 || err != nil {
+		t.Errorf("Join on Do's call: %d, %v; want 10, nil", v, err)
+	}
+	<-doDone
+
+	release = make(chan struct{})
+	f, _ = g.Join(context.Background(), 2, tr.start, func(context.Context) (int, error) {
+		<-release
+		return 20, nil
+	})
+	got := make(chan int)
+	go func() {
+		v, _, shared := g.Do(2, func() (int, error) { return -1, nil })
+		if !shared {
+			v = -2
+		}
+		got <- v
+	}()
+	waitJoined(t, &g, 2, 1)
+	close(release)
+	if v := <-got; v != 20 {
+		t.Errorf("Do on Join's call: %d, want 20 (shared)", v)
+	}
+	if v, _ := f.Wait(context.Background()); v != 20 {
+		t.Errorf("Join's own result: %d, want 20", v)
+	}
+	tr.wg.Wait()
+}
