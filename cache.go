@@ -79,7 +79,7 @@ func (c *Client) lookupCached(ctx context.Context, addr netip.Addr) (*Result, er
 	ran := false // this caller resolved addr; else it joined another's lookup
 	if !c.hasRemote {
 		// Local sources answer in microseconds: wait in place, no goroutine.
-		r, err, shared := rc.flight.Do(addr, func() (*Result, error) {
+		r, shared, err := rc.flight.Do(addr, func() (*Result, error) {
 			ran = true
 			r := c.resolve(ctx, addr)
 			rc.put(r)

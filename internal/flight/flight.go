@@ -45,11 +45,11 @@ type Flight[V any] struct {
 //
 // If fn panics, the panic goes on in the caller that ran fn, and the
 // callers waiting on it get an error.
-func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, shared bool) {
+func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, shared bool, err error) {
 	f, first := g.join(key, false)
 	if !first {
 		f.wg.Wait()
-		return f.val, f.err, true
+		return f.val, true, f.err
 	}
 	finished := false
 	defer func() {
@@ -61,7 +61,7 @@ func (g *Group[K, V]) Do(key K, fn func() (V, error)) (v V, err error, shared bo
 	f.val, f.err = fn()
 	finished = true
 	dups := g.finish(key, f)
-	return f.val, f.err, dups > 0
+	return f.val, dups > 0, f.err
 }
 
 // Join returns the call in flight for key, or starts one: fn runs in a

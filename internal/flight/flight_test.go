@@ -66,7 +66,7 @@ func TestDoCollapses(t *testing.T) {
 	}
 	outs := make(chan out, n)
 	go func() {
-		v, err, shared := g.Do("k", fn)
+		v, shared, err := g.Do("k", fn)
 		outs <- out{v, err, shared}
 	}()
 	// Wait for the first caller to be in flight, then join it.
@@ -81,7 +81,7 @@ func TestDoCollapses(t *testing.T) {
 	}
 	for range n - 1 {
 		go func() {
-			v, err, shared := g.Do("k", fn)
+			v, shared, err := g.Do("k", fn)
 			outs <- out{v, err, shared}
 		}()
 	}
@@ -97,7 +97,7 @@ func TestDoCollapses(t *testing.T) {
 		t.Errorf("fn ran %d times, want 1", c)
 	}
 	// The key is free again: a later call runs fn anew, unshared.
-	v, err, shared := g.Do("k", func() (int, error) { return 7, errors.New("boom") })
+	v, shared, err := g.Do("k", func() (int, error) { return 7, errors.New("boom") })
 	if v != 7 || err == nil || shared {
 		t.Errorf("second call: %d, %v, shared %v", v, err, shared)
 	}
@@ -119,7 +119,7 @@ func TestDoPanicReleasesWaiters(t *testing.T) {
 	<-entered
 	errc := make(chan error, 1)
 	go func() {
-		_, err, _ := g.Do(1, func() (int, error) { return 0, nil })
+		_, _, err := g.Do(1, func() (int, error) { return 0, nil })
 		errc <- err
 	}()
 	waitJoined(t, &g, 1, 1)
@@ -293,7 +293,7 @@ func TestDoAndJoinShare(t *testing.T) {
 	})
 	got := make(chan int)
 	go func() {
-		v, _, shared := g.Do(2, func() (int, error) { return -1, nil })
+		v, shared, _ := g.Do(2, func() (int, error) { return -1, nil })
 		if !shared {
 			v = -2
 		}
