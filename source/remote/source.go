@@ -306,14 +306,17 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 		testHookJoined()
 	}
 	rec, err := f.Wait(ctx)
-	if err != nil && ctx.Err() != nil {
-		// The flight goes on for those already waiting on it, each under
-		// its own deadline. A caller giving up often means the provider is
-		// slow right now, so later callers start a fresh flight rather
-		// than join one that may be about to time out.
-		s.flights.Forget(addr)
+	if err != nil {
+		if ctx.Err() != nil {
+			// The flight goes on for those already waiting on it, each
+			// under its own deadline. A caller giving up often means the
+			// provider is slow right now, so later callers start a fresh
+			// flight rather than join one that may be about to time out.
+			s.flights.Forget(addr)
+		}
+		return source.Record{}, err
 	}
-	return rec, err
+	return rec, nil
 }
 
 // testHookJoined is called once a Lookup waits on its flight (tests only).
