@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ipintel/ipintel/internal/deadline"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -349,36 +350,10 @@ func (c *Client) askRemote(ctx context.Context, e *sourceEntry, addr netip.Addr)
 
 // runRemote runs call in a goroutine that Close waits for, under e's
 // deadline and cancelled by Close, and waits for it — but no longer than
-// the deadline plus remoteGrace, or until ctx ends, so a source that
+// the deadline plus deadline.Grace, or until ctx ends, so a source that
 // ignores its context cannot hold the caller.
 func runRemote[T any](c *Client, ctx context.Context, e *sourceEntry, call func(context.Context) (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	done := make(chan result, 1)
-	if !c.goStart(func() {
-		cctx, cancel := context.WithTimeout(ctx, e.timeout)
-		defer cancel()
-		stop := context.AfterFunc(c.ctx, cancel)
-		defer stop()
-		v, err := call(cctx)
-		done <- result{v, err}
-	}) {
-		var zero T
-		return zero, errClientClosed
-	}
-	timer := time.NewTimer(e.timeout + remoteGrace)
-	defer timer.Stop()
-	var zero T
-	select {
-	case r := <-done:
-		return r.v, r.err
-	case <-timer.C:
-		return zero, fmt.Errorf("did not return by its deadline: %w", context.DeadlineExceeded)
-	case <-ctx.Done():
-		return zero, ctx.Err()
-	}
+	return deadline.Go(ctx, e.timeout, c.ctx, c.goStart, call).Wait(ctx)
 }
 
 type part struct{ lo, hi int }

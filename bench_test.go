@@ -86,6 +86,21 @@ func BenchmarkLookup(b *testing.B) {
 			}
 		}
 	})
+	// Every lookup misses the cache: two addresses take turns in a cache
+	// of one entry. This is the path through the cache's singleflight.
+	b.Run("cache-miss/v4", func(b *testing.B) {
+		c := newClient(b, WithSources(benchSources(false)...), WithCache(1, time.Hour))
+		ips := [2]string{"45.130.202.105", "45.130.202.107"}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			r, err := c.Lookup(ctx, ips[i&1])
+			if err != nil || r.Query.CacheStatus == CacheHit {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
 	for _, tc := range []struct {
 		name, ip string
 		opts     []Option

@@ -5,39 +5,33 @@ import (
 	"net/netip"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-	"golang.org/x/sync/singleflight"
+	"github.com/ipintel/ipintel/internal/flight"
+	"github.com/ipintel/ipintel/internal/lru"
 )
 
 // resultCache keeps recent Results by address. Expiry is checked on read,
 // so no janitor goroutine is needed (golang-lru's expirable cache starts one
 // that never stops).
 type resultCache struct {
-	lru    *lru.Cache[netip.Addr, cacheEntry]
-	ttl    time.Duration // 0: no expiry
-	flight singleflight.Group
-}
-
-type cacheEntry struct {
-	res     *Result // never handed out: callers get clones
-	expires time.Time
+	lru    *lru.Cache[netip.Addr, *Result] // never handed out: callers get clones
+	flight flight.Group[netip.Addr, *Result]
 }
 
 func newResultCache(size int, ttl time.Duration) (*resultCache, error) {
-	l, err := lru.New[netip.Addr, cacheEntry](size)
+	l, err := lru.New[netip.Addr, *Result](size, ttl)
 	if err != nil {
 		return nil, err
 	}
-	return &resultCache{lru: l, ttl: ttl}, nil
+	return &resultCache{lru: l}, nil
 }
 
 // get returns a private copy of the cached result for addr, marked as a hit.
 func (rc *resultCache) get(addr netip.Addr, now time.Time) *Result {
-	e, ok := rc.fresh(addr, now)
+	e, ok := rc.lru.Get(addr, now)
 	if !ok {
 		return nil
 	}
-	r := e.res.clone()
+	r := e.clone()
 	markHit(r, now)
 	return r
 }
@@ -45,26 +39,13 @@ func (rc *resultCache) get(addr netip.Addr, now time.Time) *Result {
 // getInto is get copying into r, reusing its storage; it reports whether
 // addr was cached.
 func (rc *resultCache) getInto(addr netip.Addr, now time.Time, r *Result) bool {
-	e, ok := rc.fresh(addr, now)
+	e, ok := rc.lru.Get(addr, now)
 	if !ok {
 		return false
 	}
-	r.copyFrom(e.res)
+	r.copyFrom(e)
 	markHit(r, now)
 	return true
-}
-
-// fresh returns addr's entry unless it is missing or expired.
-func (rc *resultCache) fresh(addr netip.Addr, now time.Time) (cacheEntry, bool) {
-	e, ok := rc.lru.Get(addr)
-	if !ok {
-		return e, false
-	}
-	if rc.ttl > 0 && !now.Before(e.expires) {
-		rc.lru.Remove(addr)
-		return e, false
-	}
-	return e, true
 }
 
 func markHit(r *Result, now time.Time) {
@@ -75,12 +56,13 @@ func markHit(r *Result, now time.Time) {
 }
 
 // put keeps a private copy of r, unless a source failed in it: a transient
-// failure must not be remembered for a whole TTL.
+// failure must not be remembered for a whole TTL. Its time to live runs
+// from when it was processed.
 func (rc *resultCache) put(r *Result) {
 	if len(r.Meta.Errors) > 0 {
 		return
 	}
-	rc.lru.Add(r.Query.IP, cacheEntry{res: r.clone(), expires: r.Query.ProcessedAt.Add(rc.ttl)})
+	rc.lru.Add(r.Query.IP, r.clone(), r.Query.ProcessedAt)
 }
 
 func (rc *resultCache) purge() { rc.lru.Purge() }
@@ -94,50 +76,41 @@ func (c *Client) lookupCached(ctx context.Context, addr netip.Addr) (*Result, er
 		return r, nil
 	}
 	c.stats.cacheMisses.Add(1)
-	key := string(addr.AsSlice())
 	ran := false // this caller resolved addr; else it joined another's lookup
 	if !c.hasRemote {
 		// Local sources answer in microseconds: wait in place, no goroutine.
-		v, _, shared := rc.flight.Do(key, func() (any, error) {
+		r, shared, err := rc.flight.Do(addr, func() (*Result, error) {
 			ran = true
 			r := c.resolve(ctx, addr)
 			rc.put(r)
 			return r, nil
 		})
+		if err != nil { // the caller that resolved it panicked
+			return nil, err
+		}
 		if !ran {
 			c.stats.shared.Add(1)
 		}
-		return own(v.(*Result), shared), nil
+		return own(r, shared), nil
 	}
 	// The shared lookup must not die with the first caller's context, nor
 	// outlive Close: it runs detached from the caller but under c.ctx, and
 	// each caller waits for it or for its own context.
-	ch := rc.flight.DoChan(key, func() (any, error) {
-		ran = true
-		done := make(chan *Result, 1)
-		if !c.goStart(func() {
-			sctx, stop := withCancelOn(context.WithoutCancel(ctx), c.ctx)
-			defer stop()
-			r := c.resolve(sctx, addr)
-			rc.put(r)
-			done <- r
-		}) {
-			return nil, errClientClosed
-		}
-		return <-done, nil
+	f, ran := rc.flight.Join(ctx, addr, c.goStart, func(ctx context.Context) (*Result, error) {
+		sctx, stop := withCancelOn(ctx, c.ctx)
+		defer stop()
+		r := c.resolve(sctx, addr)
+		rc.put(r)
+		return r, nil
 	})
-	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return nil, res.Err
-		}
-		if !ran {
-			c.stats.shared.Add(1)
-		}
-		return own(res.Val.(*Result), true), nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	r, err := f.Wait(ctx)
+	if err != nil {
+		return nil, err
 	}
+	if !ran {
+		c.stats.shared.Add(1)
+	}
+	return own(r, true), nil
 }
 
 // own returns r for a single caller, or a private copy when the result is

@@ -22,7 +22,7 @@ import (
 // [ErrClosed] after Close.
 func (c *Client) Merge(addr netip.Addr, recs []source.Record) (*Result, error) {
 	if c.closed.Load() {
-		return nil, ErrClosed
+		return nil, errClientClosed
 	}
 	addr, err := checkAddr(addr)
 	if err != nil {

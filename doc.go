@@ -89,8 +89,10 @@
 //
 // With [WithLogger], a source that starts failing is logged once at Warn
 // (at most once a minute per source), its recovery at Info, and a data
-// reload failure at Warn once, noticed by [Client.Reload] and by Stats;
-// each single failure stays at Debug.
+// reload failure at Warn once, noticed by [Client.Reload] or, for reloads
+// a source runs in the background, by a check of the sources' datasets
+// every 30 seconds in a goroutine that Close stops; each single failure
+// stays at Debug. Stats only reads: it never logs.
 //
 // # Thread Safety
 //

@@ -16,6 +16,9 @@ const logEvery = time.Minute
 // health follows whether a source works, to log when that changes: a
 // source that starts failing is logged at Warn, one that recovers at Info,
 // a data reload that fails at Warn. Every single failure stays at Debug.
+// Calls are noted as they end; reloads as Client.Reload returns, and those
+// a source runs in the background (an MMDB watch, a feed refresh) by the
+// Client's dataset watch (see watchDatasets), never by Stats.
 //
 // A recovery is logged only when the failure before it was, so the last
 // message about a source always tells its state; a failure not logged
@@ -98,5 +101,53 @@ func (h *health) noteReload(c *Client, e *sourceEntry, dataset, msg string) {
 			"source", e.name, "dataset", dataset, "error", msg)
 	default:
 		c.log.Info("ipintel: data reload works again", "source", e.name)
+	}
+}
+
+// datasetCheckEvery is how often the Client asks its sources about their
+// data (source.DatasetReporter) to log a reload that failed in the
+// background, or that works again. Sources refresh every few minutes at
+// most; a check costs each source's Datasets call.
+const datasetCheckEvery = 30 * time.Second
+
+// startDatasetWatch starts the goroutine that checks the sources' datasets
+// every interval, if any source reports them. It stops on Close.
+func (c *Client) startDatasetWatch(every time.Duration) {
+	watched := false
+	for i := range c.sources {
+		if _, ok := c.sources[i].src.(source.DatasetReporter); ok {
+			watched = true
+			break
+		}
+	}
+	if !watched || every <= 0 {
+		return
+	}
+	_ = c.goStart(func() { c.watchDatasets(every) }) // fails only once closed
+}
+
+// watchDatasets checks the sources' datasets every interval until Close.
+// Close waits for a check in progress before it closes the sources.
+func (c *Client) watchDatasets(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-t.C:
+			c.checkDatasets()
+		}
+	}
+}
+
+// checkDatasets logs the reload failures the sources report, and their
+// ends, once each (see health.noteReload).
+func (c *Client) checkDatasets() {
+	for i := range c.sources {
+		e := &c.sources[i]
+		if dr, ok := e.src.(source.DatasetReporter); ok {
+			e.stats.health.noticeDatasets(c, e, datasetsOf(dr))
+		}
 	}
 }

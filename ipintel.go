@@ -57,6 +57,9 @@ type sourceEntry struct {
 //
 // A Client owns the sources it was built with: [Client.Close] closes those
 // that implement io.Closer. If New fails, the sources stay the caller's.
+// When a source reports its datasets ([source.DatasetReporter]), the Client
+// runs one goroutine that checks them every 30 seconds to log background
+// reload failures; Close stops it.
 func New(opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -107,6 +110,7 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.startDatasetWatch(cfg.datasetCheck)
 	return c, nil
 }
 
@@ -177,18 +181,18 @@ func (c *Client) Close() error {
 	return errors.Join(errs...)
 }
 
-// goStart runs f in a goroutine that Close waits for. It reports false,
-// without running f, once the Client is closed.
-func (c *Client) goStart(f func()) bool {
+// goStart runs f in a goroutine that Close waits for. Once the Client is
+// closed it returns [ErrClosed] without running f.
+func (c *Client) goStart(f func()) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed.Load() {
-		return false
+		return errClientClosed
 	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
 		f()
 	}()
-	return true
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/ipintel/ipintel/internal/deadline"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -212,49 +213,31 @@ func callBatch(ctx context.Context, b source.Batcher, addrs []netip.Addr) (recs 
 
 // remoteCalls are the remote sources' lookups of one address, in flight.
 type remoteCalls struct {
-	results  chan remoteAnswer
-	started  []int // indexes into Client.sources
-	deadline time.Time
+	calls    []remoteCall
+	deadline time.Time // the latest of the calls' deadlines (plus grace)
 }
 
-type remoteAnswer struct {
-	i int
-	answer
+type remoteCall struct {
+	i    int // index into Client.sources
+	call *deadline.Call[source.Record]
 }
-
-// remoteGrace is how long past a remote source's own deadline the Client
-// waits for it to return before giving up on it. A well-behaved source
-// returns at its deadline; one that ignores its context is abandoned (its
-// goroutine ends when it returns, and Close waits for it).
-const remoteGrace = 50 * time.Millisecond
 
 // startRemote starts one goroutine per remote source, each under that
 // source's deadline and cancelled by Close.
 func (c *Client) startRemote(ctx context.Context, addr netip.Addr) *remoteCalls {
-	rc := &remoteCalls{results: make(chan remoteAnswer, len(c.sources))}
-	now := time.Now()
+	rc := &remoteCalls{calls: make([]remoteCall, 0, len(c.sources))}
 	for i := range c.sources {
 		e := &c.sources[i]
 		if !e.remote {
 			continue
 		}
-		if d := now.Add(e.timeout + remoteGrace); d.After(rc.deadline) {
+		call := deadline.Go(ctx, e.timeout, c.ctx, c.goStart, func(ctx context.Context) (source.Record, error) {
+			return c.timedLookup(ctx, e, addr)
+		})
+		if d := call.Deadline(); d.After(rc.deadline) {
 			rc.deadline = d
 		}
-		ok := c.goStart(func() {
-			cctx, cancel := context.WithTimeout(ctx, e.timeout)
-			stop := context.AfterFunc(c.ctx, cancel)
-			rec, err := c.timedLookup(cctx, e, addr)
-			stop()
-			cancel()
-			rc.results <- remoteAnswer{i, answer{rec, err}}
-		})
-		if ok {
-			rc.started = append(rc.started, i)
-		} else {
-			rc.results <- remoteAnswer{i, answer{err: errClientClosed}}
-			rc.started = append(rc.started, i)
-		}
+		rc.calls = append(rc.calls, remoteCall{i, call})
 	}
 	return rc
 }
@@ -263,28 +246,8 @@ func (c *Client) startRemote(ctx context.Context, addr netip.Addr) *remoteCalls 
 // last deadline (plus grace) passes, or ctx is done. Sources that did not
 // answer get an error saying why.
 func (rc *remoteCalls) wait(ctx context.Context, ans []answer) {
-	got := make(map[int]bool, len(rc.started))
-	timer := time.NewTimer(time.Until(rc.deadline))
-	defer timer.Stop()
-	for len(got) < len(rc.started) {
-		select {
-		case r := <-rc.results:
-			ans[r.i] = r.answer
-			got[r.i] = true
-		case <-timer.C:
-			rc.abandon(ans, got, fmt.Errorf("did not return by its deadline: %w", context.DeadlineExceeded))
-			return
-		case <-ctx.Done():
-			rc.abandon(ans, got, ctx.Err())
-			return
-		}
-	}
-}
-
-func (rc *remoteCalls) abandon(ans []answer, got map[int]bool, err error) {
-	for _, i := range rc.started {
-		if !got[i] {
-			ans[i] = answer{err: err}
-		}
+	for _, p := range rc.calls {
+		a := &ans[p.i]
+		a.rec, a.err = p.call.WaitUntil(ctx, rc.deadline)
 	}
 }

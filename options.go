@@ -26,6 +26,9 @@ type config struct {
 	// longer, whatever its own Traits.Timeout says. Zero: no cap.
 	remoteCap time.Duration
 	logger    *slog.Logger
+	// datasetCheck is how often the Client checks its sources' datasets
+	// (datasetCheckEvery; tests shorten it).
+	datasetCheck time.Duration
 }
 
 // Defaults of the options.
@@ -43,6 +46,7 @@ func defaultConfig() config {
 	return config{
 		concurrency:   max(defaultMinConcurrency, runtime.GOMAXPROCS(0)),
 		remoteTimeout: DefaultRemoteTimeout,
+		datasetCheck:  datasetCheckEvery,
 	}
 }
 

@@ -278,10 +278,9 @@ func (c *Client) recordFailure(e *sourceEntry, err error) {
 // Stats returns a snapshot of the Client's counters and of each source's
 // data (through [source.DatasetReporter]). It is safe to call at any time,
 // even after Close, and costs a few microseconds plus the sources'
-// Datasets calls; a metrics scrape may call it every few seconds.
-//
-// Stats also notices data reload failures that happened in the background
-// (an MMDB watch, a feed refresh) and logs each once (see [WithLogger]).
+// Datasets calls; a metrics scrape may call it every few seconds. It only
+// reads: it logs nothing and changes no state, so how often it is called
+// changes nothing but its cost.
 func (c *Client) Stats() Stats {
 	st := Stats{
 		CacheHits:   c.stats.cacheHits.Load(),
@@ -323,7 +322,6 @@ func (c *Client) Stats() Stats {
 		ss.Latency = e.stats.latency.snapshot()
 		if dr, ok := e.src.(source.DatasetReporter); ok {
 			ss.Datasets = datasetsOf(dr)
-			e.stats.health.noticeDatasets(c, e, ss.Datasets)
 		}
 	}
 	return st

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,11 +161,13 @@ func TestStatsBatcher(t *testing.T) {
 // datasetSource reports one dataset whose LastError the test sets.
 type datasetSource struct {
 	*memSource
-	mu  sync.Mutex
-	err error
+	mu     sync.Mutex
+	err    error
+	checks atomic.Int64 // Datasets calls
 }
 
 func (d *datasetSource) Datasets() []source.Dataset {
+	d.checks.Add(1)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return []source.Dataset{{Name: "exits", Version: "v1", Entries: 3, LastError: d.err}}
@@ -304,20 +308,106 @@ func TestFailureLoggingAfterTheMinute(t *testing.T) {
 	}
 }
 
-func TestReloadFailureLoggedOnce(t *testing.T) {
+// withDatasetCheck sets how often the Client checks its sources' datasets;
+// 0 turns the check off.
+func withDatasetCheck(d time.Duration) Option {
+	return func(c *config) error {
+		c.datasetCheck = d
+		return nil
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// A reload that fails in the background is logged once by the Client's
+// dataset check, and its end once, without any Stats call.
+func TestReloadFailureLoggedWithoutStats(t *testing.T) {
 	h := newCapture(slog.LevelInfo)
 	ds := &datasetSource{memSource: newMem("tor")}
-	c := newClient(t, WithSources(ds), WithLogger(slog.New(h)))
-	c.Stats()
+	newClient(t, WithSources(ds), WithLogger(slog.New(h)), withDatasetCheck(time.Millisecond))
+	waitFor(t, "a first check", func() bool { return ds.checks.Load() > 0 })
+	if recs := h.records(); len(recs) != 0 {
+		t.Fatalf("messages while the data is fine: %+v", recs)
+	}
+
 	ds.setErr(errors.New("refresh: HTTP 503"))
-	c.Stats()
-	c.Stats()
+	waitFor(t, "the failure to be logged", func() bool { return len(h.records()) == 1 })
+	n := ds.checks.Load()
+	waitFor(t, "three more checks", func() bool { return ds.checks.Load() >= n+3 })
 	ds.setErr(nil)
-	c.Stats()
+	waitFor(t, "the recovery to be logged", func() bool { return len(h.records()) >= 2 })
+	n = ds.checks.Load()
+	waitFor(t, "three more checks", func() bool { return ds.checks.Load() >= n+3 })
+
 	recs := h.records()
 	if len(recs) != 2 || recs[0].level != slog.LevelWarn || recs[0].attrs["error"] != "refresh: HTTP 503" ||
-		recs[1].level != slog.LevelInfo {
+		recs[0].attrs["source"] != "tor" || recs[0].attrs["dataset"] != "exits" || recs[1].level != slog.LevelInfo {
 		t.Fatalf("messages = %+v, want one Warn then one Info", recs)
+	}
+}
+
+// Stats only reads: whatever it finds — a failing source, a failed
+// reload, a recovery — it logs nothing.
+func TestStatsNeverLogs(t *testing.T) {
+	h := newCapture(slog.LevelDebug)
+	ds := &datasetSource{memSource: newMem("tor")}
+	flaky := &switchSource{name: "flaky", fail: true}
+	c := newClient(t, WithSources(ds, flaky), WithLogger(slog.New(h)), withDatasetCheck(0))
+	if _, err := c.Lookup(context.Background(), "1.1.1.1"); err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.records()) // the failing lookup's own messages
+	if before == 0 {
+		t.Fatal("a failing lookup logged nothing")
+	}
+	ds.setErr(errors.New("refresh: HTTP 503"))
+	st := c.Stats()
+	if got := sourceStats(t, st, "tor").Datasets; len(got) != 1 || got[0].LastError == nil {
+		t.Fatalf("Stats does not show the reload failure: %+v", got)
+	}
+	if !sourceStats(t, st, "flaky").Failing {
+		t.Fatal("Stats does not show the failing source")
+	}
+	ds.setErr(nil)
+	flaky.set(false)
+	for range 5 {
+		c.Stats()
+	}
+	if recs := h.records(); len(recs) != before {
+		t.Errorf("Stats logged: %+v", recs[before:])
+	}
+	if ds.checks.Load() != 6 {
+		t.Errorf("Datasets called %d times, want 6: once per Stats, no check running", ds.checks.Load())
+	}
+}
+
+// The dataset check is one goroutine, and Close stops it.
+func TestDatasetWatchStopsOnClose(t *testing.T) {
+	before := runtime.NumGoroutine()
+	ds := &datasetSource{memSource: newMem("tor")}
+	c, err := New(WithSources(ds), withDatasetCheck(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a check", func() bool { return ds.checks.Load() > 0 })
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n := ds.checks.Load()
+	waitFor(t, "the goroutine to end", func() bool { return runtime.NumGoroutine() <= before })
+	time.Sleep(10 * time.Millisecond) // ten periods
+	if m := ds.checks.Load(); m != n {
+		t.Errorf("%d checks after Close", m-n)
 	}
 }
 

@@ -305,15 +305,56 @@ func TestCrossCheck(t *testing.T) {
 	}
 }
 
+// TestConcurrentLookup reads one table from several goroutines at once
+// (run it with -race) and checks every answer against the answer the same
+// probe got sequentially, before the readers started.
 func TestConcurrentLookup(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	rs := randomTable(t, r, 500, true)
+	// randomTable's probes all fall in its dense address space; add some
+	// outside it, which must miss.
+	for i := range 64 {
+		rs.probes = append(rs.probes, netip.AddrFrom4([4]byte{198, 51, 100, byte(i)}),
+			netip.AddrFrom16([16]byte{0x2a, 0x0f, 15: byte(i)}))
+	}
+	type answer struct {
+		pfx      netip.Prefix
+		vals     []int
+		ok, cont bool
+	}
+	want := make([]answer, len(rs.probes))
+	hits := 0
+	for i, a := range rs.probes {
+		p, vals, ok := rs.tab.Lookup(a)
+		want[i] = answer{p, slices.Clone(vals), ok, rs.tab.Contains(a)}
+		if ok {
+			hits++
+		}
+	}
+	if hits == 0 || hits == len(rs.probes) {
+		t.Fatalf("%d of %d probes hit: the test needs hits and misses", hits, len(rs.probes))
+	}
+	const readers = 4
 	var wg sync.WaitGroup
-	for range 4 {
+	for g := range readers {
 		wg.Go(func() {
-			for _, a := range rs.probes {
-				rs.tab.Lookup(a)
-				rs.tab.Contains(a)
+			bad := 0
+			// Each reader walks the probes from its own offset, so the
+			// readers look up different addresses at the same moment.
+			for k := range rs.probes {
+				i := (k + g*len(rs.probes)/readers) % len(rs.probes)
+				a, w := rs.probes[i], want[i]
+				p, vals, ok := rs.tab.Lookup(a)
+				cont := rs.tab.Contains(a)
+				if p != w.pfx || ok != w.ok || !slices.Equal(vals, w.vals) || cont != w.cont {
+					if bad++; bad <= 3 {
+						t.Errorf("reader %d: Lookup(%v) = %v %v %v, Contains %v; sequentially %v %v %v, %v",
+							g, a, p, vals, ok, cont, w.pfx, w.vals, w.ok, w.cont)
+					}
+				}
+			}
+			if bad > 3 {
+				t.Errorf("reader %d: %d wrong answers in all", g, bad)
 			}
 		})
 	}

@@ -2,13 +2,8 @@ package remote
 
 import (
 	"context"
-	"net/netip"
 	"sync"
 	"time"
-
-	lru "github.com/hashicorp/golang-lru/v2"
-
-	"github.com/ipintel/ipintel/source"
 )
 
 // limiter is a token bucket. It starts no goroutine: tokens are refilled
@@ -131,40 +126,4 @@ func (b *breaker) release(probe bool) {
 	b.mu.Lock()
 	b.probing = false
 	b.mu.Unlock()
-}
-
-// cache keeps successful answers (misses included) for a TTL, checked on
-// read: no janitor goroutine.
-type cache struct {
-	lru *lru.Cache[netip.Addr, cacheEntry]
-	ttl time.Duration
-}
-
-type cacheEntry struct {
-	rec     source.Record
-	expires time.Time
-}
-
-func newCache(size int, ttl time.Duration) (*cache, error) {
-	c, err := lru.New[netip.Addr, cacheEntry](size)
-	if err != nil {
-		return nil, err
-	}
-	return &cache{lru: c, ttl: ttl}, nil
-}
-
-func (c *cache) get(a netip.Addr, now time.Time) (source.Record, bool) {
-	e, ok := c.lru.Get(a)
-	if !ok {
-		return source.Record{}, false
-	}
-	if !now.Before(e.expires) {
-		c.lru.Remove(a)
-		return source.Record{}, false
-	}
-	return e.rec, true
-}
-
-func (c *cache) put(a netip.Addr, r source.Record, now time.Time) {
-	c.lru.Add(a, cacheEntry{rec: r, expires: now.Add(c.ttl)})
 }

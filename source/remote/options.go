@@ -149,13 +149,14 @@ func WithRateLimitPerMinute(n int) Option {
 }
 
 // WithCache keeps up to size answers for ttl (default [DefaultCacheSize],
-// [DefaultCacheTTL]). Answers that the provider does not know the address
-// are cached too; errors and 429s never are. WithCache(0, 0) disables the
-// cache.
+// [DefaultCacheTTL]), as the Client's own WithCache does: a zero size
+// disables the cache, a zero ttl keeps answers until they are evicted.
+// Answers that the provider does not know the address are cached too;
+// errors and 429s never are.
 func WithCache(size int, ttl time.Duration) Option {
 	return func(s *settings) error {
-		if size < 0 || ttl < 0 || (size > 0) != (ttl > 0) {
-			return fmt.Errorf("%w: WithCache(%d, %v): size and ttl must be both positive or both zero", errConfig, size, ttl)
+		if size < 0 || ttl < 0 {
+			return fmt.Errorf("%w: WithCache(%d, %v): size and ttl must not be negative", errConfig, size, ttl)
 		}
 		s.cacheSize, s.cacheTTL = size, ttl
 		return nil

@@ -372,7 +372,7 @@ func TestConfigErrors(t *testing.T) {
 		"retries":        {"k", []Option{WithRetries(-1)}},
 		"rate":           {"k", []Option{WithRateLimit(0, 1)}},
 		"per minute":     {"k", []Option{WithRateLimitPerMinute(0)}},
-		"cache":          {"k", []Option{WithCache(10, 0)}},
+		"cache":          {"k", []Option{WithCache(10, -time.Second)}},
 		"batch":          {"k", []Option{WithMaxBatch(0)}},
 		"body":           {"k", []Option{WithMaxResponseSize(0)}},
 		"breaker":        {"k", []Option{WithCircuitBreaker(3, 0)}},
@@ -461,4 +461,19 @@ func TestStatusErrorText(t *testing.T) {
 		assert.ErrorIs(t, &StatusError{Status: status}, want, fmt.Sprint(status))
 	}
 	assert.False(t, errors.Is(&StatusError{Status: 500}, source.ErrRateLimited))
+}
+
+// TestCacheZeroTTLNeverExpires: WithCache(size, 0) means what the Client's
+// WithCache(size, 0) means: answers are kept until evicted.
+func TestCacheZeroTTLNeverExpires(t *testing.T) {
+	f := newFake(t, "vectraip")
+	s := newTestSource(t, f, WithCache(10, 0))
+	now := time.Now()
+	s.now = func() time.Time { return now }
+	for _, later := range []time.Duration{0, time.Hour, 1000 * time.Hour} {
+		s.now = func() time.Time { return now.Add(later) }
+		_, err := s.Lookup(context.Background(), mustAddr("45.1.1.1"))
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(1), f.requests.Load(), "requests for three lookups of one address over 1000 hours")
 }

@@ -165,6 +165,6 @@ func pick(addrs []netip.Addr, idx []int) []netip.Addr {
 // cachePut keeps an answer in the local cache, when there is one.
 func (s *Source) cachePut(a netip.Addr, r source.Record) {
 	if s.cache != nil {
-		s.cache.put(a, r, s.now())
+		s.cache.Add(a, r, s.now())
 	}
 }

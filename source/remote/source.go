@@ -15,8 +15,9 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/singleflight"
 
+	"github.com/ipintel/ipintel/internal/flight"
+	"github.com/ipintel/ipintel/internal/lru"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -36,11 +37,13 @@ type Source struct {
 	conc     int
 	limiter  *limiter
 	breaker  *breaker
-	cache    *cache
-	shared   *shared // nil without WithSharedCache
-	log      *slog.Logger
-	now      func() time.Time
-	sf       singleflight.Group
+	// cache keeps successful answers (misses included) for a TTL, checked
+	// on read: no janitor goroutine. nil without a cache.
+	cache   *lru.Cache[netip.Addr, source.Record]
+	shared  *shared // nil without WithSharedCache
+	log     *slog.Logger
+	now     func() time.Time
+	flights flight.Group[netip.Addr, source.Record]
 
 	// blockedUntil is when the provider said we may ask again (Retry-After
 	// on a 429, or X-RateLimit-Remaining: 0 with a reset), as Unix nanos.
@@ -163,7 +166,7 @@ func newSource(a api, key string, opts []Option) (*Source, error) {
 		s.breaker = &breaker{threshold: st.failures, coolDown: st.coolDown}
 	}
 	if st.cacheSize > 0 {
-		if s.cache, err = newCache(st.cacheSize, st.cacheTTL); err != nil {
+		if s.cache, err = lru.New[netip.Addr, source.Record](st.cacheSize, st.cacheTTL); err != nil {
 			return nil, fmt.Errorf("%w: %v", errConfig, err)
 		}
 	}
@@ -203,6 +206,19 @@ func (s *Source) Close() error {
 	if s.ownTransport {
 		s.client.CloseIdleConnections()
 	}
+	return nil
+}
+
+// goStart runs f in a goroutine that Close waits for; it fails, without
+// running f, once the source is closed.
+func (s *Source) goStart(f func()) error {
+	if err := s.begin(); err != nil {
+		return err
+	}
+	go func() {
+		defer s.wg.Done()
+		f()
+	}()
 	return nil
 }
 
@@ -267,7 +283,7 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 	addr = addr.Unmap()
 	// Only sendable addresses are ever cached, so the cache goes first.
 	if s.cache != nil {
-		if r, ok := s.cache.get(addr, s.now()); ok {
+		if r, ok := s.cache.Get(addr, s.now()); ok {
 			return r, nil
 		}
 	}
@@ -277,38 +293,30 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 	if err := ctx.Err(); err != nil {
 		return source.Record{}, err
 	}
-	key := addr.String()
-	ch := s.sf.DoChan(key, func() (any, error) {
-		// Register the flight so that Close waits for it to end.
-		if err := s.begin(); err != nil {
-			return source.Record{}, err
-		}
-		defer s.wg.Done()
+	f, _ := s.flights.Join(ctx, addr, s.goStart, func(ctx context.Context) (source.Record, error) {
 		// The flight runs under the source's own deadline, not the first
 		// caller's deadline or cancellation: a caller that joins keeps its
 		// own deadline (it waits below on its own ctx), and one caller
 		// giving up fails nobody else. Close cancels the flight.
-		flightCtx, cancel := s.callContext(context.WithoutCancel(ctx), context.Background())
+		flightCtx, cancel := s.callContext(ctx, context.Background())
 		defer cancel()
 		return s.fetchOne(flightCtx, addr)
 	})
 	if testHookJoined != nil {
 		testHookJoined()
 	}
-	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return source.Record{}, res.Err
+	rec, err := f.Wait(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			// The flight goes on for those already waiting on it, each
+			// under its own deadline. A caller giving up often means the
+			// provider is slow right now, so later callers start a fresh
+			// flight rather than join one that may be about to time out.
+			s.flights.Forget(addr)
 		}
-		return res.Val.(source.Record), nil
-	case <-ctx.Done():
-		// The flight goes on for those already waiting on it, each under
-		// its own deadline. A caller giving up often means the provider is
-		// slow right now, so later callers start a fresh flight rather
-		// than join one that may be about to time out.
-		s.sf.Forget(key)
-		return source.Record{}, ctx.Err()
+		return source.Record{}, err
 	}
+	return rec, nil
 }
 
 // testHookJoined is called once a Lookup waits on its flight (tests only).
@@ -383,7 +391,7 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 			continue
 		}
 		if s.cache != nil {
-			if r, ok := s.cache.get(a, now); ok {
+			if r, ok := s.cache.Get(a, now); ok {
 				out[i] = r
 				continue
 			}
@@ -484,7 +492,7 @@ func (s *Source) lookupChunk(ctx context.Context, chunk []netip.Addr) (recs []so
 			// An address the answer reported as failed, or left out, is
 			// a miss for now but not cached: errors never are.
 			if answered[i] {
-				s.cache.put(a, recs[i], now)
+				s.cache.Add(a, recs[i], now)
 			}
 		}
 	}
