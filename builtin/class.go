@@ -124,9 +124,12 @@ var asClasses = map[uint32]asClass{
 
 // hostingWords are the words in an organisation's name that suggest a
 // hosting business, matched case-insensitively at the start of a word
+// ("host" covers hosting, hoster and the many Host… company names; a word
+// was added only where it kept the name rule as precise, measured by
+// TestFlagRate)
 // ("servers" matches "server"; "observer" does not).
 var hostingWords = []string{
-	"hosting", "cloud", "datacenter", "datacentre", "server", "dedicated", "vps", "colocation",
+	"host", "cloud", "datacenter", "datacentre", "server", "dedicated", "vps", "colocation", "vserver",
 }
 
 // hostingPairs are two-word phrases that suggest the same.

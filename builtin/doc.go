@@ -44,7 +44,7 @@
 //     IPv6 ranges, 91,065 AS/organisation pairs.
 //   - country names, continents and EU membership: a table in this package.
 //   - network class: two tables written by hand from public facts, then a
-//     rule on organisation names ("hosting", "cloud", "server",
+//     rule on organisation names ("host…", "cloud", "server",
 //     "datacenter", "vps", "vpn"…) at lower confidence. The first
 //     (class.go) holds 95 hosting, CDN and mobile networks (AWS, Google
 //     Cloud, Azure, Oracle, DigitalOcean, Hetzner, OVHcloud, Linode, Vultr,
