@@ -124,10 +124,9 @@ var asClasses = map[uint32]asClass{
 
 // hostingWords are the words in an organisation's name that suggest a
 // hosting business, matched case-insensitively at the start of a word
-// ("host" covers hosting, hoster and the many Host… company names; a word
-// was added only where it kept the name rule as precise, measured by
-// TestFlagRate)
-// ("servers" matches "server"; "observer" does not).
+// ("servers" matches "server"; "observer" does not; "host" covers hosting,
+// hoster and the many Host… company names). A word joins only if it keeps
+// the rule as precise, as TestFlagRate measures.
 var hostingWords = []string{
 	"host", "cloud", "datacenter", "datacentre", "server", "dedicated", "vps", "colocation", "vserver",
 }
