@@ -31,8 +31,9 @@ var (
 // errBadEnumeration: a source listed a record without a valid prefix.
 var errBadEnumeration = fmt.Errorf("export: %w: a source listed an invalid record", source.ErrMalformed)
 
-// Option configures [Build].
-type Option func(*config)
+// Option configures [Build], which applies the options in order; one that
+// cannot be used is an error wrapping [source.ErrInvalidOption].
+type Option func(*config) error
 
 type config struct {
 	partial  bool
@@ -43,12 +44,25 @@ type config struct {
 // others (hosted APIs) instead of failing with [ErrNotEnumerable]; the
 // skipped sources are listed by [Table.Skipped]. The export then equals
 // lookups of a Client without those sources.
-func WithPartial() Option { return func(c *config) { c.partial = true } }
+func WithPartial() Option {
+	return func(c *config) error {
+		c.partial = true
+		return nil
+	}
+}
 
 // WithProgress calls f as the build advances: once per source listed and
 // every few hundred thousand ranges merged. f is called from the goroutine
 // that called Build.
-func WithProgress(f func(Progress)) Option { return func(c *config) { c.progress = f } }
+func WithProgress(f func(Progress)) Option {
+	return func(c *config) error {
+		if f == nil {
+			return fmt.Errorf("export: %w: WithProgress(nil)", source.ErrInvalidOption)
+		}
+		c.progress = f
+		return nil
+	}
+}
 
 // Progress is a step of [Build] or of a writer.
 type Progress struct {
@@ -94,8 +108,11 @@ const miss = ^uint32(0)
 func Build(ctx context.Context, c *ipintel.Client, opts ...Option) (*Table, error) {
 	var cfg config
 	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
 		}
 	}
 	progress := func(p Progress) {
