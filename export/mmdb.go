@@ -105,12 +105,13 @@ func (t *Table) writeMMDB(ctx context.Context, w io.Writer, typ DatabaseType, pr
 		// The Table leaves out the special-purpose networks itself; the
 		// writer's own list is older than the Client's.
 		IncludeReservedNetworks: true,
-		// No aliases of the IPv4 subtree under ::ffff:0:0/96, 2001::/32
-		// and 2002::/16: the Client refuses those addresses as reserved, so
-		// the file has no answer for them either (readers look IPv4
-		// addresses up in the IPv4 subtree itself).
-		DisableIPv4Aliasing: true,
-		KeyGenerator:        identityKeys{},
+		// The IPv4 aliases stay, as in MaxMind's own databases: an
+		// IPv4-mapped address (::ffff:8.8.8.8, which the Client answers
+		// as 8.8.8.8) finds its record in readers that do not unmap it.
+		// 6to4 (2002::/16) and Teredo (2001::/32) addresses, which the
+		// Client refuses as reserved, then answer with the IPv4 address
+		// they embed: more than Lookup, never less.
+		KeyGenerator: identityKeys{},
 	})
 	if err != nil {
 		return 0, fmt.Errorf("mmdb: %w", err)
