@@ -37,7 +37,7 @@ func defaultConfig() config {
 	}
 }
 
-// TrustedProxies names the reverse proxies and load balancers in front of
+// WithTrustedProxies names the reverse proxies and load balancers in front of
 // the service. Only a peer inside one of these prefixes may say, in a
 // header, who the client is; see [Resolver]. By default no peer is trusted
 // and headers are ignored. Calling it again adds prefixes.
@@ -45,7 +45,7 @@ func WithTrustedProxies(prefixes []netip.Prefix) Option {
 	return func(c *config) error {
 		for i, p := range prefixes {
 			if !p.IsValid() {
-				return fmt.Errorf("middleware: %w: TrustedProxies: prefix %d is not valid", ipintel.ErrInvalidOption, i)
+				return fmt.Errorf("middleware: %w: WithTrustedProxies: prefix %d is not valid", ipintel.ErrInvalidOption, i)
 			}
 		}
 		c.trusted = append(c.trusted, prefixes...)
@@ -53,7 +53,7 @@ func WithTrustedProxies(prefixes []netip.Prefix) Option {
 	}
 }
 
-// ClientIPHeader names the one header trusted proxies put the client's
+// WithClientIPHeader names the one header trusted proxies put the client's
 // address in: "X-Forwarded-For" (the default), "Forwarded" (RFC 7239), or a
 // header holding a single address such as "X-Real-IP", "CF-Connecting-IP" or
 // "True-Client-IP". Only that header is read, and only from a trusted peer.
@@ -67,7 +67,7 @@ func WithClientIPHeader(name string) Option {
 	}
 }
 
-// BlockRecommendations blocks requests whose Risk.Recommendation is one of
+// WithBlockRecommendations blocks requests whose Risk.Recommendation is one of
 // recs. The default policy is WithBlockRecommendations(ipintel.Block); with no
 // arguments nothing is blocked (the middleware only annotates requests). Like
 // [WithBlockScore] and [WithBlockFunc], it replaces the policy: the last one given
@@ -84,7 +84,7 @@ func recommendationPolicy(recs []ipintel.Recommendation) func(*ipintel.Result) b
 	return func(r *ipintel.Result) bool { return slices.Contains(recs, r.Risk.Recommendation) }
 }
 
-// BlockScore blocks requests whose Risk.Score is min or more (1–100). It
+// WithBlockScore blocks requests whose Risk.Score is min or more (1–100). It
 // replaces the policy.
 func WithBlockScore(min int) Option {
 	return func(c *config) error {
@@ -96,7 +96,7 @@ func WithBlockScore(min int) Option {
 	}
 }
 
-// BlockFunc blocks requests for which f returns true. f is called
+// WithBlockFunc blocks requests for which f returns true. f is called
 // concurrently and must not keep or change the Result. It replaces the
 // policy.
 func WithBlockFunc(f func(*ipintel.Result) bool) Option {
@@ -109,7 +109,7 @@ func WithBlockFunc(f func(*ipintel.Result) bool) Option {
 	}
 }
 
-// OnBlock replaces the response to a blocked request. The handler can read
+// WithOnBlock replaces the response to a blocked request. The handler can read
 // [FromContext], [ClientIP] and [BlockReason] from the request's context.
 // The default writes 403 with {"error":"forbidden","reason":"…"}.
 func WithOnBlock(h http.Handler) Option {
@@ -122,7 +122,7 @@ func WithOnBlock(h http.Handler) Option {
 	}
 }
 
-// Timeout bounds each request's lookup when the Client has remote sources
+// WithTimeout bounds each request's lookup when the Client has remote sources
 // (source.Traits.Remote); the default is [DefaultTimeout]. A remote answer
 // later than that is left out of the Result (and counts as a failed lookup
 // under [WithFailClosed]). Local sources answer inline in microseconds and get
@@ -137,7 +137,7 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// FailClosed blocks a request when its client address cannot be determined
+// WithFailClosed blocks a request when its client address cannot be determined
 // or its lookup fails (an error, or any source failing or timing out),
 // with reason "client_ip_unknown" or "lookup_failed". By default the
 // middleware fails open: such requests pass, judged on whatever evidence
@@ -149,7 +149,7 @@ func WithFailClosed() Option {
 	}
 }
 
-// Logger logs lookup failures and unknown client addresses (at Warn),
+// WithLogger logs lookup failures and unknown client addresses (at Warn),
 // sources that failed within a lookup (at Debug, or Warn when [WithFailClosed]
 // blocks on them) and blocked requests (at Info). The default discards.
 func WithLogger(l *slog.Logger) Option {
@@ -162,7 +162,7 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// SkipPaths lets requests whose URL path is exactly one of paths through
+// WithSkipPaths lets requests whose URL path is exactly one of paths through
 // untouched, without a lookup: health checks, metrics.
 func WithSkipPaths(paths ...string) Option {
 	return func(c *config) error {
@@ -176,14 +176,14 @@ func WithSkipPaths(paths ...string) Option {
 	}
 }
 
-// SkipPrefixes lets requests whose URL path starts with one of prefixes
+// WithSkipPrefixes lets requests whose URL path starts with one of prefixes
 // through untouched ("/static/"). A path with dot segments ("/static/../x")
 // is never skipped, whatever router cleans it later.
 func WithSkipPrefixes(prefixes ...string) Option {
 	return func(c *config) error {
 		for _, p := range prefixes {
 			if p == "" {
-				return fmt.Errorf("middleware: %w: SkipPrefixes: empty prefix would skip everything", ipintel.ErrInvalidOption)
+				return fmt.Errorf("middleware: %w: WithSkipPrefixes: empty prefix would skip everything", ipintel.ErrInvalidOption)
 			}
 		}
 		c.skipPrefix = append(c.skipPrefix, prefixes...)
