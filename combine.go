@@ -29,7 +29,7 @@ func (c *Client) Merge(addr netip.Addr, recs []source.Record) (*Result, error) {
 		return nil, err
 	}
 	if len(recs) != len(c.sources) {
-		return nil, fmt.Errorf("%w: Merge got %d records for %d sources", ErrInvalidOption, len(recs), len(c.sources))
+		return nil, fmt.Errorf("ipintel: %w: Merge got %d records for %d sources", source.ErrInvalidInput, len(recs), len(c.sources))
 	}
 	var buf [inlineSources]answer
 	ans := buf[:0]

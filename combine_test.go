@@ -44,7 +44,7 @@ func TestMergeEqualsLookup(t *testing.T) {
 			t.Errorf("%s: Merge %+v\nLookup %+v", s, got, want)
 		}
 	}
-	if _, err := c.Merge(netip.MustParseAddr("1.1.1.1"), nil); !errors.Is(err, ErrInvalidOption) {
+	if _, err := c.Merge(netip.MustParseAddr("1.1.1.1"), nil); !errors.Is(err, source.ErrInvalidInput) {
 		t.Errorf("Merge with no records: %v", err)
 	}
 	if _, err := c.Merge(netip.Addr{}, make([]source.Record, 2)); !errors.Is(err, ErrInvalidIP) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ipintel/ipintel/source"
 )
@@ -82,7 +83,11 @@ type SourceError struct {
 	Err    error
 }
 
-func (e *SourceError) Error() string { return "ipintel: source " + e.Source + ": " + e.Err.Error() }
+func (e *SourceError) Error() string {
+	// The Client's own errors (a panic, a late answer) start with "ipintel: "
+	// too; say it once.
+	return "ipintel: source " + e.Source + ": " + strings.TrimPrefix(e.Err.Error(), "ipintel: ")
+}
 
 func (e *SourceError) Unwrap() error { return e.Err }
 

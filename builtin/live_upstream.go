@@ -167,7 +167,11 @@ func (u *upstream) refresh(ctx context.Context, network bool) error {
 		if !network || err != nil || got[i].body == nil { // 304, offline or failed: the cache
 			m, body, _, cerr := f.cache.Load()
 			if cerr != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", f.url, errors.Join(err, cerr)))
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s: %w; no cached copy: %w", f.url, err, cerr))
+				} else {
+					errs = append(errs, fmt.Errorf("%s: no cached copy: %w", f.url, cerr))
+				}
 				continue
 			}
 			got[i] = fetched{body: body, etag: m.ETag, lastMod: m.LastModified}

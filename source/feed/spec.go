@@ -221,7 +221,10 @@ type Error struct {
 	Err   error
 }
 
-func (e *Error) Error() string { return "feed " + strconv.Quote(e.Feed) + ": " + e.Err.Error() }
+func (e *Error) Error() string {
+	// The wrapped errors of this package start with "feed: " too; say it once.
+	return "feed " + strconv.Quote(e.Feed) + ": " + strings.TrimPrefix(e.Err.Error(), "feed: ")
+}
 
 // Unwrap returns the underlying error, one of the package's sentinels
 // possibly wrapped.

@@ -262,7 +262,10 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 	case err := <-first:
 		if err != nil && !f.hasData() && cfg.budget == 0 {
 			f.Close()
-			return nil, errors.Join(err, cacheErr)
+			if cacheErr != nil {
+				return nil, fmt.Errorf("%w; cached copy: %w", err, cacheErr)
+			}
+			return nil, err
 		}
 		// On error: running on the cached copy, or (with a budget) open
 		// and empty, trying again soon (see scheduleNext). Status says why.

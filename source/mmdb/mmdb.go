@@ -105,7 +105,7 @@ func Open(path string, opts ...Option) (*Source, error) {
 	s.path = path
 	d, st, err := s.loadFile(context.Background(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("mmdb: open %s: %w", path, err)
+		return nil, &openError{path, err}
 	}
 	s.attempted = st
 	s.cur.Store(d)
@@ -534,3 +534,16 @@ func (k *mapKeys) UnmarshalMaxMindDBCursor(c mmdbdata.Cursor) (mmdbdata.Cursor, 
 	}
 	return m.End()
 }
+
+// openError is a failed Open of a file: its message names the file and says
+// "mmdb:" once, though the error it wraps starts with it too.
+type openError struct {
+	path string
+	err  error
+}
+
+func (e *openError) Error() string {
+	return "mmdb: open " + e.path + ": " + strings.TrimPrefix(e.err.Error(), "mmdb: ")
+}
+
+func (e *openError) Unwrap() error { return e.err }
