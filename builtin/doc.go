@@ -169,15 +169,9 @@
 // and next refresh and last error. [Source.Close] stops every goroutine.
 // A lookup that lands in a feed allocates the merged signals.
 //
-// Start-up, from TestLiveStartup (small upstream files and every catalog
-// feed served from fixtures; no -race; loaded machine): cold with the
-// network up 97 ms; warm with the cache fresh and the network black-holed
-// 8 ms (nothing asked of the network); no cache and the network
-// black-holed 0.30–0.40 s against a 300 ms budget, answering from the
-// embedded data; Close with every download in flight under 1 ms.
-// The ipintel command (live by default) offline with nothing cached
-// answered after 3.2 s (its 3 s budget plus the first decode), after one
-// warning line.
+// Start-up answers within the budget whatever the network does: from the
+// cache at once when it is fresh, from the embedded data when there is
+// neither network nor cache (figures in BENCHMARKS.md).
 //
 // # Thread Safety
 //

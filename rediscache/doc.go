@@ -102,52 +102,10 @@
 //
 // # Performance
 //
-// Measured on the shared 2-core machine (load average 13, other jobs
-// running) against redis-server 7 on loopback, with go test -bench .
-// -benchmem; the remote source's local cache off, so every lookup reads
-// Redis or asks the API:
-//
-//	BenchmarkLookup                     p50      p99      lookups/s   B/op    allocs/op
-//	  shared-hit/sequential             75 µs    2.6 ms   6 474       4 595   76
-//	  shared-hit/parallel (32 at once)                    9 023       4 731   76
-//	  api-50ms/sequential (peer)        51 ms    55 ms    19.5        14 092  150
-//	  api-50ms/parallel   (peer)                          567         13 774  150
-//	BenchmarkStore/get                  68 µs/op (one GET round trip)
-//	BenchmarkStore/getmulti-100         419 µs/op (100 GETs, one pipeline)
-//
-// A shared-cache hit is about 680× faster than asking an API that takes
-// 50 ms, and spends no quota.
-//
-// Fleet test (TestFleet: 4 processes of the test binary, one Redis, one
-// fake VectraIP adding 10 ms; 2,000 addresses looked up one by one and
-// 2,000 in batches of 100, every address asked by all 4 processes at
-// once): 4,000 upstream lookups for 4,000 unique addresses (1.000×; 4×
-// without the shared cache), 0 failed lookups, in every run with the
-// timeout below (at most 4,001 in a run), about 4 s a run. Its source
-// timeout is 30 s (store operations get a tenth, waits a quarter), so that
-// a process or Redis stalled by a loaded machine does not make the fleet
-// fall back to the API, which is the designed behaviour, tested
-// separately: at load average 15 on 2 cores, with the default 3 s one run
-// in 5 fell back (up to 3.8× upstream, still 0 failed), and with 10 s one
-// run in 8.
-//
-// Redis stopped mid-run and restarted (TestRedisStoppedAndRestarted, source
-// timeout 1 s, 4 lookups at a time): 0 failed lookups of 1,500; while Redis
-// was down p50 0.16 ms, p99 106 ms, max 107 ms: a lookup loses at most one
-// store deadline (a tenth of the timeout) before the breaker opens, and
-// Redis was used again within about a second of its return. Redis paused
-// (CLIENT PAUSE): p99 102 ms, 0 failed.
-//
-// Redis Cluster, a master killed (TestClusterMasterKilled: 6 nodes,
-// cluster-node-timeout 2000, cluster-require-full-coverage no; 4 stores,
-// each with its own ClusterClient, ask the same 64 new addresses every
-// 400 ms for 30 s; a master is killed with SIGKILL at 5 s and its replica
-// promoted 3.7–4.4 s later): 1.14–1.15× upstream lookups per unique
-// address over the run, 1.42–1.46× in the 10 s after the kill, 0 failed
-// lookups, in 6 runs (before keys were grouped by node: 3.41× and 3.96×).
-// With cluster-require-full-coverage yes: 1.23–1.26× and 1.69–1.78×. A
-// graceful failover (CLUSTER FAILOVER, TestClusterFailover) costs nothing:
-// 1.00×, 0 failed.
-// Grouping by node costs a GET about 13 µs and 29 allocations and a batch
-// of 100 about 15 % (BenchmarkClusterStore).
+// A shared-cache hit costs one Redis round trip (a GET, or one pipeline per
+// node for a batch) and spends no quota: hundreds of times faster than
+// asking a hosted API. A failing Redis or node costs a lookup at most one
+// store deadline (a tenth of the source's timeout) before its breaker
+// opens. Measured figures, the fleet and failover tests among them, are in
+// the repository's BENCHMARKS.md.
 package rediscache
