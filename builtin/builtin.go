@@ -153,7 +153,7 @@ func (s *Source) warnIfStale(m *snapshot.Manifest) {
 		return // a snapshot built by tests carries no date
 	}
 	if age := s.cfg.now().Sub(built); age > StaleAfter {
-		s.cfg.logger.Warn("builtin: the snapshot in use is old; turn on live mode (WithLive), load a newer one (OpenFile) or upgrade",
+		s.cfg.logger.Warn("builtin: the snapshot in use is old: live mode or a newer snapshot file answers better",
 			"snapshot", m.Snapshot, "age_days", int(age.Hours()/24))
 	}
 }

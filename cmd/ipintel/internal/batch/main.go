@@ -1,5 +1,6 @@
-// Command batch enriches a list of IP addresses — a file or stdin, one a
-// line or one column of a CSV — and writes JSON lines or CSV:
+// Package batch is "ipintel batch": it enriches a list of IP addresses — a
+// file or stdin, one a line or one column of a CSV — and writes JSON lines
+// or CSV:
 //
 //	ipintel batch -in ips.txt > out.jsonl
 //	zcat access.log.gz | awk '{print $1}' | ipintel batch -format csv > out.csv

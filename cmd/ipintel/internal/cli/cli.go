@@ -1,5 +1,5 @@
 // Package cli builds an ipintel Client from command-line flags for the
-// example programs: the builtin source (real open data compiled in) by
+// ipintel command's subcommands: the builtin source (real open data compiled in) by
 // default, and in front of it real MMDB files, feed files or URLs, hosted
 // APIs with keys from the environment, or, with -sample, the invented
 // sample databases compiled in (see sample.go).
@@ -63,8 +63,8 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 		"tor relay hosting residential_proxy monitoring abuse bot; the default kind is abuse; the\n"+
 		"confidence defaults to the catalog's for the kind, e.g. tor 100, and a catalog URL takes\n"+
 		"that feed's settings)")
-	fs.StringVar(&f.Presets, "feeds", "", "public feeds to download (and keep in -cache-dir, refreshed when stale, used\n"+
-		"offline): catalog for all of them, or a comma-separated list of names from\n"+
+	fs.StringVar(&f.Presets, "feeds", "", "with -offline, public feeds to download (and keep in -cache-dir, refreshed when stale,\n"+
+		"used offline): catalog for all of them, or a comma-separated list of names from\n"+
 		feedNames()+"\n(see source/feed/README.md for each one's terms)")
 	fs.StringVar(&f.Remote, "remote", "", "hosted APIs to ask too, comma-separated: vectraip,vpnsignal,datpaq\n"+
 		"(keys from VECTRAIP_API_KEY, VPNSIGNAL_API_KEY, DATPAQ_API_KEY; base URLs from\n"+
@@ -200,10 +200,10 @@ func (f *Flags) Sources(ctx context.Context, getenv func(string) string, stderr 
 // no network it answers from the embedded data (or what an earlier run
 // cached) after one warning line.
 func (f *Flags) openBuiltin(stderr io.Writer) (*builtin.Source, error) {
-	opts := []builtin.Option{builtin.WithLogger(slog.New(warnHandler{w: stderr}))}
 	if f.Offline {
-		return builtin.Open(opts...)
+		return builtin.Open(builtin.WithLogger(slog.New(warnHandler{w: stderr, hint: "without -offline, ipintel uses live data"})))
 	}
+	opts := []builtin.Option{builtin.WithLogger(slog.New(warnHandler{w: stderr}))}
 	if f.CacheDir == "" {
 		fmt.Fprintln(stderr, "ipintel: warning: no cache directory (set -cache-dir): answering from the embedded data only")
 		return builtin.Open(opts...)
@@ -221,9 +221,10 @@ func (f *Flags) openBuiltin(stderr io.Writer) (*builtin.Source, error) {
 }
 
 // warnHandler writes the builtin source's log records at Warn and above
-// as one "ipintel: warning: …" line each.
+// as one "ipintel: warning: …" line each, with hint, if any, after it.
 type warnHandler struct {
 	w     io.Writer
+	hint  string
 	attrs []slog.Attr
 }
 
@@ -241,6 +242,9 @@ func (h warnHandler) Handle(_ context.Context, r slog.Record) error {
 		add(a)
 	}
 	r.Attrs(add)
+	if h.hint != "" {
+		b.WriteString(" (" + h.hint + ")")
+	}
 	b.WriteByte('\n')
 	_, err := io.WriteString(h.w, b.String())
 	return err
@@ -270,6 +274,12 @@ func (f *Flags) openFeed(ctx context.Context, fa feedArg) (*feed.Feed, error) {
 // unreachable publisher does not stop the lookup.
 func (f *Flags) openPresets(ctx context.Context, stderr io.Writer) ([]*feed.Feed, error) {
 	if f.Presets == "" {
+		return nil, nil
+	}
+	if !f.Offline {
+		// Live mode loads every catalog feed already: loading them again
+		// would download each twice and repeat its signals.
+		fmt.Fprintln(stderr, "ipintel: note: -feeds is for -offline runs; live mode (the default) already keeps every catalog feed")
 		return nil, nil
 	}
 	var want []feed.Preset

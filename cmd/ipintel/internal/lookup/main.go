@@ -1,4 +1,5 @@
-// Command lookup answers for IP addresses from the command line:
+// Package lookup is "ipintel lookup": it answers for IP addresses from the
+// command line:
 //
 //	ipintel lookup 45.130.202.105 185.220.101.1 2a03:1b20::1
 //	ipintel lookup -format table 45.130.202.105

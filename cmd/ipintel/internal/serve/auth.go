@@ -39,7 +39,7 @@ type account struct {
 type keyring map[[sha256.Size]byte]*account
 
 // errNoKeys: no API key was configured.
-var errNoKeys = errors.New("server: no API keys configured")
+var errNoKeys = errors.New("serve: no API keys configured")
 
 // minKeyLen is the shortest key accepted, in characters. Failed
 // authentication is throttled per client address (see authThrottle), but a
@@ -48,7 +48,7 @@ var errNoKeys = errors.New("server: no API keys configured")
 const minKeyLen = 20
 
 // errWeakKey: a configured key is shorter than minKeyLen.
-var errWeakKey = fmt.Errorf("server: API key shorter than %d characters", minKeyLen)
+var errWeakKey = fmt.Errorf("serve: API key shorter than %d characters", minKeyLen)
 
 // checkKey refuses a key shorter than minKeyLen; where says which key it
 // is ("keys file, line 3") since the key itself is never repeated.
@@ -71,7 +71,7 @@ func vectraIPPlan(name string) (compat.VectraIPPlan, error) {
 			return p, nil
 		}
 	}
-	return compat.VectraIPPlan{}, fmt.Errorf("server: unknown VectraIP plan %q (free, developer, business, enterprise)", echo(name))
+	return compat.VectraIPPlan{}, fmt.Errorf("serve: unknown VectraIP plan %q (free, developer, business, enterprise)", echo(name))
 }
 
 func vpnSignalPlan(name string) (compat.VPNSignalPlan, error) {
@@ -80,7 +80,7 @@ func vpnSignalPlan(name string) (compat.VPNSignalPlan, error) {
 			return p, nil
 		}
 	}
-	return compat.VPNSignalPlan{}, fmt.Errorf("server: unknown VPN Signal plan %q (free, starter, pro, enterprise)", echo(name))
+	return compat.VPNSignalPlan{}, fmt.Errorf("serve: unknown VPN Signal plan %q (free, starter, pro, enterprise)", echo(name))
 }
 
 func newKeyring(specs []keySpec, def plans) (keyring, error) {
@@ -134,10 +134,10 @@ const maxKeysFile = 1 << 20
 func readKeys(r io.Reader) ([]keySpec, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxKeysFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("server: keys file: %w", err)
+		return nil, fmt.Errorf("serve: keys file: %w", err)
 	}
 	if len(data) > maxKeysFile {
-		return nil, fmt.Errorf("server: keys file is over %d bytes", maxKeysFile)
+		return nil, fmt.Errorf("serve: keys file is over %d bytes", maxKeysFile)
 	}
 	var keys []keySpec
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -161,13 +161,13 @@ func readKeys(r io.Reader) ([]keySpec, error) {
 			case "vpnsignal":
 				s.vpnSig = plan
 			default:
-				return nil, fmt.Errorf("server: keys file, line %d: want vectraip=PLAN or vpnsignal=PLAN after the key", line)
+				return nil, fmt.Errorf("serve: keys file, line %d: want vectraip=PLAN or vpnsignal=PLAN after the key", line)
 			}
 		}
 		keys = append(keys, s)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("server: keys file, line %d: %w", line+1, err)
+		return nil, fmt.Errorf("serve: keys file, line %d: %w", line+1, err)
 	}
 	return keys, nil
 }

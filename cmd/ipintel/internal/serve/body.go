@@ -18,9 +18,9 @@ import (
 
 var (
 	// errTooMany: a batch list holds more addresses than allowed.
-	errTooMany = errors.New("server: too many addresses in the batch")
+	errTooMany = errors.New("serve: too many addresses in the batch")
 	// errNotList: the batch field is not a JSON array of strings.
-	errNotList = errors.New("server: the addresses are not a JSON array")
+	errNotList = errors.New("serve: the addresses are not a JSON array")
 )
 
 // bodyTooLarge reports whether err is http.MaxBytesReader's.
@@ -50,7 +50,7 @@ func expectEOF(dec *json.Decoder) error {
 }
 
 // errTrailing: a body holds more than one JSON value.
-var errTrailing = errors.New("server: trailing data after the JSON value")
+var errTrailing = errors.New("serve: trailing data after the JSON value")
 
 // decodeList reads a body {"<field>": ["a", "b", …], …} (the field's name
 // matched without regard to case, as encoding/json matches struct fields;
@@ -98,7 +98,7 @@ func decodeList(r *http.Request, field string, max int) (list []string, found bo
 }
 
 // errNotObject: the body is not a JSON object.
-var errNotObject = errors.New("server: the body is not a JSON object")
+var errNotObject = errors.New("serve: the body is not a JSON object")
 
 // decodeArray reads a JSON array of strings (or null) of at most max
 // elements.

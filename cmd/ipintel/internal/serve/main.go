@@ -1,6 +1,6 @@
-// Command server is one process that serves the JSON APIs of VectraIP, VPN
-// Signal and Datpaq from ipintel, so that their existing clients can point
-// at it. See README.md.
+// Package serve is "ipintel serve": one process that serves the JSON APIs
+// of VectraIP, VPN Signal and Datpaq from ipintel, so that their existing
+// clients can point at it. See README.md.
 package serve
 
 import (
