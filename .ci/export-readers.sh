@@ -5,7 +5,7 @@
 #
 # Interface:
 #   .ci/export-readers.sh            run from anywhere inside the repository
-#   Needs: go, curl, and apt-get (as root or with sudo) when a tool is missing.
+#   Needs: go, and apt-get (as root or with sudo) when a tool (curl among them) is missing.
 #   Under CI=true a tool that is missing and cannot be installed fails the
 #   run; otherwise the script says so and exits 0 without checking.
 #   It builds cmd/ipintel and exports the embedded data offline (with a small
@@ -47,36 +47,39 @@ pypath=/usr/bin/python3 # the interpreter Debian's python3-maxminddb is for
 have_tools() {
 	command -v mmdblookup >/dev/null && command -v nginx >/dev/null &&
 		[ -f /usr/lib/nginx/modules/ngx_http_geoip2_module.so ] &&
-		[ -x "$pypath" ] && "$pypath" -c 'import maxminddb' 2>/dev/null
+		[ -x "$pypath" ] && "$pypath" -c 'import maxminddb' 2>/dev/null &&
+		command -v curl >/dev/null
 }
 if ! have_tools; then
-	echo "== installing mmdb-bin python3-maxminddb nginx libnginx-mod-http-geoip2"
+	echo "== installing mmdb-bin python3-maxminddb nginx libnginx-mod-http-geoip2 curl"
 	sudo=""
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
 	if command -v apt-get >/dev/null; then
 		$sudo apt-get update -qq >/dev/null 2>&1 || true
 		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-			mmdb-bin python3-maxminddb nginx libnginx-mod-http-geoip2 >/dev/null 2>&1 || true
-		# The package may start a system nginx on port 80; it is not ours to
-		# keep, and its default site is not what we test.
+			mmdb-bin python3-maxminddb nginx libnginx-mod-http-geoip2 curl >/dev/null 2>&1 || true
+		# The package may start a system nginx on port 80: stop it, so
+		# nothing of this run is left listening (ours runs on its own port).
+		if command -v systemctl >/dev/null; then
+			$sudo systemctl stop nginx >/dev/null 2>&1 || true
+		fi
+		if [ -s /run/nginx.pid ]; then
+			$sudo kill "$(cat /run/nginx.pid)" 2>/dev/null || true
+		fi
 	fi
 	if ! have_tools; then
 		if [ "$ci" = true ]; then
-			fail "mmdblookup, python3-maxminddb, nginx or its geoip2 module is missing and could not be installed"
+			fail "mmdblookup, python3-maxminddb, nginx, its geoip2 module or curl is missing and could not be installed"
 		fi
 		echo "export-readers: SKIP: mmdblookup, python3-maxminddb, nginx or its geoip2 module missing (CI=true makes this a failure)"
 		exit 0
 	fi
 fi
-command -v curl >/dev/null || fail "curl is missing"
 
 # --- export ----------------------------------------------------------------
 echo "== building cmd/ipintel"
 (cd "$root/cmd/ipintel" && go build -o "$work/ipintel" .)
-offline=()
-if "$work/ipintel" export -h 2>&1 | grep -q -- '-offline'; then
-	offline=(-offline) # live data is the default once -offline exists
-fi
+offline=(-offline) # the embedded data only: no network in CI
 tor_exit=185.220.101.1
 residential=73.0.0.1 # Comcast (AS7922): no anonymity signal in the data
 printf '# Tor exits for this check\n%s\n185.220.101.2\n' "$tor_exit" >"$work/tor.txt"

@@ -36,9 +36,10 @@ var errNodeSkipped = errors.New("node failing, skipped")
 
 // execCluster sends each node its keys' commands in one pipeline, all
 // nodes at once, and marks the keys that failed; first is the first key's
-// error. A node whose breaker is open is not asked. err is set only when
+// error. callerFirst says the caller's deadline ends before the store's
+// timeout: a node that misses it is not counted as failing. A node whose breaker is open is not asked. err is set only when
 // no key could be sent (go-redis has no slot map).
-func (s *Store) execCluster(ctx context.Context, keys []string, cmds []redis.Cmder, failed []bool, queue queueFunc) (first, err error) {
+func (s *Store) execCluster(ctx context.Context, callerFirst bool, keys []string, cmds []redis.Cmder, failed []bool, queue queueFunc) (first, err error) {
 	groups := make(map[string][]int)
 	for i, k := range keys {
 		c, err := s.cluster.MasterForKey(ctx, k)
@@ -68,8 +69,9 @@ func (s *Store) execCluster(ctx context.Context, keys []string, cmds []redis.Cmd
 			if n.record(true, probe, s.now()) {
 				s.log.Info("rediscache: cluster node back", "node", addr)
 			}
-		case errors.Is(ctx.Err(), context.Canceled):
-			n.release(probe) // the caller gave up: nothing learnt of the node
+		case errors.Is(ctx.Err(), context.Canceled),
+			callerFirst && errors.Is(ctx.Err(), context.DeadlineExceeded):
+			n.release(probe) // the caller gave up, or its deadline ended first: nothing learnt of the node
 		default:
 			if n.record(false, probe, s.now()) {
 				s.log.Warn("rediscache: cluster node failing, its keys skipped", "node", addr, "error", nerr, "retry_in", nodeCoolDown)

@@ -250,12 +250,16 @@ type queueFunc func(ctx context.Context, p redis.Pipeliner, i int) redis.Cmder
 // node fails the whole operation, as any error did before; on Redis
 // Cluster it fails only its keys (see execCluster).
 func (s *Store) exec(ctx context.Context, keys []string, queue queueFunc) ([]redis.Cmder, error) {
+	// A deadline of the caller's that ends before the store's own says
+	// nothing of a node that misses it.
+	d, ok := ctx.Deadline()
+	callerFirst := ok && time.Until(d) < s.timeout
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	cmds := make([]redis.Cmder, len(keys))
 	failed := make([]bool, len(keys))
 	if s.cluster != nil {
-		first, err := s.execCluster(ctx, keys, cmds, failed, queue)
+		first, err := s.execCluster(ctx, callerFirst, keys, cmds, failed, queue)
 		if err != nil {
 			return nil, s.fail(err)
 		}
