@@ -54,7 +54,9 @@ type Path struct {
 	// example), so its JSON name is inferred; a documented example may
 	// lack it. Our own output must still have it.
 	Prose bool
-	// Doc is where the page documents it: "vectraip.txt:170".
+	// Doc says where the provider's public documentation shows the path,
+	// as the page's name and the line in its text: "vectraip.txt:170" is
+	// line 170 of VectraIP's API reference page.
 	Doc string
 }
 
