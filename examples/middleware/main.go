@@ -139,7 +139,8 @@ func closeAll(srcs []source.Source) {
 }
 
 // serve listens on addr, says where on stdout, and serves until ctx ends;
-// then it stops accepting and lets in-flight requests finish.
+// then it stops accepting and lets in-flight requests finish for up to 5 s
+// before it closes what is left.
 func serve(ctx context.Context, srv *http.Server, addr string, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -155,7 +156,12 @@ func serve(ctx context.Context, srv *http.Server, addr string, stdout io.Writer)
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(shutdownCtx); errors.Is(err, context.DeadlineExceeded) {
+		return srv.Close() // the grace period is over: the process is stopping anyway
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // newHandler is the service: its routes behind the middleware, with

@@ -106,7 +106,9 @@ func TestRun(t *testing.T) {
 		t.Fatalf("no listening line: %v (%v)", err, <-done)
 	}
 	base := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
-	resp, err := http.Get(base + "/healthz")
+	// No keep-alive: the test leaves no idle connection for Shutdown.
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := hc.Get(base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +116,7 @@ func TestRun(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("healthz: %d", resp.StatusCode)
 	}
-	resp, err = http.Get(base + "/metrics")
+	resp, err = hc.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
