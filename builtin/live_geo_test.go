@@ -1,13 +1,11 @@
 package builtin
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"net/netip"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +13,6 @@ import (
 	"github.com/ipintel/ipintel/internal/realdata"
 	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/feed"
-	"github.com/oschwald/maxminddb-golang/v2"
 )
 
 func presetURL(t *testing.T, name string) string {
@@ -65,27 +62,11 @@ type geoTruth struct {
 	country string
 }
 
-// readGeofeedTruth reads an RFC 8805 file's prefix and country columns.
-func readGeofeedTruth(t *testing.T, list, path string) []geoTruth {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []geoTruth
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		fields := strings.Split(line, ",")
-		p, err := netip.ParsePrefix(strings.TrimSpace(fields[0]))
-		if err != nil || len(fields) < 2 || strings.TrimSpace(fields[1]) == "" {
-			continue
-		}
-		out = append(out, geoTruth{list, p.Masked(), strings.ToUpper(strings.TrimSpace(fields[1]))})
+// labelled tags each of a publisher's truth prefixes with its list's name.
+func labelled(list string, ps []truthPrefix) []geoTruth {
+	out := make([]geoTruth, len(ps))
+	for i, p := range ps {
+		out[i] = geoTruth{list, p.prefix, p.country}
 	}
 	return out
 }
@@ -95,33 +76,12 @@ func readGeofeedTruth(t *testing.T, list, path string) []geoTruth {
 // them with the truth.
 func appleGeofeed(t *testing.T) ([]byte, []geoTruth) {
 	t.Helper()
-	db, err := maxminddb.Open(realdata.Path(t, "nextdns-icloud-private-relay-mmdb", "egress-ip-ranges.mmdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var b bytes.Buffer
-	var truth []geoTruth
-	for res := range db.Networks() {
-		var rec struct {
-			Country struct {
-				ISOCode string `maxminddb:"iso_code"`
-			} `maxminddb:"country"`
-		}
-		if err := res.Decode(&rec); err != nil {
-			t.Fatal(err)
-		}
-		p := res.Prefix()
-		if p.Addr().Is4In6() {
-			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
-		}
-		if rec.Country.ISOCode == "" {
-			continue
-		}
-		fmt.Fprintf(&b, "%s,%s,,,\n", p, rec.Country.ISOCode)
-		truth = append(truth, geoTruth{"Apple Private Relay", p, rec.Country.ISOCode})
+	egress := readAppleEgress(t)
+	for _, p := range egress {
+		fmt.Fprintf(&b, "%s,%s,,,\n", p.prefix, p.country)
 	}
-	return b.Bytes(), truth
+	return b.Bytes(), labelled("Apple Private Relay", egress)
 }
 
 // TestGeofeedCountryRealData measures, on the networks' own statements in
@@ -186,8 +146,8 @@ func TestGeofeedCountryRealData(t *testing.T) {
 	defer set.Close()
 
 	// Truth: the geofeeds' rows; the cloud files' regional prefixes.
-	truth := append(readGeofeedTruth(t, "DigitalOcean geofeed", files["digitalocean"]),
-		readGeofeedTruth(t, "Linode geofeed", files["linode"])...)
+	truth := append(labelled("DigitalOcean geofeed", readGeofeed(t, files["digitalocean"])),
+		labelled("Linode geofeed", readGeofeed(t, files["linode"]))...)
 	truth = append(truth, appleTruth...)
 	for _, c := range []struct {
 		list string

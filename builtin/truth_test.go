@@ -56,17 +56,18 @@ var awsRegionCountry = map[string]string{
 func loadTruth(t testing.TB) []truthSet {
 	t.Helper()
 	return []truthSet{
-		{"DigitalOcean geofeed", readGeofeed(t, "femueller-cloud-ip-ranges", "digitalocean.csv")},
-		{"Linode geofeed", readGeofeed(t, "femueller-cloud-ip-ranges", "linode.txt")},
+		{"DigitalOcean geofeed", readGeofeed(t, realdata.Path(t, "femueller-cloud-ip-ranges", "digitalocean.csv"))},
+		{"Linode geofeed", readGeofeed(t, realdata.Path(t, "femueller-cloud-ip-ranges", "linode.txt"))},
 		{"Apple Private Relay egress", readAppleEgress(t)},
 		{"AWS regions", readAWSRegions(t)},
 	}
 }
 
-// readGeofeed reads an RFC 8805 geofeed: prefix,country,region,city,postal.
-func readGeofeed(t testing.TB, elem ...string) []truthPrefix {
+// readGeofeed reads the file at path as an RFC 8805 geofeed:
+// prefix,country,region,city,postal.
+func readGeofeed(t testing.TB, path string) []truthPrefix {
 	t.Helper()
-	f, err := os.Open(realdata.Path(t, elem...))
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func readGeofeed(t testing.TB, elem ...string) []truthPrefix {
 		t.Fatal(err)
 	}
 	if len(out) == 0 {
-		t.Fatalf("%v: no prefixes read", elem)
+		t.Fatalf("%s: no prefixes read", path)
 	}
 	return out
 }
