@@ -68,7 +68,7 @@ func readList(t *testing.T, paths []string) []netip.Addr {
 }
 
 // TestAccuracy prints how builtin classifies the third-party lists in
-// the real data (the table in doc.go and the README comes from it).
+// the real data (its table is in BENCHMARKS.md).
 // It asserts only loose sanity floors: the figures move with every data
 // release.
 func TestAccuracy(t *testing.T) {

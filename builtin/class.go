@@ -21,7 +21,7 @@ const (
 // Confidence of each kind of evidence, 0–100. The curated table names
 // networks whose business is public knowledge; the name rule guesses from
 // words in the organisation's name and is right less often (see the
-// accuracy figures in doc.go).
+// accuracy figures in BENCHMARKS.md).
 const (
 	confHostingAS = 90
 	confCDNAS     = 80

@@ -182,7 +182,7 @@ func dedupe(addrs []netip.Addr) []netip.Addr {
 // Client, and how many random routed addresses outside every datacenter
 // and VPN list it flags as Tor, VPN or relay: the closest thing to a
 // residential false-positive rate the available data allows. The figures
-// in doc.go come from it. It fails below the goals set for the embedded
+// in BENCHMARKS.md come from it. It fails below the goals set for the embedded
 // data (Tor 30 %, VPN 35 %, false positives 0.5 %).
 func TestOperatorRecall(t *testing.T) {
 	realdata.Path(t)
