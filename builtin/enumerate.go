@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"iter"
-	"math/bits"
 	"net/netip"
 	"slices"
 
 	"github.com/ipintel/ipintel/builtin/internal/snapshot"
+	"github.com/ipintel/ipintel/cidr"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -116,7 +116,7 @@ func (e *enumerator) emit(from, last netip.Addr, rec source.Record) bool {
 	if rec.IsZero() {
 		return true
 	}
-	e.buf = appendPrefixes(e.buf[:0], from, last)
+	e.buf, _ = cidr.AppendRange(e.buf[:0], from, last) // from ≤ last, one family: no error
 	for _, p := range e.buf {
 		rec.Prefix = p
 		if !e.yield(rec, nil) {
@@ -171,70 +171,4 @@ func addr6(v snapshot.U128) netip.Addr {
 	binary.BigEndian.PutUint64(b[:8], v.Hi)
 	binary.BigEndian.PutUint64(b[8:], v.Lo)
 	return netip.AddrFrom16(b)
-}
-
-// appendPrefixes appends the fewest prefixes that cover from..last (one
-// family, from <= last), in order.
-func appendPrefixes(dst []netip.Prefix, from, last netip.Addr) []netip.Prefix {
-	w := from.BitLen()
-	lo, hi := snapshot.FromAddr(from), snapshot.FromAddr(last)
-	for {
-		// The largest aligned block at lo that ends by hi: 2^k addresses.
-		k := min(tz128(lo), w)
-		lo2, borrow := bits.Sub64(hi.Lo, lo.Lo, 0)
-		hi2, _ := bits.Sub64(hi.Hi, lo.Hi, borrow)
-		// hi-lo+1 has bit length len(hi-lo) or one more; 2^k <= hi-lo+1
-		// when k < len(hi-lo+1).
-		span := bits.Len64(lo2)
-		if hi2 != 0 {
-			span = 64 + bits.Len64(hi2)
-		}
-		if allOnes(hi2, lo2, span) {
-			k = min(k, span) // hi-lo+1 is 2^span
-		} else {
-			k = min(k, span-1)
-		}
-		var p netip.Prefix
-		if w == 32 {
-			p = netip.PrefixFrom(addr4(uint32(lo.Lo)), w-k)
-		} else {
-			p = netip.PrefixFrom(addr6(lo), w-k)
-		}
-		dst = append(dst, p)
-		end := orLow(lo, k)
-		if end == hi {
-			return dst
-		}
-		lo = next128(end)
-	}
-}
-
-// allOnes reports whether the n-bit number hi:lo has all its n bits set.
-func allOnes(hi, lo uint64, n int) bool {
-	switch {
-	case n == 0:
-		return true
-	case n <= 64:
-		return hi == 0 && lo == (^uint64(0))>>(64-n)
-	}
-	return lo == ^uint64(0) && hi == (^uint64(0))>>(128-n)
-}
-
-// orLow sets the low k bits of a.
-func orLow(a snapshot.U128, k int) snapshot.U128 {
-	switch {
-	case k >= 128:
-		return snapshot.U128{Hi: ^uint64(0), Lo: ^uint64(0)}
-	case k >= 64:
-		return snapshot.U128{Hi: a.Hi | (1<<(k-64) - 1), Lo: ^uint64(0)}
-	}
-	return snapshot.U128{Hi: a.Hi, Lo: a.Lo | (1<<k - 1)}
-}
-
-func next128(a snapshot.U128) snapshot.U128 {
-	a.Lo++
-	if a.Lo == 0 {
-		a.Hi++
-	}
-	return a
 }

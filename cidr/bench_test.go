@@ -162,3 +162,36 @@ func sizeName(n int) string {
 	}
 	return strconv.Itoa(n)
 }
+
+// BenchmarkAppendRange splits 1024 random IPv4 and IPv6 ranges into
+// prefixes.
+func BenchmarkAppendRange(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	type rng struct{ from, to netip.Addr }
+	var rs []rng
+	for range 512 {
+		x, y := r.Uint32(), r.Uint32()
+		a, z := netip.AddrFrom4([4]byte{byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)}), netip.AddrFrom4([4]byte{byte(y >> 24), byte(y >> 16), byte(y >> 8), byte(y)})
+		if z.Less(a) {
+			a, z = z, a
+		}
+		rs = append(rs, rng{a, z})
+		var p, q [16]byte
+		for i := range p {
+			p[i], q[i] = byte(r.Uint32()), byte(r.Uint32())
+		}
+		p[0], q[0] = 0x20, 0x20
+		a6, z6 := netip.AddrFrom16(p), netip.AddrFrom16(q)
+		if z6.Less(a6) {
+			a6, z6 = z6, a6
+		}
+		rs = append(rs, rng{a6, z6})
+	}
+	var dst []netip.Prefix
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, x := range rs {
+			dst, _ = cidr.AppendRange(dst[:0], x.from, x.to)
+		}
+	}
+}

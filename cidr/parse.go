@@ -95,24 +95,22 @@ func AppendRange(dst []netip.Prefix, from, to netip.Addr) ([]netip.Prefix, error
 	if from.BitLen() != to.BitLen() || to.Less(from) {
 		return dst, errInvalidRange
 	}
+	w := from.BitLen()
+	lo, hi := numberOf(from), numberOf(to)
 	for {
-		// Widen the prefix at from while it stays aligned and inside the
-		// range.
-		bits := from.BitLen()
-		for bits > 0 {
-			p := netip.PrefixFrom(from, bits-1)
-			if p.Masked().Addr() != from || to.Less(lastAddr(p)) {
-				break
-			}
-			bits--
+		// The largest aligned block at lo that ends by hi: 2^k addresses,
+		// k bounded by lo's alignment and by the count hi-lo+1 (which
+		// overflows only for the whole IPv6 space, bounded by w anyway).
+		k := min(lo.trailingZeros(), w)
+		if count, ok := hi.sub(lo).inc(); ok {
+			k = min(k, count.log2())
 		}
-		p := netip.PrefixFrom(from, bits)
-		dst = append(dst, p)
-		last := lastAddr(p)
-		if last == to {
+		dst = append(dst, netip.PrefixFrom(lo.addr(w), w-k))
+		last := lo.orLow(k)
+		if last == hi {
 			return dst, nil
 		}
-		from = last.Next()
+		lo, _ = last.inc()
 	}
 }
 
@@ -133,34 +131,6 @@ func Parse(dst []netip.Prefix, s string) (out []netip.Prefix, masked bool, err e
 		return dst, false, err
 	}
 	return append(dst, p), masked, nil
-}
-
-// lastAddr returns the highest address in p, which must be valid.
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Addr()
-	bits := p.Bits()
-	if a.Is4() {
-		b := a.As4()
-		setHostBits(b[:], bits)
-		return netip.AddrFrom4(b)
-	}
-	b := a.As16()
-	setHostBits(b[:], bits)
-	return netip.AddrFrom16(b)
-}
-
-func setHostBits(b []byte, bits int) {
-	for i := range b {
-		switch {
-		case bits >= 8:
-			bits -= 8
-		case bits > 0:
-			b[i] |= 0xff >> bits
-			bits = 0
-		default:
-			b[i] = 0xff
-		}
-	}
 }
 
 // errorf wraps sentinel with the offending input, quoted and cut to 64

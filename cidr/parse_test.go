@@ -125,6 +125,19 @@ func TestAppendRangeAgainstNetipx(t *testing.T) {
 			t.Fatalf("AppendRange(%v, %v) = %v, netipx says %v", a, b, got, want)
 		}
 	}
+	// The edges: whole spaces, single addresses, the last address.
+	for _, c := range [][2]string{
+		{"0.0.0.0", "255.255.255.255"}, {"::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"},
+		{"1.2.3.4", "1.2.3.4"}, {"::", "::"}, {"255.255.255.255", "255.255.255.255"},
+		{"ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"},
+		{"0.0.0.1", "255.255.255.254"}, {"::1", "8000::"},
+	} {
+		a, b := addr(c[0]), addr(c[1])
+		got, err := cidr.AppendRange(nil, a, b)
+		if want := netipx.IPRangeFrom(a, b).Prefixes(); err != nil || !slices.Equal(got, want) {
+			t.Errorf("AppendRange(%v, %v) = %v, %v; netipx says %v", a, b, got, err, want)
+		}
+	}
 	if _, err := cidr.AppendRange(nil, netip.Addr{}, addr("1.2.3.4")); !errors.Is(err, source.ErrInvalidInput) {
 		t.Errorf("invalid from: %v", err)
 	}

@@ -2,8 +2,9 @@ package export
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"net/netip"
+
+	"github.com/ipintel/ipintel/cidr"
 )
 
 // u128 is an address as a number: an IPv4 address in the low 32 bits, an
@@ -115,52 +116,9 @@ func (f family) width() int {
 	return 32
 }
 
-// tz returns the number of trailing zero bits of a, at most w.
-func (a u128) tz(w int) int {
-	n := 128
-	switch {
-	case a.lo != 0:
-		n = bits.TrailingZeros64(a.lo)
-	case a.hi != 0:
-		n = 64 + bits.TrailingZeros64(a.hi)
-	}
-	return min(n, w)
-}
-
-// sub returns a-b (a >= b).
-func (a u128) sub(b u128) u128 {
-	lo, borrow := bits.Sub64(a.lo, b.lo, 0)
-	hi, _ := bits.Sub64(a.hi, b.hi, borrow)
-	return u128{hi, lo}
-}
-
-// log2 returns the index of the highest set bit of a (a != 0).
-func (a u128) log2() int {
-	if a.hi != 0 {
-		return 64 + bits.Len64(a.hi) - 1
-	}
-	return bits.Len64(a.lo) - 1
-}
-
 // appendPrefixes appends the fewest prefixes that cover r exactly, in
 // order.
 func appendPrefixes(dst []netip.Prefix, fam family, r ival) []netip.Prefix {
-	w := fam.width()
-	lo, hi := r.lo, r.hi
-	for {
-		// The largest aligned block at lo that ends by hi: 2^k addresses,
-		// k bounded by lo's alignment and by the count hi-lo+1.
-		k := lo.tz(w)
-		if span := hi.sub(lo); span != fam.max {
-			count, _ := span.next() // cannot overflow: span < max
-			k = min(k, count.log2())
-		}
-		p, _ := fam.addr(lo).Prefix(w - k)
-		dst = append(dst, p)
-		last := fam.lastOf(lo, w-k)
-		if last == hi {
-			return dst
-		}
-		lo, _ = last.next()
-	}
+	dst, _ = cidr.AppendRange(dst, fam.addr(r.lo), fam.addr(r.hi)) // lo ≤ hi, one family: no error
+	return dst
 }
