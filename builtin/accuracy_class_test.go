@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ipintel/ipintel/builtin/internal/snapshot"
 	"github.com/ipintel/ipintel/internal/realdata"
 	"github.com/ipintel/ipintel/source"
 	"github.com/phuslu/iploc"
@@ -56,13 +59,16 @@ func TestAccuracyByClass(t *testing.T) {
 	}
 
 	// Classes: recall on public lists, by the signal kind builtin gives.
-	famous := newRangeSet(append(append(readPrefixes(t, "lord-alfred-ipranges/amazon/ipv4_merged.txt"),
+	famousPrefixes := append(append(readPrefixes(t, "lord-alfred-ipranges/amazon/ipv4_merged.txt"),
 		readPrefixes(t, "lord-alfred-ipranges/google/ipv4_merged.txt")...),
-		readPrefixes(t, "lord-alfred-ipranges/microsoft/ipv4_merged.txt")...))
+		readPrefixes(t, "lord-alfred-ipranges/microsoft/ipv4_merged.txt")...)
+	famous := newRangeSet(famousPrefixes)
 	vpnSet := newRangeSet(readPrefixes(t, "X4BNet-lists_vpn/output/vpn/ipv4.txt"))
+	datacenter := readPrefixes(t, "X4BNet-lists_vpn/output/datacenter/ipv4.txt")
+	outside := func(a netip.Addr) bool { return !famous.contains(a) && !vpnSet.contains(a) }
 	var longTail []netip.Addr
-	for _, a := range readList(t, []string{"X4BNet-lists_vpn/output/datacenter/ipv4.txt"}) {
-		if !famous.contains(a) && !vpnSet.contains(a) {
+	for _, p := range datacenter {
+		if a := p.Addr(); outside(a) {
 			longTail = append(longTail, a)
 		}
 	}
@@ -79,6 +85,12 @@ func TestAccuracyByClass(t *testing.T) {
 		{"long-tail hosting", "X4BNet output/datacenter IPv4 outside AWS, Google, Azure and the VPN list", longTail, []source.Kind{source.Hosting}},
 		{"famous clouds", "lord-alfred AWS, Google, Azure IPv4", readList(t, []string{"lord-alfred-ipranges/amazon/ipv4_merged.txt",
 			"lord-alfred-ipranges/google/ipv4_merged.txt", "lord-alfred-ipranges/microsoft/ipv4_merged.txt"}), []source.Kind{source.Hosting}},
+		// The same two lists by address rather than by prefix: a /12 weighs
+		// as much as 4,096 /24s, as it does for traffic.
+		{"long-tail hosting, by address", "the same, 20,000 addresses drawn uniformly from its address space",
+			sampleAddrs(datacenter, 20000, outside), []source.Kind{source.Hosting}},
+		{"famous clouds, by address", "the same, 20,000 addresses drawn uniformly from its address space",
+			sampleAddrs(famousPrefixes, 20000, nil), []source.Kind{source.Hosting}},
 		{"monitoring probes", "sefinek all-monitoring-ips.txt (2026-05-05)",
 			readList(t, []string{"sefinek-known-bots-ip-whitelist/lists/all-monitoring-ips.txt"}), []source.Kind{source.Monitoring}},
 	}
@@ -189,6 +201,42 @@ func readTorExits(t *testing.T) []netip.Addr {
 		}
 		seen[a] = true
 		out = append(out, a.Unmap())
+	}
+	return out
+}
+
+// sampleAddrs draws n IPv4 addresses uniformly from the address space of
+// prefixes (a fixed seed: the same addresses every run), keeping only
+// those keep accepts (all when keep is nil).
+func sampleAddrs(prefixes []netip.Prefix, n int, keep func(netip.Addr) bool) []netip.Addr {
+	var ends []uint64 // cumulative sizes
+	var starts []uint32
+	var total uint64
+	for _, p := range prefixes {
+		if !p.Addr().Is4() {
+			continue
+		}
+		total += uint64(1) << (32 - p.Bits())
+		ends = append(ends, total)
+		starts = append(starts, uint32(snapshot.FromAddr(p.Addr()).Lo))
+	}
+	if total == 0 {
+		return nil
+	}
+	r := rand.New(rand.NewPCG(19, 20))
+	var out []netip.Addr
+	for tries := 0; len(out) < n && tries < 50*n; tries++ {
+		x := r.Uint64N(total)
+		i, _ := slices.BinarySearch(ends, x+1)
+		size := ends[i]
+		if i > 0 {
+			size -= ends[i-1]
+		}
+		v := starts[i] + uint32(x-(ends[i]-size))
+		a := netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+		if keep == nil || keep(a) {
+			out = append(out, a)
+		}
 	}
 	return out
 }

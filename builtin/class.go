@@ -41,87 +41,6 @@ type classification struct {
 	byName bool // the name rule decided
 }
 
-// asClasses is the curated table of hosting, CDN and mobile networks:
-// autonomous systems whose operator and business are public (the
-// operators' own pages, PeeringDB, RIR records). It is deliberately short:
-// an AS belongs here only when most of its address space is the class
-// named. Big mixed networks (a national carrier's fixed and mobile access
-// in one AS) are left out. Tor, VPN and relay operators, and hosting known
-// for VPN exits, are in knownOperators, each with its confidence and
-// reference.
-var asClasses = map[uint32]asClass{
-	// Cloud and hosting.
-	16509: {classHosting, "Amazon Web Services"}, 14618: {classHosting, "Amazon Web Services"},
-	8987: {classHosting, "Amazon Web Services"}, 38895: {classHosting, "Amazon Web Services"},
-	396982: {classHosting, "Google Cloud"}, 15169: {classHosting, "Google"}, 19527: {classHosting, "Google"},
-	139070: {classHosting, "Google"}, 36492: {classHosting, "Google"},
-	8075: {classHosting, "Microsoft Azure"}, 8068: {classHosting, "Microsoft"}, 12076: {classHosting, "Microsoft Azure"},
-	31898: {classHosting, "Oracle Cloud"}, 792: {classHosting, "Oracle"},
-	14061: {classHosting, "DigitalOcean"},
-	24940: {classHosting, "Hetzner"}, 213230: {classHosting, "Hetzner"}, 212317: {classHosting, "Hetzner"},
-	16276: {classHosting, "OVHcloud"}, 35540: {classHosting, "OVHcloud"},
-	63949: {classHosting, "Linode (Akamai)"},
-	20473: {classHosting, "Vultr"},
-	51167: {classHosting, "Contabo"}, 40021: {classHosting, "Contabo"}, 141995: {classHosting, "Contabo"},
-	12876: {classHosting, "Scaleway"},
-	45102: {classHosting, "Alibaba Cloud"}, 37963: {classHosting, "Alibaba Cloud"},
-	132203: {classHosting, "Tencent Cloud"}, 45090: {classHosting, "Tencent Cloud"},
-	136907: {classHosting, "Huawei Cloud"},
-	60781:  {classHosting, "Leaseweb"}, 16265: {classHosting, "Leaseweb"}, 28753: {classHosting, "Leaseweb"},
-	30633: {classHosting, "Leaseweb"}, 59253: {classHosting, "Leaseweb"},
-	36351: {classHosting, "IBM Cloud (SoftLayer)"},
-	19994: {classHosting, "Rackspace"}, 27357: {classHosting, "Rackspace"},
-	47583:  {classHosting, "Hostinger"},
-	8560:   {classHosting, "IONOS"},
-	197540: {classHosting, "netcup"},
-	54290:  {classHosting, "Hostwinds"},
-	36352:  {classHosting, "ColoCrossing"},
-	8100:   {classHosting, "QuadraNet"},
-	40676:  {classHosting, "Psychz Networks"},
-	53667:  {classHosting, "FranTech (BuyVM)"},
-	21859:  {classHosting, "Zenlayer"},
-	49505:  {classHosting, "Selectel"},
-	9123:   {classHosting, "Timeweb"},
-	54825:  {classHosting, "Equinix Metal"},
-	199524: {classHosting, "G-Core Labs"},
-	7979:   {classHosting, "Servers.com"},
-	49981:  {classHosting, "WorldStream"},
-	22612:  {classHosting, "Namecheap"},
-	26496:  {classHosting, "GoDaddy"}, 398101: {classHosting, "GoDaddy"},
-	32244:  {classHosting, "Liquid Web"},
-	46606:  {classHosting, "Unified Layer (Bluehost)"},
-	43350:  {classHosting, "NForce"},
-	202053: {classHosting, "UpCloud"},
-	61098:  {classHosting, "Exoscale"},
-	29802:  {classHosting, "Hivelocity"},
-	19318:  {classHosting, "InterServer"},
-	46844:  {classHosting, "Sharktech"},
-	51852:  {classHosting, "Private Layer"},
-	44477:  {classHosting, "Stark Industries"},
-	210644: {classHosting, "Aeza"},
-	200651: {classHosting, "FlokiNET"},
-	210558: {classHosting, "1337 Services"},
-
-	// CDN and edge.
-	13335: {classCDN, "Cloudflare"}, 209242: {classCDN, "Cloudflare"},
-	54113: {classCDN, "Fastly"},
-	20940: {classCDN, "Akamai"}, 16625: {classCDN, "Akamai"},
-	15133:  {classCDN, "Edgecast"},
-	22822:  {classCDN, "Edgio (Limelight)"},
-	200325: {classCDN, "bunny.net"},
-	19551:  {classCDN, "Imperva"},
-	33438:  {classCDN, "StackPath"}, 12989: {classCDN, "StackPath"},
-
-	// Mobile carriers (AS used for mobile access).
-	21928: {classMobile, "T-Mobile US"}, 22394: {classMobile, "Verizon Wireless"},
-	20057: {classMobile, "AT&T Mobility"}, 55836: {classMobile, "Reliance Jio"},
-	45609: {classMobile, "Bharti Airtel"}, 9808: {classMobile, "China Mobile"},
-	12576: {classMobile, "EE"}, 206067: {classMobile, "Three UK"},
-	16135: {classMobile, "Turkcell"}, 33771: {classMobile, "Safaricom"},
-	29465: {classMobile, "MTN Nigeria"}, 23693: {classMobile, "Telkomsel"},
-	132199: {classMobile, "Globe Telecom"}, 26615: {classMobile, "TIM Brasil"},
-}
-
 // hostingWords are the words in an organisation's name that suggest a
 // hosting business, matched case-insensitively at the start of a word
 // ("servers" matches "server"; "observer" does not; "host" covers hosting,
@@ -281,5 +200,5 @@ func signalsFor(c classification) (sigs []source.Signal, usage, conn string) {
 	return nil, "", ""
 }
 
-// classTableDate is when asClasses and knownOperators were last reviewed.
+// classTableDate is when knownNetworks and knownOperators were last reviewed.
 const classTableDate = "2026-12-07"

@@ -46,15 +46,31 @@ func TestNameRuleVPN(t *testing.T) {
 }
 
 func TestClassTable(t *testing.T) {
-	for asn, c := range asClasses {
-		if asn == 0 || c.provider == "" {
-			t.Errorf("AS%d: %+v", asn, c)
+	seen := map[uint32]string{}
+	for _, n := range knownNetworks {
+		if n.provider == "" || len(n.asns) == 0 {
+			t.Errorf("entry %+v: no provider or no AS", n)
 		}
-		switch c.class {
+		if !strings.HasPrefix(n.ref, "https://") || strings.ContainsAny(n.ref, " \t") {
+			t.Errorf("%s: reference %q is not a URL", n.provider, n.ref)
+		}
+		switch n.class {
 		case classHosting, classCDN, classMobile:
 		default:
-			t.Errorf("AS%d: class %d belongs in knownOperators, with a confidence and a reference", asn, c.class)
+			t.Errorf("%s: class %d belongs in knownOperators, with a confidence and a reference", n.provider, n.class)
 		}
+		for _, asn := range n.asns {
+			if asn == 0 {
+				t.Errorf("%s: AS0", n.provider)
+			}
+			if other, dup := seen[asn]; dup {
+				t.Errorf("AS%d: listed for %s and %s", asn, other, n.provider)
+			}
+			seen[asn] = n.provider
+		}
+	}
+	if len(asClasses) != len(seen) {
+		t.Errorf("asClasses has %d networks, the table %d", len(asClasses), len(seen))
 	}
 	// The known operators win over the curated table, which wins over the
 	// name rule.
@@ -77,7 +93,7 @@ func TestKnownOperators(t *testing.T) {
 		}
 		seen[o.asn] = true
 		if _, dup := asClasses[o.asn]; dup {
-			t.Errorf("AS%d: in both knownOperators and asClasses", o.asn)
+			t.Errorf("AS%d: in both knownOperators and knownNetworks", o.asn)
 		}
 		if o.provider == "" || o.conf <= 0 || o.conf > 100 {
 			t.Errorf("AS%d: provider %q, confidence %d", o.asn, o.provider, o.conf)

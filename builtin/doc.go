@@ -46,13 +46,15 @@
 //   - network class: two tables written by hand from public facts, then a
 //     rule on organisation names ("host…", "cloud", "server",
 //     "datacenter", "vps", "vpn"…) at lower confidence. The first
-//     (class.go) holds 95 hosting, CDN and mobile networks (AWS, Google
-//     Cloud, Azure, Oracle, DigitalOcean, Hetzner, OVHcloud, Linode, Vultr,
-//     Contabo, Scaleway, Alibaba, Tencent, Leaseweb…; Cloudflare, Fastly,
-//     Akamai…; mobile carriers). The second, the known operators
-//     (operators.go), holds 40 networks whose holder tells what the traffic
-//     is, each with its organisation, class, confidence and a public
-//     reference (the operator's page or the registry's record).
+//     (networks.go) holds 206 autonomous systems of 160 clouds, hosting,
+//     dedicated-server and colocation companies, CDNs and mobile carriers
+//     (AWS, Google Cloud, Azure, Oracle, DigitalOcean, Hetzner, OVHcloud,
+//     Linode, Vultr, Contabo, Scaleway, Alibaba, Tencent, Leaseweb,
+//     Rackspace, SAKURA internet…; Cloudflare, Fastly, Akamai…), each with
+//     a public reference (the operator's own page). The second, the known
+//     operators (operators.go), holds 40 networks whose holder tells what
+//     the traffic is, each with its organisation, class, confidence and a
+//     public reference (the operator's page or the registry's record).
 //
 // Classes become signals and Network fields: hosting and CDN networks a
 // [source.Hosting] signal (confidence 90 and 80; 50 by name) naming the

@@ -67,7 +67,7 @@ var knownOperators = []operator{
 	{210731, "dotsrc.org", classTor, confTorSome, "https://dotsrc.org/"}, // Forening for DotSrc: open-source mirrors and Tor exits
 
 	// iCloud Private Relay: Akamai's network for relay egress (its CDN is
-	// AS20940, in asClasses).
+	// AS20940, in knownNetworks).
 	{36183, "iCloud Private Relay (Akamai)", classRelay, confRelayAS, "https://rdap.org/autnum/36183"},
 
 	// VPN companies' own networks.
