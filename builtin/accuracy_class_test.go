@@ -1,18 +1,15 @@
 package builtin
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ipintel/ipintel/builtin/internal/snapshot"
-	"github.com/ipintel/ipintel/internal/realdata"
 	"github.com/ipintel/ipintel/source"
 	"github.com/phuslu/iploc"
 )
@@ -77,7 +74,7 @@ func TestAccuracyByClass(t *testing.T) {
 		addrs      []netip.Addr
 		kinds      []source.Kind
 	}{
-		{"Tor exits", "alireza-rezaee/tor-nodes latest.exits.csv (2026-08-22)", readTorExits(t), []source.Kind{source.Tor}},
+		{"Tor exits", "alireza-rezaee/tor-nodes latest.exits.csv (2026-08-22)", torLists[0].read(t), []source.Kind{source.Tor}},
 		{"VPN", "X4BNet output/vpn + lord-alfred ProtonVPN", readList(t, []string{"X4BNet-lists_vpn/output/vpn/ipv4.txt",
 			"X4BNet-lists_vpn/output/vpn/ipv6.txt", "lord-alfred-ipranges/protonvpn/ipv4_merged.txt"}), []source.Kind{source.VPN}},
 		{"iCloud Private Relay", "hroost ip-ranges.txt (Apple's egress list, 2026-08-17)",
@@ -176,33 +173,6 @@ func hasKind(rec source.Record, kinds ...source.Kind) bool {
 		}
 	}
 	return false
-}
-
-// readTorExits reads the relays with the Exit flag: "fingerprint, ipaddr,
-// port" rows, one per address.
-func readTorExits(t *testing.T) []netip.Addr {
-	t.Helper()
-	f, err := os.Open(realdata.Path(t, "alireza-rezaee-tor-nodes", "latest.exits.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	seen := map[netip.Addr]bool{}
-	var out []netip.Addr
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), ",")
-		if len(fields) < 2 {
-			continue
-		}
-		a, err := netip.ParseAddr(strings.TrimSpace(fields[1]))
-		if err != nil || seen[a] {
-			continue
-		}
-		seen[a] = true
-		out = append(out, a.Unmap())
-	}
-	return out
 }
 
 // sampleAddrs draws n IPv4 addresses uniformly from the address space of

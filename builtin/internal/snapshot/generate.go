@@ -55,8 +55,8 @@ func TarballName(pkg, version string) string {
 	return strings.ReplaceAll(strings.TrimPrefix(pkg, "@"), "/", "-") + "-" + version + ".tgz"
 }
 
-// maxCSV bounds one CSV file read from a tarball.
-const maxCSV = 1 << 30
+// maxTarFile bounds one file read from a tarball.
+const maxTarFile = 1 << 30
 
 // Generate reads the tarballs of Sources, at the versions given by package
 // name, from dir and returns the encoded snapshot and its manifest.
@@ -81,7 +81,7 @@ func Generate(dir string, versions map[string]string) ([]byte, *Manifest, error)
 		}
 		sum := sha256.Sum256(raw)
 		p.SHA256 = hex.EncodeToString(sum[:])
-		files, err := Untar(raw)
+		files, err := Untar(raw, ".csv")
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", p.Tarball, err)
 		}
@@ -143,8 +143,9 @@ func MarshalManifest(m *Manifest) ([]byte, error) {
 	return append(js, '\n'), err
 }
 
-// Untar returns the CSV files of a gzipped tarball by name.
-func Untar(raw []byte) (map[string][]byte, error) {
+// Untar returns the regular files of a gzipped tarball whose names end in
+// ext (".csv"), by name.
+func Untar(raw []byte, ext string) (map[string][]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
 		return nil, err
@@ -159,10 +160,10 @@ func Untar(raw []byte) (map[string][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if h.Typeflag != tar.TypeReg || filepath.Ext(h.Name) != ".csv" {
+		if h.Typeflag != tar.TypeReg || filepath.Ext(h.Name) != ext {
 			continue
 		}
-		body, err := io.ReadAll(io.LimitReader(tr, maxCSV))
+		body, err := io.ReadAll(io.LimitReader(tr, maxTarFile))
 		if err != nil {
 			return nil, err
 		}
