@@ -69,10 +69,6 @@ type (
 	}
 )
 
-func init() {
-	wire.FromResult = func(r any) wire.VectraIPResponse { return r.(*Result).vectraIP() }
-}
-
 // vectraIP is r as VectraIP's documented response. Unknown strings are "",
 // unknown coordinates 0, 0 (the documented types, never null, so a
 // consumer reading geo.coordinates.lat does not fail).

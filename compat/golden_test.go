@@ -155,3 +155,21 @@ func TestRenderingsGolden(t *testing.T) {
 		check(t, "batch", got)
 	})
 }
+
+// VectraIP(r) is r's own JSON without ipintel's additions: the Result's
+// JSON (package ipintel) and this package build the documented fields
+// each from the Result, and every value VectraIP(r) writes must be the
+// Result's, at the same path.
+func TestVectraIPIsResultJSONWithoutAdditions(t *testing.T) {
+	results := goldenResults(t)
+	for _, it := range goldenBatch(t).Items {
+		if it.Result != nil {
+			results[fmt.Sprintf("batch item %d", it.Index)] = it.Result
+		}
+	}
+	for name, r := range results {
+		for _, err := range compattest.Preserved(marshal(t, compat.VectraIP(r)), marshal(t, r)) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
