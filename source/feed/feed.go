@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/internal/prefixtable"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -20,14 +20,14 @@ import (
 // feeds): the table, the entries its values index, and one ready-made
 // record per value group.
 type snapshot struct {
-	tab     *cidr.Table[uint32]
+	tab     *prefixtable.Table[uint32]
 	entries []entry
 	records []source.Record // by group; Prefix is filled per lookup
 	stats   Stats
 }
 
 // freeze builds the table and the per-group records.
-func freeze(b *cidr.Builder[uint32], entries []entry, stats Stats) (*snapshot, error) {
+func freeze(b *prefixtable.Builder[uint32], entries []entry, stats Stats) (*snapshot, error) {
 	tab, err := b.Table()
 	if tab == nil {
 		return nil, err
@@ -39,7 +39,7 @@ func freeze(b *cidr.Builder[uint32], entries []entry, stats Stats) (*snapshot, e
 	s.records = make([]source.Record, tab.Groups())
 	// The signals of every group, laid out like the table's values so that
 	// groups share storage with the groups of the prefixes covering them.
-	sigs := cidr.Map(tab, func(id uint32) source.Signal { return entries[id].sig })
+	sigs := prefixtable.Map(tab, func(id uint32) source.Signal { return entries[id].sig })
 	var seen map[source.Signal]bool
 	for g := 1; g < tab.Groups(); g++ {
 		r := &s.records[g]
@@ -91,7 +91,7 @@ func dedup(sigs []source.Signal) []source.Signal {
 
 // emptySnapshot is the data of a feed that has loaded nothing yet.
 func emptySnapshot() *snapshot {
-	var b cidr.Builder[uint32]
+	var b prefixtable.Builder[uint32]
 	s, _ := freeze(&b, nil, Stats{}) // an empty table cannot fail
 	return s
 }

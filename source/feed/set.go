@@ -9,7 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/internal/prefixtable"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -103,7 +103,7 @@ func (s *Set) rebuildIfDirty() {
 func (s *Set) rebuild() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var b cidr.Builder[uint32]
+	var b prefixtable.Builder[uint32]
 	var entries []entry
 	var stats Stats
 	for _, f := range s.feeds {
