@@ -139,7 +139,7 @@ type Feed struct {
 	mu     sync.Mutex // guards the fields below
 	subs   map[int]func()
 	nextID int
-	status Status
+	status refreshState
 	closed bool
 
 	cancel context.CancelFunc // ends the refresher; nil without one
@@ -155,10 +155,9 @@ type loader interface {
 	close() // release what load keeps between calls
 }
 
-// Status is what a feed knows about its data and its last refresh.
-type Status struct {
-	// Stats describe the data in use.
-	Stats Stats
+// refreshState is what a feed knows about its last (re)load; Datasets
+// reports it.
+type refreshState struct {
 	// Origin is where the data in use came from: source.OriginFile,
 	// OriginReader, source.OriginNetwork or source.OriginCache; empty
 	// while a feed opened with a start-up budget has no data yet.
@@ -179,7 +178,7 @@ type Status struct {
 	LastError error
 }
 
-// OriginReader is the Status.Origin of a feed made by [Load].
+// OriginReader is the Dataset.Origin of a feed made by [Load].
 const OriginReader source.Origin = "reader"
 
 func newFeed(spec Spec, l loader) *Feed {
@@ -216,7 +215,7 @@ func Load(r io.Reader, spec Spec) (*Feed, error) {
 	}
 	f := newFeed(spec, nil)
 	f.snap.Store(s)
-	f.status = Status{Stats: s.stats, Origin: OriginReader, Fetched: s.stats.Loaded, LastAttempt: s.stats.Loaded, LastSuccess: s.stats.Loaded}
+	f.status = refreshState{Origin: OriginReader, Fetched: s.stats.Loaded, LastAttempt: s.stats.Loaded, LastSuccess: s.stats.Loaded}
 	return f, nil
 }
 
@@ -261,9 +260,6 @@ func (l fileLoader) load(_ context.Context, spec Spec, _ *snapshot) (*snapshot, 
 // Name returns Spec.Name.
 func (f *Feed) Name() string { return f.spec.Name }
 
-// Spec returns the feed's spec.
-func (f *Feed) Spec() Spec { return f.spec }
-
 // Lookup returns the feed's signals for addr, the most specific matching
 // prefix as Record.Prefix and, for a geofeed, the row's location as
 // Record.Geo. A miss is Record{}, nil.
@@ -290,22 +286,24 @@ func (f *Feed) Prefixes() iter.Seq[netip.Prefix] {
 	}
 }
 
-// Status returns the feed's data statistics (the first few malformed lines
-// included) and refresh state. [Feed.Datasets] reports the same state in
-// the form every source shares.
-func (f *Feed) Status() Status {
+// Stats describe the data in use: its format, size, prefixes, and the
+// lines skipped as malformed (the first few with their numbers). Where the
+// data came from, when it was refreshed and why a refresh failed are in
+// [Feed.Datasets].
+func (f *Feed) Stats() Stats { return f.snap.Load().stats }
+
+// state returns the refresh state.
+func (f *Feed) state() refreshState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st := f.status
-	st.Stats = f.snap.Load().stats
-	return st
+	return f.status
 }
 
 // Reload reads the feed again (the file, or the URL with a conditional
 // request) and swaps the new table in atomically. A reload that fails or is
 // refused as poisoned — empty, a too-short prefix, or fewer than
 // (1 − MaxShrink) of the prefixes in use — keeps the data in use and
-// returns the reason, which [Feed.Status] also reports. A feed from [Load]
+// returns the reason, which [Feed.Datasets] also reports. A feed from [Load]
 // has nothing to reload and returns nil.
 func (f *Feed) Reload(ctx context.Context) error {
 	if f.loader == nil {

@@ -40,7 +40,7 @@ func FuzzParseFeed(f *testing.F) {
 			}
 			t.Fatalf("unexpected error %v", err)
 		}
-		st := fd.Status().Stats
+		st := fd.Stats()
 		if st.Prefixes == 0 || st.Entries < st.Prefixes || len(st.Malformed) > st.Skipped {
 			t.Fatalf("inconsistent stats %+v", st)
 		}

@@ -67,7 +67,7 @@ func TestServerListPresets(t *testing.T) {
 // with a kind signal from provider, and misses every address in not.
 func checkServerFeed(t *testing.T, f *feed.Feed, provider string, kind source.Kind, want, not []string) {
 	t.Helper()
-	if st := f.Status().Stats; st.Skipped != 0 {
+	if st := f.Stats(); st.Skipped != 0 {
 		t.Errorf("stats %+v; want none skipped", st)
 	}
 	got := map[string]bool{}
