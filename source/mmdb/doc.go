@@ -51,8 +51,8 @@
 // (IPv4) or /16 (IPv6) that the loaded database does not have too, not a
 // tenth of the old tree — and swaps it in atomically. A refused file leaves
 // the loaded database answering; the reason is returned, passed to
-// [WithOnReload], logged to [WithLogger] and kept for
-// [Source.LastReloadError]. [WithWatch] does the same whenever the file's
+// [WithOnReload], logged to [WithLogger] and kept as the LastError of
+// [Source.Datasets]. [WithWatch] does the same whenever the file's
 // size, modification time or inode changes; [Source.Close] stops it.
 //
 // A memory-mapped file that is rewritten in place (rather than replaced by

@@ -201,16 +201,8 @@ func (d *db) lookup(addr netip.Addr) (source.Record, error) {
 	return source.Record{Prefix: prefixFor(addr, res.Prefix()), Geo: e.geo, Network: e.network, Signals: e.signals}, nil
 }
 
-// DatabaseType returns the database_type of the loaded file's metadata.
-func (s *Source) DatabaseType() string {
-	if d := s.cur.Load(); d != nil {
-		return d.r.Metadata.DatabaseType
-	}
-	return ""
-}
-
-// Metadata returns the loaded file's metadata; the zero Metadata after
-// Close.
+// Metadata returns the loaded file's metadata (its DatabaseType,
+// BuildEpoch, Languages…); the zero Metadata after Close.
 func (s *Source) Metadata() maxminddb.Metadata {
 	if d := s.cur.Load(); d != nil {
 		return d.r.Metadata
@@ -218,9 +210,9 @@ func (s *Source) Metadata() maxminddb.Metadata {
 	return maxminddb.Metadata{}
 }
 
-// LastReloadError returns why the last reload failed, or nil when it
+// lastReloadError returns why the last reload failed, or nil when it
 // succeeded or none was tried.
-func (s *Source) LastReloadError() error {
+func (s *Source) lastReloadError() error {
 	if b := s.lastErr.Load(); b != nil {
 		return b.err
 	}
@@ -469,7 +461,7 @@ func topKeys(samples []maxminddb.Result) []string {
 }
 
 // report gives a reload outcome to the callback, the logger and
-// LastReloadError.
+// Datasets.
 func (s *Source) report(err error) {
 	s.lastErr.Store(&errBox{err})
 	if err == nil {
