@@ -371,7 +371,6 @@ func TestConfigErrors(t *testing.T) {
 		"timeout":        {"k", []Option{WithTimeout(0)}},
 		"retries":        {"k", []Option{WithRetries(-1)}},
 		"rate":           {"k", []Option{WithRateLimit(0, 1)}},
-		"per minute":     {"k", []Option{WithRateLimitPerMinute(0)}},
 		"cache":          {"k", []Option{WithCache(10, -time.Second)}},
 		"batch":          {"k", []Option{WithMaxBatch(0)}},
 		"body":           {"k", []Option{WithMaxResponseSize(0)}},
