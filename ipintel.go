@@ -78,7 +78,7 @@ func New(opts ...Option) (*Client, error) {
 		log:           cfg.logger,
 	}
 	if c.scorer == nil {
-		c.scorer = DefaultScorer()
+		c.scorer = defaultScorer
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

@@ -326,7 +326,7 @@ func (m Monitoring) json() monitoringJSON {
 		Detected:   m.Detected,
 		Provider:   wire.NullText(m.Provider),
 		Category:   wire.NullText(m.Category),
-		Confidence: wire.NullText(m.ConfidenceLevel()),
+		Confidence: wire.NullText(m.confidenceLevel()),
 		FirstSeen:  wire.NullText(isoTime(m.FirstSeen)),
 		LastSeen:   wire.NullText(isoTime(m.LastSeen)),
 	}}

@@ -136,8 +136,8 @@ type Privacy struct {
 
 // Monitoring reports uptime-monitoring and scanning probes. In JSON, as
 // VectraIP documents, every field but detected is null when unknown and
-// confidence is a band, "high", "medium" or "low" (see
-// [Monitoring.ConfidenceLevel]); the number is kept as confidence_score.
+// confidence is a band: "high" (75 and up), "medium" (40 and up) or "low",
+// null when no probe was detected; the number is kept as confidence_score.
 type Monitoring struct {
 	Detected   bool
 	Provider   string // "UptimeRobot", "Pingdom"
@@ -147,9 +147,9 @@ type Monitoring struct {
 	LastSeen   time.Time
 }
 
-// ConfidenceLevel is Confidence as VectraIP's band: "high" (75 and up),
+// confidenceLevel is Confidence as VectraIP's band: "high" (75 and up),
 // "medium" (40 and up), "low", or "" when no probe was detected.
-func (m Monitoring) ConfidenceLevel() string {
+func (m Monitoring) confidenceLevel() string {
 	if !m.Detected {
 		return ""
 	}
