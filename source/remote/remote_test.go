@@ -249,7 +249,7 @@ func TestFakeRefusesOversizedBatch(t *testing.T) {
 func TestDescribe(t *testing.T) {
 	for _, kind := range kinds {
 		s := newTestSource(t, newFake(t, kind), WithTimeout(time.Second))
-		tr := source.TraitsOf(s)
+		tr := s.Describe()
 		assert.True(t, tr.Remote)
 		assert.Equal(t, time.Second, tr.Timeout)
 		assert.Equal(t, 100, tr.MaxBatch)
