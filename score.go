@@ -61,7 +61,7 @@ const (
 // With the default bands a certain Tor exit alone is critical and blocked,
 // a VPN or public proxy is high and verified, a hosting range is medium
 // and allowed, and a private relay or a monitoring probe is low.
-var defaultWeights = map[Kind]float64{
+var defaultWeights = map[source.Kind]float64{
 	source.Tor:              0.90,
 	source.Abuse:            0.85,
 	source.ResidentialProxy: 0.80,
@@ -94,7 +94,7 @@ type ScorerOption func(*WeightedScorer) error
 // WithKindWeight sets the weight of one kind of signal, in [0, 1]. Zero
 // makes the kind count for nothing (it is still listed as a Reason with no
 // points).
-func WithKindWeight(k Kind, w float64) ScorerOption {
+func WithKindWeight(k source.Kind, w float64) ScorerOption {
 	return func(s *WeightedScorer) error {
 		if !k.Valid() || int(k) >= kindSlots {
 			return fmt.Errorf("ipintel: %w: WithKindWeight: unknown kind %v", ErrInvalidOption, k)
@@ -181,7 +181,7 @@ func (s *WeightedScorer) score(r *Result, buf []Reason) Risk {
 // one's large stack frame.
 func (s *WeightedScorer) scoreSignals(r *Result, buf []Reason) Risk {
 	// The strongest signal of each kind.
-	var best [kindSlots]*Signal
+	var best [kindSlots]*source.Signal
 	n := 0
 	for i := range r.Signals {
 		sig := &r.Signals[i]
@@ -221,7 +221,7 @@ func (s *WeightedScorer) scoreSignals(r *Result, buf []Reason) Risk {
 			}
 			risk.Reasons = append(risk.Reasons, Reason{
 				Code:        reasonInfo[k].code,
-				Kind:        Kind(k),
+				Kind:        source.Kind(k),
 				Description: reasonInfo[k].description,
 				Source:      sig.Source,
 				Provider:    sig.Provider,

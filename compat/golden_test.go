@@ -59,7 +59,7 @@ func goldenResults(t *testing.T) map[string]*ipintel.Result {
 		Query:   ipintel.Query{IP: netip.MustParseAddr("2001:db8::1"), CacheStatus: ipintel.CacheHit},
 		Privacy: ipintel.Privacy{IsProxy: true, IsHosting: true, Provider: `"Proxy" <&> Ünïcode`},
 		Geo: &ipintel.Geo{CountryCode: "FR", CountryName: "France <&>", Region: "Île-de-France", City: "Paris \"Centre\"",
-			Timezone: "Europe/Paris", Continent: "eu", Coordinates: ipintel.Coordinates{Latitude: -0.5, Longitude: 180, AccuracyRadius: 20}},
+			Timezone: "Europe/Paris", Continent: "eu", Coordinates: source.Coordinates{Latitude: -0.5, Longitude: 180, AccuracyRadius: 20}},
 		Network: &ipintel.Network{ISP: "ISP <only>", UsageType: "Data Center", ConnectionType: "Corporate",
 			Domain: "example.net", CIDR: netip.MustParsePrefix("2001:db8::/32")},
 		Monitoring: ipintel.Monitoring{Detected: true, Provider: "Probe <&>", Category: "scanner", Confidence: 40,
@@ -68,7 +68,7 @@ func goldenResults(t *testing.T) map[string]*ipintel.Result {
 			FraudProbability: 99, BotProbability: 1, AbuseProbability: 2, DatacenterRisk: 3, VPNConfidence: 4,
 			ResidentialTrust: 5, SyntheticTrafficProbability: 6,
 			Reasons: []ipintel.Reason{{Code: "PUBLIC_PROXY", Kind: source.Proxy, Source: "s", Confidence: 100, Points: 99}}},
-		Signals: []ipintel.Signal{{Kind: source.Proxy, Confidence: 100, Source: "s"}},
+		Signals: []source.Signal{{Kind: source.Proxy, Confidence: 100, Source: "s"}},
 		Meta: ipintel.Meta{Found: true, DataSources: []string{"s", "t"}, ResponseTime: 2*time.Second + 999*time.Microsecond,
 			Errors: []*ipintel.SourceError{{Source: "t", Err: context.DeadlineExceeded}}},
 	}
