@@ -33,7 +33,7 @@ import (
 //   - [source.ErrTooLarge]: a file larger than [WithMaxSize] allows;
 //   - [source.ErrInvalidOption]: an option or [Schema] that cannot be used;
 //   - [source.ErrInvalidInput]: a database type this package cannot map by
-//     itself, as an [*UnknownTypeError].
+//     itself; the message names the type and the keys its records have.
 var (
 	errClosed          = fmt.Errorf("mmdb: source %w", source.ErrClosed)
 	errInvalidDatabase = fmt.Errorf("mmdb: %w", source.ErrMalformed)
@@ -44,25 +44,17 @@ var (
 	errInvalidSchema   = fmt.Errorf("mmdb: %w: WithSchema", source.ErrInvalidOption)
 )
 
-// UnknownTypeError says which database type could not be mapped and which
-// top-level keys its records have, to help write a [Schema].
-type UnknownTypeError struct {
-	Type string
-	Keys []string
-}
-
-func (e *UnknownTypeError) Error() string {
-	keys := strings.Join(e.Keys, ", ")
-	if keys == "" {
-		keys = "none: records are not maps"
+// unknownType is the error for a database type that cannot be mapped: it
+// names the type and the top-level keys its records have, to help write a
+// [Schema], and wraps [source.ErrInvalidInput].
+func unknownType(dbType string, keys []string) error {
+	list := strings.Join(keys, ", ")
+	if list == "" {
+		list = "none: records are not maps"
 	}
-	return fmt.Sprintf("mmdb: unknown database type %q (record keys: %s); map it with mmdb.WithSchema",
-		e.Type, keys)
+	return fmt.Errorf("mmdb: %w: unknown database type %q (record keys: %s); map it with mmdb.WithSchema",
+		source.ErrInvalidInput, dbType, list)
 }
-
-// Is reports whether target is [source.ErrInvalidInput]: the database is
-// not one this package reads without a [Schema].
-func (e *UnknownTypeError) Is(target error) bool { return target == source.ErrInvalidInput }
 
 // Source answers lookups from one MaxMind DB file. It implements
 // [source.Source], [source.Reloader] and io.Closer.
@@ -417,7 +409,7 @@ func (s *Source) newDecoder(dbType string, samples []maxminddb.Result) (*decoder
 			l, ok = sl, true
 		}
 		if !ok {
-			return nil, &UnknownTypeError{Type: dbType, Keys: keys}
+			return nil, unknownType(dbType, keys)
 		}
 		dec.layout, dec.implicit = l, implicit
 	}
