@@ -135,7 +135,7 @@ func BenchmarkRealFeeds(b *testing.B) {
 	rg := cidranger.NewPCTrieRanger()
 	var all []netip.Prefix
 	for _, f := range feeds {
-		for p := range f.Prefixes() {
+		for p := range prefixesOf(b, f) {
 			all = append(all, p)
 			_, n, _ := net.ParseCIDR(p.String())
 			_ = rg.Insert(rangerEntry{*n})

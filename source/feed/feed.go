@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"iter"
 	"net/netip"
 	"os"
 	"slices"
@@ -271,19 +270,6 @@ func (f *Feed) Lookup(ctx context.Context, addr netip.Addr) (source.Record, erro
 		return source.Record{}, err
 	}
 	return f.snap.Load().lookup(addr), nil
-}
-
-// Prefixes yields the distinct prefixes of the data in use, IPv4 first,
-// in address order.
-func (f *Feed) Prefixes() iter.Seq[netip.Prefix] {
-	tab := f.snap.Load().tab
-	return func(yield func(netip.Prefix) bool) {
-		for p := range tab.All() {
-			if !yield(p) {
-				return
-			}
-		}
-	}
 }
 
 // Stats describe the data in use: its format, size, prefixes, and the

@@ -3,6 +3,7 @@ package feed_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -38,6 +39,21 @@ func lookup(t testing.TB, s source.Source, a string) source.Record {
 		t.Fatalf("Lookup(%s): %v", a, err)
 	}
 	return r
+}
+
+// prefixesOf yields the prefixes of a feed's data, as its Enumerate lists
+// them.
+func prefixesOf(t testing.TB, f *feed.Feed) iter.Seq[netip.Prefix] {
+	return func(yield func(netip.Prefix) bool) {
+		for r, err := range f.Enumerate(context.Background()) {
+			if err != nil {
+				t.Fatalf("Enumerate: %v", err)
+			}
+			if !yield(r.Prefix) {
+				return
+			}
+		}
+	}
 }
 
 func TestPlainFixture(t *testing.T) {
