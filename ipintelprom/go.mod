@@ -3,7 +3,7 @@ module github.com/ipintel/ipintel/ipintelprom
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0-20261207085341-882b693ba21a
+	github.com/ipintel/ipintel v0.0.0-20261207090628-61199cb372ac
 	github.com/prometheus/client_golang v1.24.1
 )
 
