@@ -120,4 +120,3 @@ func TestRecordIsZero(t *testing.T) {
 		}
 	}
 }
-
