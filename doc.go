@@ -65,8 +65,8 @@
 //
 // # Scoring
 //
-// The default [WeightedScorer] gives each kind of signal a weight
-// ([DefaultWeights]); the strongest signal of each kind contributes
+// The default [WeightedScorer] gives each kind of signal a weight (Tor
+// 0.90 … Monitoring 0.05); the strongest signal of each kind contributes
 // weight × confidence, and contributions combine by noisy-OR, so two weak
 // signals raise the risk less than one certain one. Every contribution is a
 // [Reason] with a stable code (TOR_EXIT, VPN, PUBLIC_PROXY,

@@ -26,7 +26,7 @@ func TestScorerFiguresGolden(t *testing.T) {
 		{"proxy and abuse", []source.Signal{sig(source.Proxy, 100, ""), sig(source.Abuse, 50, "")}, 86, 0, 75, 0, 0, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := DefaultScorer().Score(&Result{Signals: tc.signals})
+			r := defaultScorer.Score(&Result{Signals: tc.signals})
 			got := [7]int{r.FraudProbability, r.BotProbability, r.AbuseProbability, r.DatacenterRisk, r.VPNConfidence,
 				r.ResidentialTrust, r.SyntheticTrafficProbability}
 			want := [7]int{tc.fraud, tc.bot, tc.abuse, tc.dc, tc.vpn, tc.trust, tc.synthet}

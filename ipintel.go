@@ -78,7 +78,7 @@ func New(opts ...Option) (*Client, error) {
 		log:           cfg.logger,
 	}
 	if c.scorer == nil {
-		c.scorer = DefaultScorer()
+		c.scorer = defaultScorer
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -93,7 +93,10 @@ func New(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("ipintel: %w: two sources are named %q", ErrInvalidOption, name)
 		}
 		seen[name] = true
-		t := source.TraitsOf(s)
+		var t source.Traits // a source that does not describe itself is local
+		if d, ok := s.(source.Describer); ok {
+			t = d.Describe()
+		}
 		e := sourceEntry{src: s, name: name, remote: t.Remote, maxBatch: max(t.MaxBatch, 0), stats: new(sourceCounters)}
 		if e.remote {
 			e.timeout = cfg.remoteDeadline(t.Timeout)

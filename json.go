@@ -24,7 +24,7 @@ type (
 		Network    networkJSON        `json:"network"`
 		Monitoring monitoringJSON     `json:"monitoring"`
 		Risk       riskJSON           `json:"risk"`
-		Signals    []Signal           `json:"signals"`
+		Signals    []source.Signal    `json:"signals"`
 		Meta       metaJSON           `json:"meta"`
 	}
 	privacyJSON struct {
@@ -68,10 +68,6 @@ type (
 		Error  string `json:"error"`
 	}
 )
-
-func init() {
-	wire.FromResult = func(r any) wire.VectraIPResponse { return r.(*Result).vectraIP() }
-}
 
 // vectraIP is r as VectraIP's documented response. Unknown strings are "",
 // unknown coordinates 0, 0 (the documented types, never null, so a
@@ -192,7 +188,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		out.Network.ISP, out.Network.Domain = n.ISP, n.Domain
 	}
 	if out.Signals == nil {
-		out.Signals = []Signal{}
+		out.Signals = []source.Signal{}
 	}
 	if out.Risk.Reasons == nil {
 		out.Risk.Reasons = []Reason{}
@@ -271,7 +267,7 @@ func (r *Result) readGeo(g *geoJSON) {
 		CountryCode: string(g.CountryCode), CountryName: string(g.CountryName), Region: string(g.Region),
 		RegionCode: g.RegionCode, City: string(g.City), PostalCode: g.PostalCode, Timezone: string(g.Timezone),
 		Continent: wire.ContinentCode(string(g.Continent)), InEU: g.InEU,
-		Coordinates: Coordinates{Latitude: g.Coordinates.Lat, Longitude: g.Coordinates.Lng, AccuracyRadius: g.AccuracyRadius},
+		Coordinates: source.Coordinates{Latitude: g.Coordinates.Lat, Longitude: g.Coordinates.Lng, AccuracyRadius: g.AccuracyRadius},
 	}
 	if r.geo.Continent == "" {
 		r.geo.Continent = wire.ContinentCode(g.ContinentCode)
@@ -330,7 +326,7 @@ func (m Monitoring) json() monitoringJSON {
 		Detected:   m.Detected,
 		Provider:   wire.NullText(m.Provider),
 		Category:   wire.NullText(m.Category),
-		Confidence: wire.NullText(m.ConfidenceLevel()),
+		Confidence: wire.NullText(m.confidenceLevel()),
 		FirstSeen:  wire.NullText(isoTime(m.FirstSeen)),
 		LastSeen:   wire.NullText(isoTime(m.LastSeen)),
 	}}

@@ -111,7 +111,7 @@ func (c *Client) buildInto(r *Result, addr netip.Addr, ans []answer, start time.
 // sortSignals orders signals by kind, then confidence descending, keeping
 // source order among equals. Lists are short: insertion sort allocates
 // nothing.
-func sortSignals(s []Signal) {
+func sortSignals(s []source.Signal) {
 	for i := 1; i < len(s); i++ {
 		for j := i; j > 0 && signalLess(&s[j], &s[j-1]); j-- {
 			s[j], s[j-1] = s[j-1], s[j]
@@ -119,7 +119,7 @@ func sortSignals(s []Signal) {
 	}
 }
 
-func signalLess(a, b *Signal) bool {
+func signalLess(a, b *source.Signal) bool {
 	if a.Kind != b.Kind {
 		return a.Kind < b.Kind
 	}

@@ -10,14 +10,11 @@ import (
 	"github.com/ipintel/ipintel/source"
 )
 
-// Types shared with package source, so callers need one import.
+// Geo and Network are package source's types, under the names of the
+// Result fields that hold them.
 type (
-	Geo         = source.Geo
-	Coordinates = source.Coordinates
-	Network     = source.Network
-	ASN         = source.ASN
-	Signal      = source.Signal
-	Kind        = source.Kind
+	Geo     = source.Geo
+	Network = source.Network
 )
 
 // Result is everything the Client knows about one address. Its JSON form
@@ -38,8 +35,8 @@ type Result struct {
 	// Signals is every piece of evidence the sources reported, sorted by
 	// kind and then by confidence, highest first: the provenance behind
 	// Privacy, Monitoring and Risk.
-	Signals []Signal `json:"signals"`
-	Meta    Meta     `json:"meta"`
+	Signals []source.Signal `json:"signals"`
+	Meta    Meta            `json:"meta"`
 
 	// Storage for Geo and Network, so a Result is one allocation.
 	geo     Geo
@@ -98,9 +95,6 @@ func newRequestID() RequestID {
 // String returns the id's text.
 func (id RequestID) String() string { return string(id.text[:id.n]) }
 
-// IsZero reports whether id is no id.
-func (id RequestID) IsZero() bool { return id.n == 0 }
-
 // MarshalText implements encoding.TextMarshaler.
 func (id RequestID) MarshalText() ([]byte, error) { return append([]byte(nil), id.text[:id.n]...), nil }
 
@@ -136,8 +130,8 @@ type Privacy struct {
 
 // Monitoring reports uptime-monitoring and scanning probes. In JSON, as
 // VectraIP documents, every field but detected is null when unknown and
-// confidence is a band, "high", "medium" or "low" (see
-// [Monitoring.ConfidenceLevel]); the number is kept as confidence_score.
+// confidence is a band: "high" (75 and up), "medium" (40 and up) or "low",
+// null when no probe was detected; the number is kept as confidence_score.
 type Monitoring struct {
 	Detected   bool
 	Provider   string // "UptimeRobot", "Pingdom"
@@ -147,9 +141,9 @@ type Monitoring struct {
 	LastSeen   time.Time
 }
 
-// ConfidenceLevel is Confidence as VectraIP's band: "high" (75 and up),
+// confidenceLevel is Confidence as VectraIP's band: "high" (75 and up),
 // "medium" (40 and up), "low", or "" when no probe was detected.
-func (m Monitoring) ConfidenceLevel() string {
+func (m Monitoring) confidenceLevel() string {
 	if !m.Detected {
 		return ""
 	}
@@ -203,9 +197,9 @@ type Reason struct {
 	// Code is stable across releases: TOR_EXIT, VPN, PUBLIC_PROXY,
 	// RESIDENTIAL_PROXY, HOSTING, PRIVATE_RELAY, MONITORING, ABUSE, BOT,
 	// PROVIDER_RISK.
-	Code        string `json:"code"`
-	Kind        Kind   `json:"kind,omitzero"` // omitted when zero, as Signal.Kind
-	Description string `json:"description"`
+	Code        string      `json:"code"`
+	Kind        source.Kind `json:"kind,omitzero"` // omitted when zero, as Signal.Kind
+	Description string      `json:"description"`
 	// Source and Provider are those of the strongest signal of this kind.
 	Source     string `json:"source"`
 	Provider   string `json:"provider,omitempty"`

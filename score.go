@@ -3,7 +3,6 @@ package ipintel
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 
@@ -20,8 +19,11 @@ type Scorer interface {
 
 // WeightedScorer is the default Scorer. It is deterministic:
 //
-//   - The strongest signal of each kind contributes p = weight × confidence/100
-//     (weights in [DefaultWeights]).
+//   - The strongest signal of each kind contributes p = weight × confidence/100.
+//     The default weights, the risk a certain signal of the kind carries on
+//     its own, are Tor 0.90, Abuse 0.85, ResidentialProxy 0.80, Proxy 0.75,
+//     VPN 0.65, Bot 0.60, ProviderRisk 0.50, Hosting 0.45, Relay 0.10 and
+//     Monitoring 0.05; [WithKindWeight] changes one.
 //   - Contributions combine by noisy-OR, risk = 1 − Π(1 − p), so two weak
 //     signals raise the risk less than one certain one, and no number of
 //     signals passes 100. Score is risk × 100, rounded.
@@ -54,11 +56,12 @@ const (
 )
 
 // defaultWeights are the WeightedScorer's weight per kind of signal: the
-// risk a certain (confidence 100) signal of that kind carries on its own.
+// risk a certain (confidence 100) signal of that kind carries on its own
+// (listed in WeightedScorer's documentation).
 // With the default bands a certain Tor exit alone is critical and blocked,
 // a VPN or public proxy is high and verified, a hosting range is medium
 // and allowed, and a private relay or a monitoring probe is low.
-var defaultWeights = map[Kind]float64{
+var defaultWeights = map[source.Kind]float64{
 	source.Tor:              0.90,
 	source.Abuse:            0.85,
 	source.ResidentialProxy: 0.80,
@@ -70,10 +73,6 @@ var defaultWeights = map[Kind]float64{
 	source.Relay:            0.10,
 	source.Monitoring:       0.05,
 }
-
-// DefaultWeights returns a copy of the default weight of each kind of
-// signal; change them for a scorer with [WithKindWeight].
-func DefaultWeights() map[Kind]float64 { return maps.Clone(defaultWeights) }
 
 // reasonInfo is the stable code and the description of each kind.
 var reasonInfo = [kindSlots]struct{ code, description string }{
@@ -95,7 +94,7 @@ type ScorerOption func(*WeightedScorer) error
 // WithKindWeight sets the weight of one kind of signal, in [0, 1]. Zero
 // makes the kind count for nothing (it is still listed as a Reason with no
 // points).
-func WithKindWeight(k Kind, w float64) ScorerOption {
+func WithKindWeight(k source.Kind, w float64) ScorerOption {
 	return func(s *WeightedScorer) error {
 		if !k.Valid() || int(k) >= kindSlots {
 			return fmt.Errorf("ipintel: %w: WithKindWeight: unknown kind %v", ErrInvalidOption, k)
@@ -150,11 +149,10 @@ func NewWeightedScorer(opts ...ScorerOption) (*WeightedScorer, error) {
 	return s, nil
 }
 
+// defaultScorer is the WeightedScorer with default settings, the one a
+// Client uses unless given WithScorer; NewWeightedScorer() returns one
+// like it.
 var defaultScorer, _ = NewWeightedScorer()
-
-// DefaultScorer returns the WeightedScorer with default settings, the one
-// a Client uses unless given WithScorer.
-func DefaultScorer() *WeightedScorer { return defaultScorer }
 
 // maxP keeps −ln(1 − p) finite for a certain signal of weight 1.
 const maxP = 0.999
@@ -183,7 +181,7 @@ func (s *WeightedScorer) score(r *Result, buf []Reason) Risk {
 // one's large stack frame.
 func (s *WeightedScorer) scoreSignals(r *Result, buf []Reason) Risk {
 	// The strongest signal of each kind.
-	var best [kindSlots]*Signal
+	var best [kindSlots]*source.Signal
 	n := 0
 	for i := range r.Signals {
 		sig := &r.Signals[i]
@@ -223,7 +221,7 @@ func (s *WeightedScorer) scoreSignals(r *Result, buf []Reason) Risk {
 			}
 			risk.Reasons = append(risk.Reasons, Reason{
 				Code:        reasonInfo[k].code,
-				Kind:        Kind(k),
+				Kind:        source.Kind(k),
 				Description: reasonInfo[k].description,
 				Source:      sig.Source,
 				Provider:    sig.Provider,

@@ -175,7 +175,10 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 }
 
 // Datasets reports the embedded datasets: their upstream versions, build
-// dates, entry counts, licences and required attribution.
+// dates, entry counts, licences and required attribution. In live mode it
+// also reports each dataset's live state and every catalog feed's (see
+// the package documentation), a feed that could not be opened at all with
+// only its name and LastError.
 func (s *Source) Datasets() []source.Dataset {
 	d := s.cur.Load()
 	if d == nil {

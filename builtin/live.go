@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -81,8 +82,11 @@ func WithStartupBudget(d time.Duration) Option {
 
 // live is the running live mode of a Source.
 type live struct {
-	feeds    *feed.Set // nil when no feed could be opened
-	feedsErr error     // why some feeds could not be opened
+	feeds *feed.Set // nil when no feed could be opened
+	// failed holds a Dataset, with its LastError, for each catalog feed
+	// that could not be opened at all (one offline with nothing cached
+	// still opens, empty, and reports in its own Dataset).
+	failed   []source.Dataset
 	upstream *upstream
 	cancel   context.CancelFunc
 	done     chan struct{} // closed when the upstream refresher returns
@@ -131,7 +135,11 @@ func (s *Source) startLive() {
 	if cfg.client != nil {
 		feedOpts = append(feedOpts, feed.WithHTTPClient(cfg.client))
 	}
-	l.feeds, l.feedsErr = feed.OpenAll(ctx, presets, feedOpts...)
+	var err error
+	if l.feeds, err = feed.OpenAll(ctx, presets, feedOpts...); err != nil {
+		l.failed = failedFeeds(err)
+		s.cfg.logger.Warn("builtin: live mode could not open some catalog feeds; it answers without them", "error", err)
+	}
 
 	// The datasets' cached copy (or download) may land within the budget.
 	t := time.NewTimer(time.Until(deadline))
@@ -186,8 +194,27 @@ func withCountryFacts(g *source.Geo) *source.Geo {
 	return &out
 }
 
+// failedFeeds turns feed.OpenAll's joined error into one Dataset per
+// feed that could not be opened, named after it when the error says which.
+func failedFeeds(err error) []source.Dataset {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var out []source.Dataset
+	for _, e := range errs {
+		d := source.Dataset{Name: feed.SetName, LastError: e}
+		var fe *feed.Error
+		if errors.As(e, &fe) {
+			d.Name = fe.Feed
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
 // datasets patches the embedded datasets with their live state and adds
-// the feeds'.
+// the feeds', those that could not be opened included.
 func (l *live) datasets(embedded []source.Dataset) []source.Dataset {
 	if l == nil {
 		return embedded
@@ -196,7 +223,7 @@ func (l *live) datasets(embedded []source.Dataset) []source.Dataset {
 	if l.feeds != nil {
 		out = append(out, l.feeds.Datasets()...)
 	}
-	return out
+	return append(out, l.failed...)
 }
 
 // Close stops live mode: the dataset refresher and every feed's, and
@@ -219,14 +246,4 @@ func (s *Source) Close() error {
 		}
 	})
 	return err
-}
-
-// FeedsError says which catalog feeds live mode could not open at all,
-// nil if it opened them all (a feed offline with nothing cached still
-// opens, empty, and reports in Datasets).
-func (s *Source) FeedsError() error {
-	if s.live == nil {
-		return nil
-	}
-	return s.live.feedsErr
 }

@@ -153,7 +153,11 @@ func TestGeofeedCountryRealData(t *testing.T) {
 		list string
 		f    *feed.Feed
 	}{{"AWS regions", byName["aws"]}, {"GCP regions", byName["gcp"]}, {"Oracle regions", byName["oracle"]}, {"Azure regions", az}} {
-		for pfx := range c.f.Prefixes() {
+		for rec, err := range c.f.Enumerate(t.Context()) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			pfx := rec.Prefix
 			r, _ := c.f.Lookup(t.Context(), pfx.Addr())
 			if r.Geo != nil && r.Geo.CountryCode != "" && r.Prefix == pfx {
 				truth = append(truth, geoTruth{c.list, pfx, r.Geo.CountryCode})

@@ -261,3 +261,17 @@ func TestLiveNeedsCacheDir(t *testing.T) {
 		t.Fatal("WithLive(\"\") opened")
 	}
 }
+
+// A catalog feed live mode could not open at all is a Dataset with its
+// error, named after the feed when the error says which.
+func TestFailedFeedsAreDatasets(t *testing.T) {
+	err := errors.Join(&feed.Error{Feed: "tor-exits", Err: source.ErrUnavailable}, errors.New("other"))
+	got := failedFeeds(err)
+	if len(got) != 2 || got[0].Name != "tor-exits" || !errors.Is(got[0].LastError, source.ErrUnavailable) ||
+		got[1].Name != feed.SetName || got[1].LastError == nil {
+		t.Fatalf("failedFeeds = %+v", got)
+	}
+	if got := failedFeeds(&feed.Error{Feed: "aws", Err: source.ErrMalformed}); len(got) != 1 || got[0].Name != "aws" {
+		t.Fatalf("one error: %+v", got)
+	}
+}

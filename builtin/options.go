@@ -28,10 +28,10 @@ type config struct {
 // countries drift, and an older answer is a worse one.
 const StaleAfter = 120 * 24 * time.Hour
 
-// WithLogger sets where the Source reports what its user should know: at
-// Warn level, that the snapshot in use is older than [StaleAfter] while
-// live mode is off (once, at Open). The default discards. A nil logger is
-// an error.
+// WithLogger sets where the Source reports what its user should know, at
+// Warn level and once, at Open: that the snapshot in use is older than
+// [StaleAfter] while live mode is off, or that live mode could not open
+// some catalog feeds. The default discards. A nil logger is an error.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {

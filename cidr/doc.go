@@ -23,9 +23,6 @@
 // list of its own values followed by those of its covering prefixes, and
 // identical lists are stored once, so a lookup is one longest-prefix match
 // (github.com/gaissmai/bart) returning a ready-made slice.
-// [Table.LookupGroup] returns the index of that list instead, so a caller can
-// precompute one answer per list (package source/feed builds one
-// source.Record per group).
 //
 // # Thread Safety
 //
@@ -36,7 +33,7 @@
 //
 // # Performance
 //
-// [Table.Lookup] and [Table.LookupGroup] allocate nothing: one
+// [Table.Lookup] allocates nothing: one
 // longest-prefix match in bart's multibit trie, which visits at most one
 // node per byte of the address (4 for IPv4, 16 for IPv6), and returns an
 // answer precomputed at freeze time. The work of a lookup is bounded by the

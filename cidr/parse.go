@@ -1,21 +1,20 @@
 package cidr
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
 
-	"github.com/ipintel/ipintel/source"
+	"github.com/ipintel/ipintel/internal/prefixtable"
 )
 
 // Errors returned by the parse helpers and collected by [Builder] wrap
-// [source.ErrInvalidInput]: text or a value that is not an IP address or
+// source.ErrInvalidInput: text or a value that is not an IP address or
 // CIDR prefix, or a range whose ends are not addresses of the same family in
 // ascending order.
 var (
-	errInvalidPrefix = fmt.Errorf("cidr: %w: not an address or prefix", source.ErrInvalidInput)
-	errInvalidRange  = fmt.Errorf("cidr: %w: not an address range", source.ErrInvalidInput)
+	errInvalidPrefix = prefixtable.ErrInvalidPrefix
+	errInvalidRange  = prefixtable.ErrInvalidRange
 )
 
 // ParsePrefix parses a bare address ("192.0.2.1", "2001:db8::1") as a
@@ -38,26 +37,11 @@ func ParsePrefix(s string) (p netip.Prefix, masked bool, err error) {
 	if err != nil {
 		return netip.Prefix{}, false, errorf(errInvalidPrefix, s)
 	}
-	p, ok := normalize(p)
+	p, ok := prefixtable.Normalize(p)
 	if !ok {
 		return netip.Prefix{}, false, errorf(errInvalidPrefix, s)
 	}
 	return p.Masked(), p.Masked() != p, nil
-}
-
-// normalize unmaps an IPv4-mapped IPv6 prefix and rejects invalid or zoned
-// prefixes. It does not mask.
-func normalize(p netip.Prefix) (netip.Prefix, bool) {
-	if !p.IsValid() || p.Addr().Zone() != "" {
-		return netip.Prefix{}, false
-	}
-	if a := p.Addr(); a.Is4In6() {
-		if p.Bits() < 96 {
-			return p, true
-		}
-		return netip.PrefixFrom(a.Unmap(), p.Bits()-96), true
-	}
-	return p, true
 }
 
 // ParseRange parses an inclusive address range written "from-to" or
@@ -85,33 +69,11 @@ func ParseRange(s string) (from, to netip.Addr, err error) {
 func rangeDash(s string) int { return strings.IndexByte(s, '-') }
 
 // AppendRange appends the fewest prefixes that exactly cover the inclusive
-// range from–to to dst. It appends nothing and returns an error wrapping [source.ErrInvalidInput] when
-// the ends are invalid, of different families, or out of order.
+// range from–to to dst. It appends nothing and returns an error wrapping
+// source.ErrInvalidInput when the ends are invalid, of different families,
+// or out of order.
 func AppendRange(dst []netip.Prefix, from, to netip.Addr) ([]netip.Prefix, error) {
-	if !from.IsValid() || !to.IsValid() || from.Zone() != "" || to.Zone() != "" {
-		return dst, errInvalidRange
-	}
-	from, to = from.Unmap(), to.Unmap()
-	if from.BitLen() != to.BitLen() || to.Less(from) {
-		return dst, errInvalidRange
-	}
-	w := from.BitLen()
-	lo, hi := numberOf(from), numberOf(to)
-	for {
-		// The largest aligned block at lo that ends by hi: 2^k addresses,
-		// k bounded by lo's alignment and by the count hi-lo+1 (which
-		// overflows only for the whole IPv6 space, bounded by w anyway).
-		k := min(lo.trailingZeros(), w)
-		if count, ok := hi.sub(lo).inc(); ok {
-			k = min(k, count.log2())
-		}
-		dst = append(dst, netip.PrefixFrom(lo.addr(w), w-k))
-		last := lo.orLow(k)
-		if last == hi {
-			return dst, nil
-		}
-		lo, _ = last.inc()
-	}
+	return prefixtable.AppendRange(dst, from, to)
 }
 
 // Parse parses one entry in any of the forms a feed uses — a bare address, a

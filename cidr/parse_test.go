@@ -142,3 +142,16 @@ func TestAppendRangeAgainstNetipx(t *testing.T) {
 		t.Errorf("invalid from: %v", err)
 	}
 }
+
+// randomAddr is a random address in a few IPv4 /8s or IPv6 /16s.
+func randomAddr(r *rand.Rand, v6 bool) netip.Addr {
+	if v6 {
+		var b [16]byte
+		b[0], b[1] = 0x20, byte(r.IntN(3))
+		for i := 2; i < 16; i++ {
+			b[i] = byte(r.Uint32())
+		}
+		return netip.AddrFrom16(b)
+	}
+	return netip.AddrFrom4([4]byte{byte(10 + r.IntN(3)), byte(r.Uint32()), byte(r.Uint32()), byte(r.Uint32())})
+}

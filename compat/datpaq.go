@@ -13,69 +13,65 @@ import (
 // lists them, with r's request id as the correlation id. Datpaq answers an
 // address it does not know with a 404: check r.Meta.Found first.
 func Datpaq(r *ipintel.Result) DatpaqResponse {
-	return DatpaqResponse{DatpaqIntel: datpaqIntel(r), CorrelationID: Text(r.Query.RequestID.String())}
+	out := DatpaqResponse{TrustScore: r.Risk.TrustScore, IsVPN: r.Privacy.IsVPN, IsTor: r.Privacy.IsTor,
+		CorrelationID: r.Query.RequestID.String()}
+	out.IP, out.ASN, out.Country, out.Org = datpaqFacts(r)
+	return out
 }
 
 // DatpaqBatch renders b as Datpaq's batch response: the summary, one
 // result per valid input in input order with its found and error flags
 // (error set, with a reason, for a lookup that did not finish), and each
 // input that is not a public address in invalid_ips with its index and
-// reason. The correlation id is new; set CorrelationID to use your own.
+// reason. The correlation id is new, "req-" and 16 hex digits; set
+// CorrelationID to use your own.
 func DatpaqBatch(b *ipintel.Batch) DatpaqBatchResponse {
-	out := DatpaqBatchResponse{Success: true, CorrelationID: Text(NewCorrelationID())}
+	out := DatpaqBatchResponse{Success: true, CorrelationID: "req-" + strconv.FormatUint(rand.Uint64()|1<<63, 16)}
 	d := &out.Data
-	d.Summary = DatpaqSummary{
-		TotalRequested: Int(b.Summary.Total),
-		ValidIPs:       Int(b.Summary.Valid),
-		InvalidIPs:     Int(b.Summary.Invalid),
-		Found:          Int(b.Summary.Found),
-		NotFound:       Int(b.Summary.NotFound),
-	}
-	d.Results = make([]DatpaqBatchItem, 0, len(b.Items))
-	d.InvalidIPs = []DatpaqInvalidItem{}
+	s := &d.Summary
+	s.TotalRequested, s.ValidIPs, s.InvalidIPs = b.Summary.Total, b.Summary.Valid, b.Summary.Invalid
+	s.Found, s.NotFound = b.Summary.Found, b.Summary.NotFound
+	d.Results = empty(d.Results, len(b.Items))
+	d.InvalidIPs = empty(d.InvalidIPs, 0)
 	for _, it := range b.Items {
 		var ae *ipintel.AddrError
 		switch {
 		case it.Result != nil:
-			item := DatpaqBatchItem{DatpaqIntel: datpaqIntel(it.Result), Found: Flag(it.Result.Meta.Found)}
-			if !it.Result.Meta.Found {
-				item.TrustScore = nil
+			r, item := it.Result, add(&d.Results)
+			item.IP, item.ASN, item.Country, item.Org = datpaqFacts(r)
+			item.IsVPN, item.IsTor, item.Found = r.Privacy.IsVPN, r.Privacy.IsTor, r.Meta.Found
+			if r.Meta.Found {
+				ts := r.Risk.TrustScore
+				item.TrustScore = &ts
 			}
-			d.Results = append(d.Results, item)
 		case errors.As(it.Err, &ae):
 			reason := "Invalid IP format"
 			if errors.Is(ae.Err, ipintel.ErrReservedIP) {
 				reason = "Private, loopback or reserved address: " + ae.Reason
 			}
-			d.InvalidIPs = append(d.InvalidIPs, DatpaqInvalidItem{Index: Int(it.Index), IP: Text(ae.Input), Reason: Text(reason)})
+			inv := add(&d.InvalidIPs)
+			inv.Index, inv.IP, inv.Reason = it.Index, ae.Input, reason
 		default:
-			d.Results = append(d.Results, DatpaqBatchItem{DatpaqIntel: DatpaqIntel{IP: Text(echo(it.Input))},
-				Error: true, Reason: "Unexpected server error during analysis."})
+			item := add(&d.Results)
+			item.IP, item.Error, item.Reason = echo(it.Input), true, "Unexpected server error during analysis."
 		}
 	}
 	return out
 }
 
-// datpaqIntel is Datpaq's per-address record.
-func datpaqIntel(r *ipintel.Result) DatpaqIntel {
-	ts := Int(r.Risk.TrustScore)
-	out := DatpaqIntel{TrustScore: &ts, IsVPN: r.Privacy.IsVPN, IsTor: r.Privacy.IsTor}
+// datpaqFacts are the text fields of Datpaq's per-address record: ip, asn,
+// country and org.
+func datpaqFacts(r *ipintel.Result) (ip, asn, country, org string) {
 	if r.Query.IP.IsValid() {
-		out.IP = Text(r.Query.IP.String())
+		ip = r.Query.IP.String()
 	}
 	if n := r.Network; n != nil {
-		out.ASN, out.Org = Text(n.ASN.String()), Text(organization(n))
+		asn, org = n.ASN.String(), organization(n)
 	}
 	if g := r.Geo; g != nil {
-		out.Country = Text(g.CountryCode)
+		country = g.CountryCode
 	}
-	return out
-}
-
-// NewCorrelationID returns a random id in the documented form
-// ("req-123456789"): "req-" and 16 hex digits. It is not a secret.
-func NewCorrelationID() string {
-	return "req-" + strconv.FormatUint(rand.Uint64()|1<<63, 16)
+	return ip, asn, country, org
 }
 
 // echo cuts an input to a length safe to repeat in a response.

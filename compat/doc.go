@@ -15,13 +15,14 @@
 //	Datpaq(r)             GET  /api/v1/ip-intelligence
 //	DatpaqBatch(b)        POST /api/v1/ip-intelligence/batch   {"success", "data", "correlationId"}
 //
-// The types are the ones package source/remote reads these APIs' answers
-// into, so what compat writes, ipintel's own clients read back. Where a
-// documentation page names a field only in prose (Datpaq's per-result
-// found and error flags, VectraIP's monitoring category and times), the
-// JSON name is inferred and the type's comment says so. An
-// ipintel.Result's own JSON is VectraIP's response plus ipintel's
-// additions; VectraIP(r) is that response without them.
+// Each response type is the documented JSON document as one struct, its
+// sections as nested structs, so that go doc shows the whole shape in one
+// place; the fields are plain strings, ints, bools and floats, and a nil
+// pointer is null. Where a documentation page names a field only in prose
+// (Datpaq's per-result found and error flags, VectraIP's monitoring
+// category and times), the JSON name is inferred and the field's comment
+// says so. An ipintel.Result's own JSON is VectraIP's response plus
+// ipintel's additions; VectraIP(r) is that response without them.
 //
 // What the documentation does not fix is chosen here and stated where it
 // is done: VectraIP's traffic_class words other than "vpn_exit" (see

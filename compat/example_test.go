@@ -54,7 +54,7 @@ func ExampleVectraIP() {
 	defer client.Close()
 	r, _ := client.Lookup(context.Background(), "185.220.101.1")
 	v := compat.VectraIP(r)
-	fmt.Println(v.Privacy.IsTor, v.Risk.Score, v.Risk.Level, v.Network.ASN, v.Network.TrafficClass, v.Monitoring.Provider == "")
+	fmt.Println(v.Privacy.IsTor, v.Risk.Score, v.Risk.Level, v.Network.ASN, v.Network.TrafficClass, v.Monitoring.Provider == nil)
 	b, _ := json.Marshal(v.Monitoring)
 	fmt.Println(string(b))
 	// Output:

@@ -13,8 +13,8 @@ import (
 
 // FuzzCompat reads any JSON as a Result (as a consumer of VectraIP would
 // hand one over) and renders it in every shape: nothing may panic, every
-// rendering must encode, and a Result's JSON must read back to the same
-// JSON.
+// rendering must encode, VectraIP(r) must be r's JSON without ipintel's
+// additions, and a Result's JSON must read back to the same JSON.
 func FuzzCompat(f *testing.F) {
 	for _, e := range compattest.Examples {
 		f.Add(e.Body())
@@ -48,6 +48,10 @@ func FuzzCompat(f *testing.F) {
 		first, err := json.Marshal(&r)
 		if err != nil {
 			t.Fatalf("Result does not encode: %v", err)
+		}
+		v, _ := json.Marshal(compat.VectraIP(&r))
+		for _, err := range compattest.Preserved(v, first) {
+			t.Fatalf("VectraIP(r) is not r's JSON without additions: %v\n%s\n%s", err, v, first)
 		}
 		var back ipintel.Result
 		if err := json.Unmarshal(first, &back); err != nil {

@@ -17,29 +17,26 @@ func VPNSignal(r *ipintel.Result) VPNSignalResponse {
 		IsTor:          r.Privacy.IsTor,
 		IsRelay:        r.Privacy.IsRelay,
 		IsHosting:      r.Privacy.IsHosting,
-		RiskScore:      Int(r.Risk.Score),
-		Recommendation: Text(r.Risk.Recommendation),
+		RiskScore:      r.Risk.Score,
+		Recommendation: string(r.Risk.Recommendation),
 	}
 	if r.Query.IP.IsValid() {
-		out.IP = Text(r.Query.IP.String())
+		out.IP = r.Query.IP.String()
 	}
 	if n := r.Network; n != nil {
 		if name := organization(n); name != "" {
-			out.Company = &VPNSignalCompany{Name: Text(name), Type: Text(companyType(r)), Domain: Text(n.Domain)}
+			c := alloc(&out.Company)
+			c.Name, c.Type, c.Domain = name, companyType(r), n.Domain
 		}
 		if n.ASN != 0 {
-			out.ASN = &VPNSignalASN{Number: Int(n.ASN), Name: Text(n.Organization), Route: Text(cidr(n))}
+			a := alloc(&out.ASN)
+			a.Number, a.Name, a.Route = int(n.ASN), n.Organization, cidr(n)
 		}
 	}
 	if g := r.Geo; g != nil {
-		out.Location = &VPNSignalLocation{
-			Country:     Text(g.CountryCode),
-			CountryName: Text(g.CountryName),
-			City:        Text(g.City),
-			Region:      Text(g.Region),
-			Latitude:    g.Coordinates.Latitude,
-			Longitude:   g.Coordinates.Longitude,
-		}
+		l := alloc(&out.Location)
+		l.Country, l.CountryName, l.City, l.Region = g.CountryCode, g.CountryName, g.City, g.Region
+		l.Latitude, l.Longitude = g.Coordinates.Latitude, g.Coordinates.Longitude
 	}
 	return out
 }

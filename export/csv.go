@@ -11,8 +11,9 @@ import (
 
 // CSVHeader is the first line [Table.WriteCSV] writes: the columns, in
 // order, as [Entry] has them (is_proxy is a public proxy,
-// is_residential_proxy a residential one; is_anonymous is
-// [Entry.IsAnonymous]). Flags are 0 or 1; an empty field is unknown.
+// is_residential_proxy a residential one; is_anonymous is GeoIP2's: a VPN,
+// a public or residential proxy, or a Tor exit, not a privacy relay or a
+// hosting range). Flags are 0 or 1; an empty field is unknown.
 var CSVHeader = []string{
 	"network", "country", "country_name", "continent", "asn", "org",
 	"is_anonymous", "is_vpn", "is_proxy", "is_residential_proxy", "is_tor", "is_relay", "is_hosting",
@@ -54,7 +55,7 @@ func (t *Table) writeCSV(ctx context.Context, w io.Writer, progress func(Progres
 	n := 0
 	for p, e := range t.Prefixes() {
 		row = append(row[:0], p.String(), e.CountryCode, e.CountryName, e.Continent, num(int(e.ASN)), e.Organization,
-			flag(e.IsAnonymous()), flag(e.IsVPN), flag(e.IsProxy), flag(e.IsResidentialProxy), flag(e.IsTor),
+			flag(e.isAnonymous()), flag(e.IsVPN), flag(e.IsProxy), flag(e.IsResidentialProxy), flag(e.IsTor),
 			flag(e.IsRelay), flag(e.IsHosting), flag(e.IsAbuser), flag(e.IsBot), e.Provider, num(e.Confidence),
 			e.MonitoringProvider, strconv.Itoa(e.RiskScore))
 		if err := c.Write(row); err != nil {

@@ -45,10 +45,10 @@ type Entry struct {
 	RiskLevel ipintel.Level
 }
 
-// IsAnonymous reports what GeoIP2's is_anonymous says: a VPN, a public or
+// isAnonymous reports what GeoIP2's is_anonymous says: a VPN, a public or
 // residential proxy, or a Tor exit. A privacy relay (iCloud Private Relay)
 // and a hosting range are not: their users are ordinary users.
-func (e *Entry) IsAnonymous() bool {
+func (e *Entry) isAnonymous() bool {
 	return e.IsVPN || e.IsProxy || e.IsResidentialProxy || e.IsTor
 }
 

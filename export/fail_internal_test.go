@@ -91,7 +91,7 @@ func TestBuildErrors(t *testing.T) {
 		// The source's longest match for .1 is the /32, which has no
 		// network: the /24's AS is not inherited, as Lookup does.
 		e, ok := tab.Lookup(netip.MustParseAddr("185.220.101.1"))
-		if !ok || !e.IsTor || e.ASN != 0 || !e.IsAnonymous() || e.Provider != "Tor Project" || e.RiskScore == 0 {
+		if !ok || !e.IsTor || e.ASN != 0 || !e.isAnonymous() || e.Provider != "Tor Project" || e.RiskScore == 0 {
 			t.Fatalf("Lookup = %+v, %v", e, ok)
 		}
 		for _, a := range []string{"185.220.101.1", "185.220.101.2", "2a0b:f4c2::1"} {

@@ -85,7 +85,7 @@ type tempFile interface {
 var createTemp = func(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
 
 func validType(t DatabaseType) bool {
-	for _, v := range DatabaseTypes() {
+	for _, v := range databaseTypes() {
 		if v == t {
 			return true
 		}

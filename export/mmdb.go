@@ -48,8 +48,8 @@ const (
 	AnonymousIP DatabaseType = "GeoIP2-Anonymous-IP"
 )
 
-// DatabaseTypes lists the types WriteMMDB accepts.
-func DatabaseTypes() []DatabaseType { return []DatabaseType{Enterprise, Country, ASN, AnonymousIP} }
+// databaseTypes lists the types WriteMMDB accepts.
+func databaseTypes() []DatabaseType { return []DatabaseType{Enterprise, Country, ASN, AnonymousIP} }
 
 // errInvalidType is returned by WriteMMDB for a type it does not write.
 var errInvalidType = fmt.Errorf("export: %w: database type (want one of %s, %s, %s, %s)", source.ErrInvalidOption, Enterprise, Country, ASN, AnonymousIP)
@@ -73,7 +73,7 @@ func project(typ DatabaseType, e *Entry) (Entry, bool) {
 			Monitoring: e.Monitoring, MonitoringProvider: e.MonitoringProvider,
 			MonitoringCategory: e.MonitoringCategory, MonitoringConfidence: e.MonitoringConfidence,
 		}
-		return p, p.IsAnonymous() || p.IsRelay || p.IsHosting || p.Monitoring
+		return p, p.isAnonymous() || p.IsRelay || p.IsHosting || p.Monitoring
 	}
 	return Entry{}, false
 }
@@ -276,7 +276,7 @@ type (
 )
 
 func flagsOf(e *Entry) flagsKey {
-	return flagsKey{e.IsAnonymous(), e.IsVPN, e.IsHosting, e.IsProxy, e.IsResidentialProxy, e.IsTor}
+	return flagsKey{e.isAnonymous(), e.IsVPN, e.IsHosting, e.IsProxy, e.IsResidentialProxy, e.IsTor}
 }
 
 // record builds the MMDB record of one (projected) entry.

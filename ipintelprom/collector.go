@@ -8,19 +8,21 @@ import (
 	"github.com/ipintel/ipintel"
 )
 
-// Stater is what a Collector reads: an *ipintel.Client.
+// Stater is what a collector reads: an *ipintel.Client.
 type Stater interface {
 	Stats() ipintel.Stats
 }
 
-// Collector is a prometheus.Collector over one Client's Stats.
-type Collector struct {
-	src Stater
+// NewCollector returns a prometheus.Collector that reads c's Stats on every
+// scrape. Like client_golang's own collectors (collectors.NewGoCollector…)
+// it is returned as the interface: its one use is to be registered.
+func NewCollector(c Stater) prometheus.Collector {
+	return &collector{src: c}
 }
 
-// NewCollector returns a Collector reading c on every scrape.
-func NewCollector(c Stater) *Collector {
-	return &Collector{src: c}
+// collector is the prometheus.Collector NewCollector returns.
+type collector struct {
+	src Stater
 }
 
 var (
@@ -63,14 +65,14 @@ var (
 )
 
 // Describe implements prometheus.Collector.
-func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range allDescs {
 		ch <- d
 	}
 }
 
 // Collect implements prometheus.Collector.
-func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	st := c.src.Stats()
 	now := time.Now()
 	counter := func(d *prometheus.Desc, v uint64, labels ...string) {

@@ -38,7 +38,7 @@
 //
 // # Thread Safety
 //
-// A Collector is safe for concurrent scrapes.
+// The collector is safe for concurrent scrapes.
 //
 // # Performance
 //

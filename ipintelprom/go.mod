@@ -3,7 +3,7 @@ module github.com/ipintel/ipintel/ipintelprom
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0-20261207082306-cf0c4ec095c4
+	github.com/ipintel/ipintel v0.0.0-20261207090628-61199cb372ac
 	github.com/prometheus/client_golang v1.24.1
 )
 

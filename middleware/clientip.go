@@ -135,12 +135,8 @@ func isTchar(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
-// Header returns the canonical name of the header the Resolver reads from
-// trusted peers.
-func (r *Resolver) Header() string { return r.header }
-
-// Trusted reports whether addr is inside one of the trusted prefixes.
-func (r *Resolver) Trusted(addr netip.Addr) bool {
+// trusts reports whether addr is inside one of the trusted prefixes.
+func (r *Resolver) trusts(addr netip.Addr) bool {
 	addr = addr.Unmap()
 	for _, p := range r.trusted {
 		if p.Contains(addr) {
@@ -156,7 +152,7 @@ func (r *Resolver) ClientIP(req *http.Request) (netip.Addr, error) {
 	if !ok {
 		return netip.Addr{}, fmt.Errorf("middleware: %w: RemoteAddr is not an IP address", ErrNoClientIP)
 	}
-	if len(r.trusted) == 0 || !r.Trusted(peer) {
+	if len(r.trusted) == 0 || !r.trusts(peer) {
 		return peer, nil
 	}
 	lines := req.Header[r.header]
@@ -232,7 +228,7 @@ func (r *Resolver) walk(lines []string, peer netip.Addr, last lastFunc) (netip.A
 				if err != nil {
 					return netip.Addr{}, err
 				}
-				if !r.Trusted(a) {
+				if !r.trusts(a) {
 					return a, nil
 				}
 				client = a

@@ -234,11 +234,11 @@ func TestResolverOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Header() != "X-Real-Ip" {
-		t.Errorf("Header() = %q", r.Header())
+	if r.header != "X-Real-Ip" {
+		t.Errorf("header = %q", r.header)
 	}
 	// An IPv4-mapped prefix trusts the IPv4 addresses it maps.
-	if !r.Trusted(netip.MustParseAddr("10.2.3.4")) || r.Trusted(netip.MustParseAddr("11.2.3.4")) {
+	if !r.trusts(netip.MustParseAddr("10.2.3.4")) || r.trusts(netip.MustParseAddr("11.2.3.4")) {
 		t.Error("IPv4-mapped trusted prefix not normalised")
 	}
 	// No trusted proxies: headers are never read, even from loopback.

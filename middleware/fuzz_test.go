@@ -114,6 +114,6 @@ func mustResolve(t *testing.T, res *Resolver, r *http.Request, want netip.Addr) 
 	t.Helper()
 	got, err := res.ClientIP(r)
 	if err != nil || got != want {
-		t.Fatalf("lines %q: got %v, %v; want %v", r.Header.Values(res.Header()), got, err, want)
+		t.Fatalf("lines %q: got %v, %v; want %v", r.Header.Values(res.header), got, err, want)
 	}
 }

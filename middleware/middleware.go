@@ -57,7 +57,7 @@ func New(client *ipintel.Client, opts ...Option) (func(http.Handler) http.Handle
 	}
 	g := &guard{cfg: c, client: client, resolver: res}
 	for _, src := range client.Sources() {
-		if source.TraitsOf(src).Remote {
+		if d, ok := src.(source.Describer); ok && d.Describe().Remote {
 			g.remote = true
 		}
 	}

@@ -39,7 +39,7 @@ var errNodeSkipped = errors.New("node failing, skipped")
 // error. callerFirst says the caller's deadline ends before the store's
 // timeout: a node that misses it is not counted as failing. A node whose breaker is open is not asked. err is set only when
 // no key could be sent (go-redis has no slot map).
-func (s *Store) execCluster(ctx context.Context, callerFirst bool, keys []string, cmds []redis.Cmder, failed []bool, queue queueFunc) (first, err error) {
+func (s *redisStore) execCluster(ctx context.Context, callerFirst bool, keys []string, cmds []redis.Cmder, failed []bool, queue queueFunc) (first, err error) {
 	groups := make(map[string][]int)
 	for i, k := range keys {
 		c, err := s.cluster.MasterForKey(ctx, k)
@@ -109,7 +109,7 @@ func (s *Store) execCluster(ctx context.Context, callerFirst bool, keys []string
 
 // reloadSoon asks go-redis to reload the slot map in the background, at
 // most once per reloadEvery.
-func (s *Store) reloadSoon() {
+func (s *redisStore) reloadSoon() {
 	now := s.now().UnixNano()
 	last := s.lastReload.Load()
 	if now-last < int64(reloadEvery) || !s.lastReload.CompareAndSwap(last, now) {
@@ -119,7 +119,7 @@ func (s *Store) reloadSoon() {
 }
 
 // node returns addr's breaker, creating it if needed.
-func (s *Store) node(addr string, now time.Time) *node {
+func (s *redisStore) node(addr string, now time.Time) *node {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n, ok := s.nodes[addr]; ok {

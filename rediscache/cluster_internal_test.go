@@ -95,7 +95,7 @@ func TestNodeBreaker(t *testing.T) {
 }
 
 func TestNodeTableForgetsIdleNodes(t *testing.T) {
-	s := &Store{}
+	s := &redisStore{}
 	t0 := time.Unix(1_800_000_000, 0)
 	for i := range maxNodes {
 		s.node(fmt.Sprintf("10.0.0.%d:6379", i), t0)

@@ -97,8 +97,8 @@
 //
 // # Thread Safety
 //
-// A Store is safe for concurrent use, as the client is. The Store does not
-// own the client: close the client when done.
+// The store New returns is safe for concurrent use, as the client is. It
+// does not own the client: close the client when done.
 //
 // # Performance
 //

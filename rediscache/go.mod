@@ -3,7 +3,7 @@ module github.com/ipintel/ipintel/rediscache
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0-20261207082306-cf0c4ec095c4
+	github.com/ipintel/ipintel v0.0.0-20261207090628-61199cb372ac
 	github.com/redis/go-redis/v9 v9.22.0
 )
 

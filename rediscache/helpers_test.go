@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ipintel/ipintel/rediscache"
+	"github.com/ipintel/ipintel/store"
 )
 
 // needRedis returns REDIS_ADDR. Without it the test is skipped, except
@@ -59,7 +60,7 @@ func newClientTimeout(t testing.TB, addr string, io time.Duration) *redis.Client
 	return rdb
 }
 
-func newStore(t testing.TB, rdb redis.UniversalClient) *rediscache.Store {
+func newStore(t testing.TB, rdb redis.UniversalClient) store.Store {
 	t.Helper()
 	st, err := rediscache.New(rdb)
 	if err != nil {

@@ -34,10 +34,8 @@ const (
 	DefaultMaxValueSize = 64 << 10
 )
 
-// Store is a [store.Store] on Redis, Valkey, Sentinel or Redis Cluster
-// through go-redis's UniversalClient. It does not own the client: closing
-// it is the caller's business.
-type Store struct {
+// redisStore is the store.Store New returns.
+type redisStore struct {
 	rdb      redis.UniversalClient
 	cluster  *redis.ClusterClient // nil for one server (Sentinel's master included)
 	timeout  time.Duration
@@ -51,19 +49,25 @@ type Store struct {
 	lastReload atomic.Int64 // UnixNano of the last slot-map reload asked for
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Store = (*redisStore)(nil)
 
-// An Option configures a Store.
-type Option func(*Store) error
+// An Option configures the store New returns.
+type Option func(*config) error
+
+type config struct {
+	timeout  time.Duration
+	maxValue int
+	log      *slog.Logger
+}
 
 // WithTimeout bounds each operation, pipelines included (default
 // [DefaultTimeout]). The caller's deadline applies too; the earlier wins.
 func WithTimeout(d time.Duration) Option {
-	return func(s *Store) error {
+	return func(c *config) error {
 		if d <= 0 {
 			return fmt.Errorf("%w: WithTimeout(%v): must be positive", errConfig, d)
 		}
-		s.timeout = d
+		c.timeout = d
 		return nil
 	}
 }
@@ -71,11 +75,11 @@ func WithTimeout(d time.Duration) Option {
 // WithMaxValueSize bounds a value's size: a larger one is refused by Set
 // and read as absent by Get (default [DefaultMaxValueSize]).
 func WithMaxValueSize(n int) Option {
-	return func(s *Store) error {
+	return func(c *config) error {
 		if n < 1 {
 			return fmt.Errorf("%w: WithMaxValueSize(%d): must be positive", errConfig, n)
 		}
-		s.maxValue = n
+		c.maxValue = n
 		return nil
 	}
 }
@@ -83,40 +87,42 @@ func WithMaxValueSize(n int) Option {
 // WithLogger logs, on Redis Cluster, a node that starts failing (warning)
 // and its return (info). Default: no logging.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *Store) error {
+	return func(c *config) error {
 		if l == nil {
 			return fmt.Errorf("%w: WithLogger(nil)", errConfig)
 		}
-		s.log = l
+		c.log = l
 		return nil
 	}
 }
 
-// New returns a Store on rdb. rdb must honour context deadlines
+// New returns a [store.Store] on rdb: Redis, Valkey, Sentinel or Redis
+// Cluster through go-redis's UniversalClient (see the package
+// documentation for how each operation maps to Redis commands). The store
+// does not own rdb: closing it is the caller's business. rdb must honour
+// context deadlines
 // (ContextTimeoutEnabled: true in its options): otherwise go-redis ignores
 // them and a slow Redis holds each lookup for the client's ReadTimeout, 3 s
 // by default, past the remote source's own deadline. New checks this for
 // *redis.Client (single server, Sentinel) and *redis.ClusterClient.
-func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
+func New(rdb redis.UniversalClient, opts ...Option) (store.Store, error) {
 	if rdb == nil {
 		return nil, fmt.Errorf("%w: nil client", errConfig)
 	}
 	if !honoursContext(rdb) {
 		return nil, fmt.Errorf("%w: the client ignores context deadlines; set ContextTimeoutEnabled: true in its options", errConfig)
 	}
-	s := &Store{
-		rdb: rdb, timeout: DefaultTimeout, maxValue: DefaultMaxValueSize,
-		log: slog.New(slog.DiscardHandler), now: time.Now,
-	}
-	s.cluster, _ = rdb.(*redis.ClusterClient)
+	c := config{timeout: DefaultTimeout, maxValue: DefaultMaxValueSize, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
-		if err := o(s); err != nil {
+		if err := o(&c); err != nil {
 			return nil, err
 		}
 	}
+	s := &redisStore{rdb: rdb, timeout: c.timeout, maxValue: c.maxValue, log: c.log, now: time.Now}
+	s.cluster, _ = rdb.(*redis.ClusterClient)
 	return s, nil
 }
 
@@ -130,12 +136,12 @@ func honoursContext(rdb redis.UniversalClient) bool {
 	return true
 }
 
-func (s *Store) fail(err error) error {
+func (s *redisStore) fail(err error) error {
 	return fmt.Errorf("%w: %w", errRedis, err)
 }
 
 // Get implements [store.Store].
-func (s *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
+func (s *redisStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	vs, err := s.GetMulti(ctx, []string{key})
 	if err != nil {
 		return nil, false, err
@@ -144,13 +150,13 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
 }
 
 // Set implements [store.Store] with SET PX.
-func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+func (s *redisStore) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
 	return s.SetMulti(ctx, []store.Item{{Key: key, Value: value, TTL: ttl}})
 }
 
 // Claim implements [store.Store] with SET NX PX: Redis decides which of
 // concurrent claims wins, whichever process sends them.
-func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+func (s *redisStore) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	c, err := s.ClaimMulti(ctx, []string{key}, ttl)
 	if err != nil {
 		return false, err
@@ -162,7 +168,7 @@ func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration) (bool,
 // Redis Cluster). A value larger than the maximum is read as absent. With
 // a *[store.PartialError], the values of the keys that did not fail are
 // valid.
-func (s *Store) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
+func (s *redisStore) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
 	if len(keys) == 0 {
 		return [][]byte{}, nil
 	}
@@ -187,7 +193,7 @@ func (s *Store) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
 
 // SetMulti implements [store.Store]: one pipeline of SET PX (one per node
 // on Redis Cluster).
-func (s *Store) SetMulti(ctx context.Context, items []store.Item) error {
+func (s *redisStore) SetMulti(ctx context.Context, items []store.Item) error {
 	for _, it := range items {
 		if err := store.Check(it.Key, it.TTL); err != nil {
 			return err
@@ -212,7 +218,7 @@ func (s *Store) SetMulti(ctx context.Context, items []store.Item) error {
 // ClaimMulti implements [store.Store]: one pipeline of SET NX PX (one per
 // node on Redis Cluster). With a *[store.PartialError], the claims of the
 // keys that did not fail are valid.
-func (s *Store) ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) ([]bool, error) {
+func (s *redisStore) ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) ([]bool, error) {
 	for _, k := range keys {
 		if err := store.Check(k, ttl); err != nil {
 			return nil, err
@@ -249,7 +255,7 @@ type queueFunc func(ctx context.Context, p redis.Pipeliner, i int) redis.Cmder
 // every key it holds (down, slow, a cluster error). On one server a failing
 // node fails the whole operation, as any error did before; on Redis
 // Cluster it fails only its keys (see execCluster).
-func (s *Store) exec(ctx context.Context, keys []string, queue queueFunc) ([]redis.Cmder, error) {
+func (s *redisStore) exec(ctx context.Context, keys []string, queue queueFunc) ([]redis.Cmder, error) {
 	// A deadline of the caller's that ends before the store's own says
 	// nothing of a node that misses it.
 	d, ok := ctx.Deadline()
@@ -276,7 +282,7 @@ func (s *Store) exec(ctx context.Context, keys []string, queue queueFunc) ([]red
 	return cmds, s.partial(failed, first)
 }
 
-func (s *Store) partial(failed []bool, first error) error {
+func (s *redisStore) partial(failed []bool, first error) error {
 	if first == nil {
 		return nil
 	}
@@ -286,7 +292,7 @@ func (s *Store) partial(failed []bool, first error) error {
 // pipeline sends the commands for keys[idx...] in one pipeline and marks
 // the keys that failed. first is the first key's error; nodeErr is set
 // when the node failed (every key of idx is then marked failed).
-func (s *Store) pipeline(ctx context.Context, idx []int, cmds []redis.Cmder, failed []bool, queue queueFunc) (first, nodeErr error) {
+func (s *redisStore) pipeline(ctx context.Context, idx []int, cmds []redis.Cmder, failed []bool, queue queueFunc) (first, nodeErr error) {
 	_, perr := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, i := range idx {
 			cmds[i] = queue(ctx, p, i)

@@ -37,15 +37,6 @@ var kindNames = [...]string{
 	ProviderRisk:     "provider_risk",
 }
 
-// Kinds returns every defined kind in order.
-func Kinds() []Kind {
-	ks := make([]Kind, 0, maxKind-1)
-	for k := VPN; k < maxKind; k++ {
-		ks = append(ks, k)
-	}
-	return ks
-}
-
 // String returns the kind's text form: "vpn", "tor", "residential_proxy"….
 func (k Kind) String() string {
 	if k.Valid() {

@@ -59,12 +59,3 @@ type Traits struct {
 	// the hosted APIs). Zero means no limit.
 	MaxBatch int
 }
-
-// TraitsOf returns the traits s describes, or the zero Traits (a local
-// source) when s does not implement [Describer].
-func TraitsOf(s Source) Traits {
-	if d, ok := s.(Describer); ok {
-		return d.Describe()
-	}
-	return Traits{}
-}

@@ -1,5 +1,5 @@
 // Package store is the contract for a key-value store shared by the
-// processes of a fleet, with [Memory], an in-process implementation for
+// processes of a fleet, with [NewMemory], an in-process implementation for
 // tests and single-process use. Package rediscache (its own module)
 // implements it on Redis, Valkey, Sentinel or Redis Cluster; any other
 // engine can, and checks itself with
@@ -37,11 +37,11 @@
 //
 // # Thread Safety
 //
-// Every Store, Memory included, is safe for concurrent use.
+// Every Store, NewMemory's included, is safe for concurrent use.
 //
 // # Performance
 //
-// Memory is one map behind one mutex: a Get takes the lock and copies the
+// NewMemory's store is one map behind one mutex: a Get takes the lock and copies the
 // value out (one allocation), so concurrent callers take turns. Expired
 // entries are dropped when read and swept now and then as the store is
 // written; no goroutine runs. It is meant for tests and one process, not

@@ -6,10 +6,8 @@ import (
 	"time"
 )
 
-// Memory is a [Store] held in the process's memory: for tests and for a
-// single process. It starts no goroutine; expired entries are dropped when
-// read and by a sweep every sweepEvery writes.
-type Memory struct {
+// memory is the Store NewMemory returns.
+type memory struct {
 	mu     sync.Mutex
 	items  map[string]memEntry
 	writes int
@@ -23,27 +21,18 @@ type memEntry struct {
 
 const sweepEvery = 1024
 
-// NewMemory returns an empty in-memory store.
-func NewMemory() *Memory {
-	return &Memory{items: make(map[string]memEntry), now: time.Now}
-}
+// NewMemory returns an empty [Store] held in the process's memory: for
+// tests and for a single process, not for sharing between processes. It
+// starts no goroutine; expired entries are dropped when read and swept
+// now and then as the store is written.
+func NewMemory() Store { return newMemory() }
 
-// Len reports how many unexpired keys the store holds.
-func (m *Memory) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := m.now()
-	n := 0
-	for _, e := range m.items {
-		if now.Before(e.expires) {
-			n++
-		}
-	}
-	return n
+func newMemory() *memory {
+	return &memory{items: make(map[string]memEntry), now: time.Now}
 }
 
 // Get implements [Store].
-func (m *Memory) Get(ctx context.Context, key string) ([]byte, bool, error) {
+func (m *memory) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
@@ -53,7 +42,7 @@ func (m *Memory) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	return v, ok, nil
 }
 
-func (m *Memory) get(key string, now time.Time) ([]byte, bool) {
+func (m *memory) get(key string, now time.Time) ([]byte, bool) {
 	e, ok := m.items[key]
 	if !ok {
 		return nil, false
@@ -66,12 +55,12 @@ func (m *Memory) get(key string, now time.Time) ([]byte, bool) {
 }
 
 // Set implements [Store].
-func (m *Memory) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+func (m *memory) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
 	return m.SetMulti(ctx, []Item{{Key: key, Value: value, TTL: ttl}})
 }
 
 // Claim implements [Store].
-func (m *Memory) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+func (m *memory) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	c, err := m.ClaimMulti(ctx, []string{key}, ttl)
 	if err != nil {
 		return false, err
@@ -80,7 +69,7 @@ func (m *Memory) Claim(ctx context.Context, key string, ttl time.Duration) (bool
 }
 
 // GetMulti implements [Store].
-func (m *Memory) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
+func (m *memory) GetMulti(ctx context.Context, keys []string) ([][]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -95,7 +84,7 @@ func (m *Memory) GetMulti(ctx context.Context, keys []string) ([][]byte, error) 
 }
 
 // SetMulti implements [Store]. It stores nothing if any item is invalid.
-func (m *Memory) SetMulti(ctx context.Context, items []Item) error {
+func (m *memory) SetMulti(ctx context.Context, items []Item) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -115,7 +104,7 @@ func (m *Memory) SetMulti(ctx context.Context, items []Item) error {
 }
 
 // ClaimMulti implements [Store].
-func (m *Memory) ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) ([]bool, error) {
+func (m *memory) ClaimMulti(ctx context.Context, keys []string, ttl time.Duration) ([]bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -141,7 +130,7 @@ func (m *Memory) ClaimMulti(ctx context.Context, keys []string, ttl time.Duratio
 
 // wrote counts writes and sweeps expired entries every sweepEvery, so a
 // store whose keys are never read again does not grow without bound.
-func (m *Memory) wrote(n int, now time.Time) {
+func (m *memory) wrote(n int, now time.Time) {
 	m.writes += n
 	if m.writes < sweepEvery {
 		return

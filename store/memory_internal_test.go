@@ -9,7 +9,7 @@ import (
 
 // Keys that expire and are never read again must not pile up.
 func TestMemorySweepsExpired(t *testing.T) {
-	m := NewMemory()
+	m := newMemory()
 	ctx := context.Background()
 	for i := range 3 * sweepEvery {
 		if err := m.Set(ctx, fmt.Sprint(i), []byte("v"), time.Nanosecond); err != nil {

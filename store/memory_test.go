@@ -28,7 +28,7 @@ func BenchmarkMemory(b *testing.B) {
 	}
 }
 
-func ExampleMemory() {
+func ExampleNewMemory() {
 	st := store.NewMemory()
 	ctx := context.Background()
 	won, _ := st.Claim(ctx, "lookup:1.2.3.4:claim", time.Second)

@@ -202,9 +202,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Under prefixes every path with prefix ("results[]."), for a shape
+// under prefixes every path with prefix ("results[]."), for a shape
 // documented as an element of another.
-func Under(prefix string, paths []Path) []Path {
+func under(prefix string, paths []Path) []Path {
 	out := make([]Path, len(paths))
 	for i, p := range paths {
 		p.Path = prefix + p.Path

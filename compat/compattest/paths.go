@@ -65,7 +65,7 @@ var VectraIPBatch = append([]Path{
 	{Path: "results", Type: Array, Doc: "vectraip.txt:111"},
 	{Path: "processed", Type: Int, Min: 0, Max: 100, Doc: "vectraip.txt:112"},
 	{Path: "errors", Type: Int, Min: 0, Max: 100, Doc: "vectraip.txt:113"},
-}, Under("results[].", VectraIP)...)
+}, under("results[].", VectraIP)...)
 
 // VectraIPError is every VectraIP error.
 var VectraIPError = []Path{
@@ -146,7 +146,7 @@ var DatpaqBatch = append([]Path{
 	{Path: "data.results[].found", Type: Bool, Prose: true, Doc: "datpaq.txt:23"},
 	{Path: "data.results[].error", Type: Bool, Prose: true, Doc: "datpaq.txt:23"},
 	{Path: "correlationId", Type: String, Doc: "datpaq.txt:68"},
-}, Under("data.results[].", nullable(datpaqRecord, "trust_score"))...)
+}, under("data.results[].", nullable(datpaqRecord, "trust_score"))...)
 
 // nullable returns paths with the named one allowed to be null.
 func nullable(paths []Path, name string) []Path {

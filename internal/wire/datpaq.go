@@ -8,7 +8,7 @@ package wire
 //	POST {base}/api/v1/ip-intelligence/batch         {"ip": [...]}, ≤ 100
 //
 // and, without giving their paths, a batch-info, a health and a Prometheus
-// metrics endpoint (the paths below for those are inferred). The key goes as
+// metrics endpoint. The key goes as
 // a bearer token, an x-api-key header or an api_key query parameter; a
 // client here sends the bearer header and never the query parameter, which
 // would put the key in URLs and logs. Lookups are rate limited per client
@@ -22,12 +22,7 @@ const (
 	DatpaqBaseURL    = "https://datpaq.com"
 	DatpaqLookup     = "/api/v1/ip-intelligence"
 	DatpaqBatch      = "/api/v1/ip-intelligence/batch"
-	DatpaqBatchInfoP = "/api/v1/ip-intelligence/batch/info" // inferred path
-	DatpaqHealthP    = "/api/v1/ip-intelligence/health"     // inferred path
-	DatpaqMetricsP   = "/api/v1/ip-intelligence/metrics"    // inferred path
-	DatpaqAuthHeader = "Authorization"                      // "Bearer " + key
-	DatpaqKeyHeader  = "x-api-key"
-	DatpaqKeyQuery   = "api_key"
+	DatpaqAuthHeader = "Authorization" // "Bearer " + key
 	DatpaqMaxBatch   = 100
 )
 
@@ -108,22 +103,4 @@ type DatpaqError struct {
 	Success       bool `json:"success"`
 	Error         Text `json:"error"`
 	CorrelationID Text `json:"correlationId"`
-}
-
-// DatpaqHealth is the health body: status, service name, version and
-// timestamp (named in the prose; the JSON names are inferred).
-type DatpaqHealth struct {
-	Status    string `json:"status"`
-	Service   string `json:"service"`
-	Version   string `json:"version"`
-	Timestamp string `json:"timestamp"`
-}
-
-// DatpaqBatchInfo is the batch-info body: max size, endpoint, example
-// request and response schema (named in the prose; JSON names inferred).
-type DatpaqBatchInfo struct {
-	MaxBatchSize   int                `json:"max_batch_size"`
-	Endpoint       string             `json:"endpoint"`
-	ExampleRequest DatpaqBatchRequest `json:"example_request"`
-	ResponseSchema map[string]string  `json:"response_schema"`
 }

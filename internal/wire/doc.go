@@ -2,10 +2,11 @@
 // VectraIP, VPN Signal and Datpaq, as each provider's public documentation
 // shows them.
 //
-// The same structs are used three ways: source/remote decodes answers into
-// them, package compat exports them (as aliases) and renders ipintel
-// results into them, and the ipintel command's serve subcommand serves
-// them through compat.
+// Package source/remote decodes answers into these structs, and package
+// ipintel builds a Result's JSON, which is VectraIP's response plus its own
+// additions, from the VectraIP ones. Package compat renders the responses
+// with structs of its own, which go doc shows; its golden and conformance
+// tests keep the two in step.
 //
 // Every field a page documents (in an example or a field table) is encoded
 // always, with its documented name and type; null where the page says

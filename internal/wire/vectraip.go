@@ -29,21 +29,6 @@ const (
 	RequestIDHeader = "X-Request-Id"
 )
 
-// VectraIPPlan is one of VectraIP's documented plans.
-type VectraIPPlan struct {
-	Name      string
-	PerMinute int // requests per sliding 60-second window
-	Monthly   int // 0: unlimited
-}
-
-// VectraIPPlans are the documented plans, smallest first.
-var VectraIPPlans = []VectraIPPlan{
-	{"free", 10, 1000},
-	{"developer", 60, 50000},
-	{"business", 300, 500000},
-	{"enterprise", 1000, 0},
-}
-
 // VectraIPResponse is the single-lookup response; each element of a batch
 // response has the same shape.
 type VectraIPResponse struct {
@@ -201,9 +186,3 @@ func LevelConfidence(level string) int {
 	}
 	return 0
 }
-
-// FromResult renders an *ipintel.Result as [VectraIPResponse]. Package
-// ipintel sets it (it cannot be imported from here, and its Result's JSON
-// is built from the same response); package compat calls it, so that the
-// mapping exists once.
-var FromResult func(result any) VectraIPResponse

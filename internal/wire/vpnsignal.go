@@ -23,21 +23,6 @@ const (
 	RateLimitReset     = "X-RateLimit-Reset" // Unix seconds, "1640995200"
 )
 
-// VPNSignalPlan is one of VPN Signal's documented plans.
-type VPNSignalPlan struct {
-	Name      string
-	Daily     int // 0: unlimited
-	PerSecond int
-}
-
-// VPNSignalPlans are the documented plans, smallest first.
-var VPNSignalPlans = []VPNSignalPlan{
-	{"free", 100, 1},
-	{"starter", 10000, 10},
-	{"pro", 100000, 50},
-	{"enterprise", 0, 100},
-}
-
 // VPNSignalRequest is the body of POST /check.
 type VPNSignalRequest struct {
 	IP string `json:"ip"`

@@ -85,7 +85,7 @@ func TestCatalogFormatsMatchRealData(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			if st := f.Status().Stats; st.Skipped != 0 || st.Prefixes == 0 {
+			if st := f.Stats(); st.Skipped != 0 || st.Prefixes == 0 {
 				t.Errorf("stats %+v", st)
 			}
 		})

@@ -8,7 +8,14 @@ import (
 
 // Datasets reports the feed's data: one [source.Dataset] named after the
 // feed, with the publisher's Last-Modified (or the file's modification
-// time) as Updated and Status's origin, refresh times and last error.
+// time, or else when the data was last known current) as Updated; the
+// distinct prefixes as Entries; where the data in use came from (Origin:
+// a file, the network, the disk cache, or [OriginReader]); when it was
+// last loaded or confirmed unchanged and when the refresher tries next;
+// and why the last attempt failed or was refused (LastError: nil after a
+// success, wrapping [source.ErrPoisoned] for a refused refresh and
+// [source.ErrUnavailable] while a feed opened with a start-up budget waits
+// for its first download).
 func (f *Feed) Datasets() []source.Dataset {
 	return []source.Dataset{f.dataset(nil)}
 }
@@ -17,12 +24,12 @@ func (f *Feed) Datasets() []source.Dataset {
 // of the set holding the feed, which keeps its data out of the set's
 // table.
 func (f *Feed) dataset(setErr error) source.Dataset {
-	st := f.Status()
+	st, stats := f.state(), f.Stats()
 	last := st.LastError
 	if setErr != nil {
 		last = errors.Join(last, setErr)
 	}
-	updated := st.Stats.Modified
+	updated := stats.Modified
 	if updated.IsZero() {
 		updated = st.Fetched
 	}
@@ -30,7 +37,7 @@ func (f *Feed) dataset(setErr error) source.Dataset {
 		Name:        f.spec.Name,
 		Updated:     updated,
 		Origin:      st.Origin,
-		Entries:     st.Stats.Prefixes,
+		Entries:     stats.Prefixes,
 		LastRefresh: st.LastSuccess,
 		NextRefresh: st.NextRefresh,
 		LastError:   last,

@@ -30,7 +30,7 @@
 // Cloudflare JSON files. The VPN providers' own server lists ([Mullvad],
 // [NordVPN], [ProtonVPN], [PIA], [Windscribe], [AirVPN], [IVPN], [VPNGate])
 // and Tor's [Onionoo] details are not detected: name the Format (the catalog
-// presets do). Malformed lines are skipped and counted; [Feed.Status] keeps
+// presets do). Malformed lines are skipped and counted; [Feed.Stats] keeps
 // the first few with their line numbers. A file with nothing usable fails
 // with [source.ErrMalformed]; every read is bounded by Spec.MaxBytes.
 //
@@ -39,7 +39,7 @@
 // refresh (or a [Feed.Reload] of a file) that is empty, contains a prefix
 // shorter than /8 (IPv4) or /16 (IPv6) unless Spec.AllowShortPrefixes, or
 // loses more than Spec.MaxShrink of the prefixes is refused: the last good
-// table stays, and [Feed.Status] reports why ([source.ErrPoisoned]).
+// table stays, and [Feed.Datasets] reports why ([source.ErrPoisoned]).
 //
 // [Catalog] lists presets for the public feeds users reach for, with their
 // official URLs; their licences and terms are in the package README.
@@ -54,7 +54,7 @@
 // served when the network fails, or, with [WithStartupBudget], when it has
 // not answered within the budget, while the download goes on. A feed with no
 // cached copy returns empty at the budget, reports [source.ErrUnavailable] in
-// its Status, and fills in when its download completes.
+// its Datasets, and fills in when its download completes.
 //
 //	presets := feed.Catalog()[:0]
 //	for _, p := range feed.Catalog() {
@@ -66,10 +66,12 @@
 //		feed.WithCacheDir(dir), feed.WithStartupBudget(2*time.Second))
 //	// err lists the feeds that could not be opened; set has the rest.
 //
-// [Feed.Status] and the [source.DatasetReporter] method Datasets tell each
-// feed's origin (network, cache, file), when its data was fetched, its
-// entries, its last and next refresh and its last error; [Set.Datasets]
-// also reports a failed rebuild of the merged table after a refresh.
+// [Feed.Datasets], the [source.DatasetReporter] method, tells a feed's
+// origin (network, cache, file), when its data was published or fetched,
+// its entries, its last and next refresh and its last error; [Set.Datasets]
+// reports every member and also a failed rebuild of the merged table after
+// a refresh. [Feed.Stats] describes the data itself: format, size and the
+// lines skipped as malformed.
 //
 // The disk cache holds one file a feed: a header with the validators, the
 // save time and the body's length and SHA-256, then the body. It is

@@ -35,7 +35,7 @@ func TestDescribedLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := f.Status().Stats.Malformed; len(m) != 0 {
+	if m := f.Stats().Malformed; len(m) != 0 {
 		t.Fatalf("lines skipped: %v", m)
 	}
 	for _, a := range []string{"198.51.100.7", "203.0.113.200", "192.0.2.11"} {

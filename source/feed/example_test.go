@@ -49,17 +49,17 @@ func ExampleLoad_geofeed() {
 		panic(err)
 	}
 	rec, _ := f.Lookup(context.Background(), netip.MustParseAddr("172.224.224.9"))
-	fmt.Println(f.Status().Stats.Format, rec.Prefix, rec.Geo.CountryCode, rec.Geo.RegionCode, rec.Geo.City, rec.Signals[0].Kind)
+	fmt.Println(f.Stats().Format, rec.Prefix, rec.Geo.CountryCode, rec.Geo.RegionCode, rec.Geo.City, rec.Signals[0].Kind)
 	// Output:
 	// geofeed 172.224.224.0/27 GB EN London relay
 }
 
-func ExampleFeed_Status() {
+func ExampleFeed_Stats() {
 	f, err := feed.Load(strings.NewReader("192.0.2.1\nnot an address\n192.0.2.9/24\n"), feed.Spec{Name: "list", Kind: source.Abuse})
 	if err != nil {
 		panic(err)
 	}
-	st := f.Status().Stats
+	st := f.Stats()
 	fmt.Println(st.Prefixes, st.Skipped, st.Masked)
 	for _, m := range st.Malformed {
 		fmt.Printf("line %d: %q\n", m.Line, m.Text)

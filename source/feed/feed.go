@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"iter"
 	"net/netip"
 	"os"
 	"slices"
@@ -12,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/internal/prefixtable"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -20,14 +19,14 @@ import (
 // feeds): the table, the entries its values index, and one ready-made
 // record per value group.
 type snapshot struct {
-	tab     *cidr.Table[uint32]
+	tab     *prefixtable.Table[uint32]
 	entries []entry
 	records []source.Record // by group; Prefix is filled per lookup
 	stats   Stats
 }
 
 // freeze builds the table and the per-group records.
-func freeze(b *cidr.Builder[uint32], entries []entry, stats Stats) (*snapshot, error) {
+func freeze(b *prefixtable.Builder[uint32], entries []entry, stats Stats) (*snapshot, error) {
 	tab, err := b.Table()
 	if tab == nil {
 		return nil, err
@@ -39,7 +38,7 @@ func freeze(b *cidr.Builder[uint32], entries []entry, stats Stats) (*snapshot, e
 	s.records = make([]source.Record, tab.Groups())
 	// The signals of every group, laid out like the table's values so that
 	// groups share storage with the groups of the prefixes covering them.
-	sigs := cidr.Map(tab, func(id uint32) source.Signal { return entries[id].sig })
+	sigs := prefixtable.Map(tab, func(id uint32) source.Signal { return entries[id].sig })
 	var seen map[source.Signal]bool
 	for g := 1; g < tab.Groups(); g++ {
 		r := &s.records[g]
@@ -91,7 +90,7 @@ func dedup(sigs []source.Signal) []source.Signal {
 
 // emptySnapshot is the data of a feed that has loaded nothing yet.
 func emptySnapshot() *snapshot {
-	var b cidr.Builder[uint32]
+	var b prefixtable.Builder[uint32]
 	s, _ := freeze(&b, nil, Stats{}) // an empty table cannot fail
 	return s
 }
@@ -139,7 +138,7 @@ type Feed struct {
 	mu     sync.Mutex // guards the fields below
 	subs   map[int]func()
 	nextID int
-	status Status
+	status refreshState
 	closed bool
 
 	cancel context.CancelFunc // ends the refresher; nil without one
@@ -155,10 +154,9 @@ type loader interface {
 	close() // release what load keeps between calls
 }
 
-// Status is what a feed knows about its data and its last refresh.
-type Status struct {
-	// Stats describe the data in use.
-	Stats Stats
+// refreshState is what a feed knows about its last (re)load; Datasets
+// reports it.
+type refreshState struct {
 	// Origin is where the data in use came from: source.OriginFile,
 	// OriginReader, source.OriginNetwork or source.OriginCache; empty
 	// while a feed opened with a start-up budget has no data yet.
@@ -179,7 +177,7 @@ type Status struct {
 	LastError error
 }
 
-// OriginReader is the Status.Origin of a feed made by [Load].
+// OriginReader is the Dataset.Origin of a feed made by [Load].
 const OriginReader source.Origin = "reader"
 
 func newFeed(spec Spec, l loader) *Feed {
@@ -216,7 +214,7 @@ func Load(r io.Reader, spec Spec) (*Feed, error) {
 	}
 	f := newFeed(spec, nil)
 	f.snap.Store(s)
-	f.status = Status{Stats: s.stats, Origin: OriginReader, Fetched: s.stats.Loaded, LastAttempt: s.stats.Loaded, LastSuccess: s.stats.Loaded}
+	f.status = refreshState{Origin: OriginReader, Fetched: s.stats.Loaded, LastAttempt: s.stats.Loaded, LastSuccess: s.stats.Loaded}
 	return f, nil
 }
 
@@ -261,9 +259,6 @@ func (l fileLoader) load(_ context.Context, spec Spec, _ *snapshot) (*snapshot, 
 // Name returns Spec.Name.
 func (f *Feed) Name() string { return f.spec.Name }
 
-// Spec returns the feed's spec.
-func (f *Feed) Spec() Spec { return f.spec }
-
 // Lookup returns the feed's signals for addr, the most specific matching
 // prefix as Record.Prefix and, for a geofeed, the row's location as
 // Record.Geo. A miss is Record{}, nil.
@@ -277,35 +272,24 @@ func (f *Feed) Lookup(ctx context.Context, addr netip.Addr) (source.Record, erro
 	return f.snap.Load().lookup(addr), nil
 }
 
-// Prefixes yields the distinct prefixes of the data in use, IPv4 first,
-// in address order.
-func (f *Feed) Prefixes() iter.Seq[netip.Prefix] {
-	tab := f.snap.Load().tab
-	return func(yield func(netip.Prefix) bool) {
-		for p := range tab.All() {
-			if !yield(p) {
-				return
-			}
-		}
-	}
-}
+// Stats describe the data in use: its format, size, prefixes, and the
+// lines skipped as malformed (the first few with their numbers). Where the
+// data came from, when it was refreshed and why a refresh failed are in
+// [Feed.Datasets].
+func (f *Feed) Stats() Stats { return f.snap.Load().stats }
 
-// Status returns the feed's data statistics (the first few malformed lines
-// included) and refresh state. [Feed.Datasets] reports the same state in
-// the form every source shares.
-func (f *Feed) Status() Status {
+// state returns the refresh state.
+func (f *Feed) state() refreshState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st := f.status
-	st.Stats = f.snap.Load().stats
-	return st
+	return f.status
 }
 
 // Reload reads the feed again (the file, or the URL with a conditional
 // request) and swaps the new table in atomically. A reload that fails or is
 // refused as poisoned — empty, a too-short prefix, or fewer than
 // (1 − MaxShrink) of the prefixes in use — keeps the data in use and
-// returns the reason, which [Feed.Status] also reports. A feed from [Load]
+// returns the reason, which [Feed.Datasets] also reports. A feed from [Load]
 // has nothing to reload and returns nil.
 func (f *Feed) Reload(ctx context.Context) error {
 	if f.loader == nil {

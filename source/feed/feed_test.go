@@ -3,6 +3,7 @@ package feed_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -40,9 +41,24 @@ func lookup(t testing.TB, s source.Source, a string) source.Record {
 	return r
 }
 
+// prefixesOf yields the prefixes of a feed's data, as its Enumerate lists
+// them.
+func prefixesOf(t testing.TB, f *feed.Feed) iter.Seq[netip.Prefix] {
+	return func(yield func(netip.Prefix) bool) {
+		for r, err := range f.Enumerate(context.Background()) {
+			if err != nil {
+				t.Fatalf("Enumerate: %v", err)
+			}
+			if !yield(r.Prefix) {
+				return
+			}
+		}
+	}
+}
+
 func TestPlainFixture(t *testing.T) {
 	f := open(t, "testdata/plain.netset", feed.Spec{Name: "fixture", Kind: source.VPN, Provider: "Example", Confidence: 90, Category: "test"})
-	st := f.Status().Stats
+	st := f.Stats()
 	if st.Format != feed.Plain {
 		t.Errorf("format %v, want plain", st.Format)
 	}
@@ -102,7 +118,7 @@ func TestFormatsFixtures(t *testing.T) {
 			// Detected from content, and the same when named explicitly.
 			for _, format := range []feed.Format{feed.Detect, tc.format} {
 				f := open(t, filepath.Join("testdata", tc.file), feed.Spec{Name: "n", Kind: source.Hosting, Format: format})
-				st := f.Status().Stats
+				st := f.Stats()
 				if st.Format != tc.format || st.Skipped != tc.skipped {
 					t.Fatalf("format %v skipped %d (%+v); want %v, %d", st.Format, st.Skipped, st.Malformed, tc.format, tc.skipped)
 				}
@@ -230,12 +246,6 @@ func TestSetEveryFeed(t *testing.T) {
 	if set.Name() != feed.SetName {
 		t.Errorf("Name = %q", set.Name())
 	}
-	if named, err := feed.NewNamedSet("blocklists", tor); err != nil || named.Name() != "blocklists" {
-		t.Errorf("NewNamedSet: %v, %v", named, err)
-	}
-	if _, err := feed.NewNamedSet(" ", tor); !errors.Is(err, source.ErrInvalidOption) {
-		t.Errorf("blank set name: %v", err)
-	}
 }
 
 func TestLookupAllocs(t *testing.T) {
@@ -306,7 +316,7 @@ func TestRealData(t *testing.T) {
 		t.Run(strings.Join(tc.elem, "/"), func(t *testing.T) {
 			spec := feed.Spec{Name: "real", Kind: source.Hosting}
 			f := realFeed(t, spec, tc.elem...)
-			st := f.Status().Stats
+			st := f.Stats()
 			if st.Format != tc.format || st.Prefixes < tc.minPfx {
 				t.Fatalf("format %v, %d prefixes; want %v, ≥ %d (stats %+v)", st.Format, st.Prefixes, tc.format, tc.minPfx, st)
 			}
@@ -351,8 +361,8 @@ func TestRealDataExitListsAgree(t *testing.T) {
 		}
 	}
 	// The two were downloaded minutes apart; allow a little churn.
-	if missing > bulk.Status().Stats.Prefixes/50 {
-		t.Errorf("%d of %d bulk-list exits missing from exit-addresses", missing, bulk.Status().Stats.Prefixes)
+	if missing > bulk.Stats().Prefixes/50 {
+		t.Errorf("%d of %d bulk-list exits missing from exit-addresses", missing, bulk.Stats().Prefixes)
 	}
 }
 
@@ -385,7 +395,7 @@ func TestSetReloadFiles(t *testing.T) {
 	if err := set.Reload(ctx); !errors.Is(err, source.ErrPoisoned) {
 		t.Fatalf("Reload = %v, want source.ErrPoisoned", err)
 	}
-	if lookup(t, set, "10.0.2.1").IsZero() || !errors.Is(set.Feeds()[0].Status().LastError, source.ErrPoisoned) {
+	if lookup(t, set, "10.0.2.1").IsZero() || !errors.Is(set.Datasets()[0].LastError, source.ErrPoisoned) {
 		t.Fatal("last good data not kept, or reason not reported")
 	}
 	if err := set.Close(); err != nil {

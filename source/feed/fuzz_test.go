@@ -40,12 +40,12 @@ func FuzzParseFeed(f *testing.F) {
 			}
 			t.Fatalf("unexpected error %v", err)
 		}
-		st := fd.Status().Stats
+		st := fd.Stats()
 		if st.Prefixes == 0 || st.Entries < st.Prefixes || len(st.Malformed) > st.Skipped {
 			t.Fatalf("inconsistent stats %+v", st)
 		}
 		n := 0
-		for p := range fd.Prefixes() {
+		for p := range prefixesOf(t, fd) {
 			n++
 			r, err := fd.Lookup(ctx, p.Addr())
 			if err != nil || r.IsZero() || !r.Prefix.Contains(p.Addr()) || len(r.Signals) == 0 {

@@ -66,7 +66,7 @@ func TestMalformedTextBounded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st := f.Status().Stats
+			st := f.Stats()
 			if st.Skipped != 1 || len(st.Malformed) != 1 {
 				t.Fatalf("stats %+v; want one malformed line", st)
 			}
@@ -97,7 +97,7 @@ func TestRangeExpansionBounded(t *testing.T) {
 		t.Errorf("loading %d bytes allocated %d, want at most %d", len(in), n, limit)
 	}
 	f, err := feed.Load(strings.NewReader(strings.Repeat(line, 100)+"::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe\n"), feed.Spec{Name: "x", Kind: source.VPN, AllowShortPrefixes: true})
-	if err != nil || f.Status().Stats.Entries != 100*190+254 {
-		t.Fatalf("a few long ranges: err = %v, stats %+v", err, f.Status().Stats)
+	if err != nil || f.Stats().Entries != 100*190+254 {
+		t.Fatalf("a few long ranges: err = %v, stats %+v", err, f.Stats())
 	}
 }

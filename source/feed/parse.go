@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/internal/prefixtable"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -24,7 +25,7 @@ type entry struct {
 type parser struct {
 	spec    Spec
 	base    source.Signal
-	b       cidr.Builder[uint32]
+	b       prefixtable.Builder[uint32]
 	entries []entry
 	index   map[entry]uint32
 	geos    map[source.Geo]*source.Geo

@@ -67,11 +67,11 @@ func TestServerListPresets(t *testing.T) {
 // with a kind signal from provider, and misses every address in not.
 func checkServerFeed(t *testing.T, f *feed.Feed, provider string, kind source.Kind, want, not []string) {
 	t.Helper()
-	if st := f.Status().Stats; st.Skipped != 0 {
+	if st := f.Stats(); st.Skipped != 0 {
 		t.Errorf("stats %+v; want none skipped", st)
 	}
 	got := map[string]bool{}
-	for p := range f.Prefixes() {
+	for p := range prefixesOf(t, f) {
 		if !p.IsSingleIP() {
 			t.Errorf("prefix %v; want single addresses", p)
 		}
@@ -160,7 +160,7 @@ func TestOnionooSeen(t *testing.T) {
 		t.Errorf("provider %q", s.Provider)
 	}
 	v6 := 0
-	for p := range f.Prefixes() {
+	for p := range prefixesOf(t, f) {
 		if p.Addr().Is6() {
 			v6++
 		}
@@ -207,7 +207,7 @@ func FuzzServerList(f *testing.F) {
 			}
 			t.Fatalf("unexpected error %v", err)
 		}
-		for p := range fd.Prefixes() {
+		for p := range prefixesOf(t, fd) {
 			if r, err := fd.Lookup(ctx, p.Addr()); err != nil || len(r.Signals) == 0 {
 				t.Fatalf("Lookup(%v) = %+v, %v", p.Addr(), r, err)
 			}

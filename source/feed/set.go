@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 	"sync"
 	"sync/atomic"
 
-	"github.com/ipintel/ipintel/cidr"
+	"github.com/ipintel/ipintel/internal/prefixtable"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -22,7 +21,6 @@ import (
 // When a member feed refreshes, the set rebuilds its merged table off to
 // the side and swaps it in; lookups never wait.
 type Set struct {
-	name    string
 	feeds   []*Feed
 	snap    atomic.Pointer[snapshot]
 	mu      sync.Mutex // serializes rebuilds
@@ -41,15 +39,9 @@ const SetName = "feeds"
 
 // NewSet merges feeds into one source named [SetName]. Feed names must be
 // unique in the set. The set takes ownership of its feeds: [Set.Close]
-// closes every member, so hand a feed to one set only.
-func NewSet(feeds ...*Feed) (*Set, error) { return NewNamedSet(SetName, feeds...) }
-
-// NewNamedSet is [NewSet] with a Source name of your choosing, for a Client
-// with more than one set.
-func NewNamedSet(name string, feeds ...*Feed) (*Set, error) {
-	if strings.TrimSpace(name) == "" {
-		return nil, fmt.Errorf("%w: empty set name", errInvalidSpec)
-	}
+// closes every member, so hand a feed to one set only. One set holds any
+// number of feeds at the cost of one table search: a Client needs one.
+func NewSet(feeds ...*Feed) (*Set, error) {
 	if len(feeds) == 0 {
 		return nil, fmt.Errorf("%w: no feeds", errInvalidSpec)
 	}
@@ -63,7 +55,7 @@ func NewNamedSet(name string, feeds ...*Feed) (*Set, error) {
 		}
 		seen[f.spec.Name] = true
 	}
-	s := &Set{name: name, feeds: append([]*Feed(nil), feeds...)}
+	s := &Set{feeds: append([]*Feed(nil), feeds...)}
 	// Subscribe first so that no swap between the build and the
 	// subscription is missed.
 	for _, f := range s.feeds {
@@ -103,7 +95,7 @@ func (s *Set) rebuildIfDirty() {
 func (s *Set) rebuild() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var b cidr.Builder[uint32]
+	var b prefixtable.Builder[uint32]
 	var entries []entry
 	var stats Stats
 	for _, f := range s.feeds {
@@ -140,14 +132,8 @@ func (s *Set) rebuild() error {
 // rebuildFault, set by tests, makes every rebuild fail with its error.
 var rebuildFault func() error
 
-// Name returns the set's name, [SetName] unless made by [NewNamedSet].
-func (s *Set) Name() string { return s.name }
-
-// Feeds returns the member feeds.
-func (s *Set) Feeds() []*Feed { return append([]*Feed(nil), s.feeds...) }
-
-// Len returns the number of distinct prefixes in the merged table.
-func (s *Set) Len() int { return s.snap.Load().tab.Len() }
+// Name returns [SetName].
+func (s *Set) Name() string { return SetName }
 
 // Lookup returns the signals of every member feed covering addr in one
 // table search. A miss is Record{}, nil. The record's Signals and Geo are
@@ -217,15 +203,6 @@ func (s *Set) Close() error {
 		errs = append(errs, f.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// String lists the member names.
-func (s *Set) String() string {
-	names := make([]string, len(s.feeds))
-	for i, f := range s.feeds {
-		names[i] = f.spec.Name
-	}
-	return "feed.Set[" + strings.Join(names, ",") + "]"
 }
 
 var (

@@ -189,8 +189,8 @@ func TestStartupFillsInBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if !lookup(t, f, "192.0.2.10").IsZero() || !errors.Is(f.Status().LastError, source.ErrUnavailable) {
-		t.Fatalf("before the download: %+v", f.Status())
+	if !lookup(t, f, "192.0.2.10").IsZero() || !errors.Is(f.Datasets()[0].LastError, source.ErrUnavailable) {
+		t.Fatalf("before the download: %+v", f.Datasets())
 	}
 	close(release)
 	deadline := time.Now().Add(10 * time.Second)
@@ -200,7 +200,7 @@ func TestStartupFillsInBackground(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if st := f.Status(); st.Origin != source.OriginNetwork || st.LastError != nil {
+	if st := f.Datasets()[0]; st.Origin != source.OriginNetwork || st.LastError != nil {
 		t.Errorf("after the download: %+v", st)
 	}
 }
@@ -302,7 +302,7 @@ func TestStartupFailureRetried(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			if st := f.Status(); !errors.Is(st.LastError, source.ErrUnavailable) || st.Stats.Prefixes != 0 {
+			if st := f.Datasets()[0]; !errors.Is(st.LastError, source.ErrUnavailable) || st.Entries != 0 {
 				t.Fatalf("after a failed start: %+v", st)
 			}
 			tr.mu.Lock()

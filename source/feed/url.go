@@ -145,7 +145,7 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithLogger logs background refresh failures and refusals at Warn and
-// swaps at Debug. Default: no logging; [Feed.Status] has the same.
+// swaps at Debug. Default: no logging; [Feed.Datasets] has the same.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *urlConfig) error {
 		if l == nil {
@@ -167,7 +167,7 @@ func WithLogger(l *slog.Logger) Option {
 // served when the download fails, or, with [WithStartupBudget], when it has
 // not finished within the budget; the download then goes on in the
 // background. With a budget and no cached copy, FromURL returns an empty
-// feed by the budget, or earlier if the download fails ([Feed.Status] says
+// feed by the budget, or earlier if the download fails ([Feed.Datasets] says
 // why); it fills in when a download succeeds, retried every minute (or the
 // refresh interval, if shorter) until one does.
 //
@@ -177,7 +177,7 @@ func WithLogger(l *slog.Logger) Option {
 //
 // Each refresh is parsed and checked off to the side; a refresh that fails
 // or looks poisoned (see [Feed.Reload]) keeps the data in use, and
-// [Feed.Status] says why. Without a budget, when the first fetch fails and
+// [Feed.Datasets] says why. Without a budget, when the first fetch fails and
 // there is no cached copy, FromURL returns the error.
 func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed, error) {
 	if err := spec.validate(); err != nil {
@@ -244,7 +244,7 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 	first := make(chan error, 1)
 	firstWait := time.Duration(0)
 	if fresh {
-		// Recorded before FromURL returns, so that Status has it.
+		// Recorded before FromURL returns, so that Datasets has it.
 		firstWait = f.scheduleNext(cfg.refresh, max(cfg.refresh-time.Since(f.status.Fetched), time.Millisecond))
 	}
 	go f.run(life, !fresh, firstWait, first, cfg.refresh, cfg.logger)
@@ -268,7 +268,7 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 			return nil, err
 		}
 		// On error: running on the cached copy, or (with a budget) open
-		// and empty, trying again soon (see scheduleNext). Status says why.
+		// and empty, trying again soon (see scheduleNext). Datasets says why.
 		return f, nil
 	case <-budget:
 		// Serve the cached copy, or nothing yet; the download goes on.
@@ -295,7 +295,7 @@ func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, 
 	wait := firstWait
 	if download {
 		err := f.Reload(ctx)
-		wait = f.scheduleNext(every, 0) // before start-up returns, so Status has it
+		wait = f.scheduleNext(every, 0) // before start-up returns, so Datasets has it
 		first <- err
 		if ctx.Err() != nil {
 			return
@@ -461,7 +461,7 @@ func (l *httpLoader) fetch(ctx context.Context, spec Spec, conditional bool) ([]
 	resp, err := l.cfg.client.Do(req)
 	if err != nil {
 		// The client's error quotes the URL, query string included: a
-		// feed's access token would end up in Status and in logs.
+		// feed's access token would end up in Datasets and in logs.
 		var ue *neturl.Error
 		if errors.As(err, &ue) {
 			err = &neturl.Error{Op: ue.Op, URL: l.safeURL, Err: ue.Err}

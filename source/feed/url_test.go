@@ -109,7 +109,7 @@ func TestURLConditionalGet(t *testing.T) {
 	if lookup(t, f, "10.0.0.5").IsZero() {
 		t.Fatal("no hit after first fetch")
 	}
-	if st := f.Status().Stats; !st.Modified.Equal(lastModified) {
+	if st := f.Stats(); !st.Modified.Equal(lastModified) {
 		t.Errorf("Modified = %v, want %v", st.Modified, lastModified)
 	}
 	if err := f.Reload(ctx); err != nil {
@@ -125,7 +125,7 @@ func TestURLConditionalGet(t *testing.T) {
 	if !lookup(t, f, "10.0.0.5").IsZero() || lookup(t, f, "10.1.0.5").IsZero() {
 		t.Error("new body not swapped in")
 	}
-	if st := f.Status(); st.LastError != nil || st.Origin != "network" || st.LastSuccess.IsZero() {
+	if st := f.Datasets()[0]; st.LastError != nil || st.Origin != "network" || st.LastRefresh.IsZero() {
 		t.Errorf("status %+v", st)
 	}
 }
@@ -154,10 +154,10 @@ func TestURLPoisoningRefused(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("Reload = %v, want %v", err, tc.want)
 			}
-			if st := f.Status(); !errors.Is(st.LastError, tc.want) {
-				t.Errorf("Status().LastError = %v", st.LastError)
+			if st := f.Datasets()[0]; !errors.Is(st.LastError, tc.want) {
+				t.Errorf("Datasets()[0].LastError = %v", st.LastError)
 			}
-			if f.Status().Stats.Prefixes != 100 || lookup(t, f, "10.0.0.99").IsZero() || !lookup(t, f, "11.0.0.1").IsZero() {
+			if f.Stats().Prefixes != 100 || lookup(t, f, "10.0.0.99").IsZero() || !lookup(t, f, "11.0.0.1").IsZero() {
 				t.Error("last good table not kept")
 			}
 		})
@@ -172,8 +172,8 @@ func TestURLPoisoningRefused(t *testing.T) {
 	}
 	// A shrink within the limit is fine.
 	s.set(list(60, "10.0"))
-	if err := f.Reload(ctx); err != nil || f.Status().Stats.Prefixes != 60 {
-		t.Fatalf("Reload = %v, %d prefixes", err, f.Status().Stats.Prefixes)
+	if err := f.Reload(ctx); err != nil || f.Stats().Prefixes != 60 {
+		t.Fatalf("Reload = %v, %d prefixes", err, f.Stats().Prefixes)
 	}
 }
 
@@ -248,7 +248,7 @@ func TestURLDiskCache(t *testing.T) {
 	if lookup(t, f, "10.0.0.7").IsZero() {
 		t.Error("cached copy not used")
 	}
-	if st := f.Status(); st.Origin != "cache" || !errors.Is(st.LastError, source.ErrUnavailable) {
+	if st := f.Datasets()[0]; st.Origin != "cache" || !errors.Is(st.LastError, source.ErrUnavailable) {
 		t.Errorf("status %+v; want origin cache and the fetch error", st)
 	}
 	f.Close()

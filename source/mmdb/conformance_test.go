@@ -53,8 +53,7 @@ func TestMaxMindConformance(t *testing.T) {
 				if !errors.Is(err, source.ErrInvalidInput) {
 					t.Fatalf("Open = %v, want source.ErrInvalidInput", err)
 				}
-				var ute *mmdb.UnknownTypeError
-				if !errors.As(err, &ute) || ute.Type == "" || !strings.Contains(err.Error(), ute.Type) {
+				if !strings.Contains(err.Error(), "unknown database type \"") || strings.Contains(err.Error(), `type ""`) {
 					t.Fatalf("error %v does not name the database type", err)
 				}
 				return

@@ -11,8 +11,9 @@ import (
 // by its database_type, with its build epoch as Version and Updated, its
 // search-tree node count as Entries (the number of networks is not in the
 // metadata; nodes grow with it), when it was last loaded, when the
-// watcher will look again at the latest ([WithWatch]), and why the last reload failed.
-// After Close it returns nil.
+// watcher will look again at the latest ([WithWatch]), and why the last
+// reload failed (LastError: nil when it worked or none was tried). After
+// Close it returns nil.
 func (s *Source) Datasets() []source.Dataset {
 	d := s.cur.Load()
 	if d == nil {
@@ -23,7 +24,7 @@ func (s *Source) Datasets() []source.Dataset {
 		Name:      md.DatabaseType,
 		Version:   strconv.FormatUint(uint64(md.BuildEpoch), 10),
 		Entries:   int(md.NodeCount),
-		LastError: s.LastReloadError(),
+		LastError: s.lastReloadError(),
 	}
 	if md.BuildEpoch > 0 {
 		ds.Updated = md.BuildTime()

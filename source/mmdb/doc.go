@@ -34,8 +34,9 @@
 //   - IPinfo lite and ip-location-db style databases (country_code, asn,
 //     as_name, city, latitude… at the top level) are read by their keys.
 //
-// Any other type is refused at Open with an [*UnknownTypeError] naming the
-// type and the keys its records have; map it with [WithSchema]. A miss is a
+// Any other type is refused at Open with an error wrapping
+// [source.ErrInvalidInput] that names the type and the keys its records
+// have; map it with [WithSchema]. A miss is a
 // zero [source.Record] and a nil error; Record.Prefix is the network that
 // matched, in the address's family: an IPv4 lookup in an IPv6 database
 // gets an IPv4 network, 0.0.0.0/0 when the tree has no IPv4 subtree and
@@ -51,8 +52,8 @@
 // (IPv4) or /16 (IPv6) that the loaded database does not have too, not a
 // tenth of the old tree — and swaps it in atomically. A refused file leaves
 // the loaded database answering; the reason is returned, passed to
-// [WithOnReload], logged to [WithLogger] and kept for
-// [Source.LastReloadError]. [WithWatch] does the same whenever the file's
+// [WithOnReload], logged to [WithLogger] and kept as the LastError of
+// [Source.Datasets]. [WithWatch] does the same whenever the file's
 // size, modification time or inode changes; [Source.Close] stops it.
 //
 // A memory-mapped file that is rewritten in place (rather than replaced by

@@ -114,6 +114,6 @@ func ExampleWithWatch() {
 		log.Fatal(err)
 	}
 	defer city.Close() // stops the watcher
-	fmt.Println(city.DatabaseType())
+	fmt.Println(city.Metadata().DatabaseType)
 	// Output: GeoLite2-City
 }

@@ -33,7 +33,7 @@ import (
 //   - [source.ErrTooLarge]: a file larger than [WithMaxSize] allows;
 //   - [source.ErrInvalidOption]: an option or [Schema] that cannot be used;
 //   - [source.ErrInvalidInput]: a database type this package cannot map by
-//     itself, as an [*UnknownTypeError].
+//     itself; the message names the type and the keys its records have.
 var (
 	errClosed          = fmt.Errorf("mmdb: source %w", source.ErrClosed)
 	errInvalidDatabase = fmt.Errorf("mmdb: %w", source.ErrMalformed)
@@ -44,25 +44,17 @@ var (
 	errInvalidSchema   = fmt.Errorf("mmdb: %w: WithSchema", source.ErrInvalidOption)
 )
 
-// UnknownTypeError says which database type could not be mapped and which
-// top-level keys its records have, to help write a [Schema].
-type UnknownTypeError struct {
-	Type string
-	Keys []string
-}
-
-func (e *UnknownTypeError) Error() string {
-	keys := strings.Join(e.Keys, ", ")
-	if keys == "" {
-		keys = "none: records are not maps"
+// unknownType is the error for a database type that cannot be mapped: it
+// names the type and the top-level keys its records have, to help write a
+// [Schema], and wraps [source.ErrInvalidInput].
+func unknownType(dbType string, keys []string) error {
+	list := strings.Join(keys, ", ")
+	if list == "" {
+		list = "none: records are not maps"
 	}
-	return fmt.Sprintf("mmdb: unknown database type %q (record keys: %s); map it with mmdb.WithSchema",
-		e.Type, keys)
+	return fmt.Errorf("mmdb: %w: unknown database type %q (record keys: %s); map it with mmdb.WithSchema",
+		source.ErrInvalidInput, dbType, list)
 }
-
-// Is reports whether target is [source.ErrInvalidInput]: the database is
-// not one this package reads without a [Schema].
-func (e *UnknownTypeError) Is(target error) bool { return target == source.ErrInvalidInput }
 
 // Source answers lookups from one MaxMind DB file. It implements
 // [source.Source], [source.Reloader] and io.Closer.
@@ -201,16 +193,8 @@ func (d *db) lookup(addr netip.Addr) (source.Record, error) {
 	return source.Record{Prefix: prefixFor(addr, res.Prefix()), Geo: e.geo, Network: e.network, Signals: e.signals}, nil
 }
 
-// DatabaseType returns the database_type of the loaded file's metadata.
-func (s *Source) DatabaseType() string {
-	if d := s.cur.Load(); d != nil {
-		return d.r.Metadata.DatabaseType
-	}
-	return ""
-}
-
-// Metadata returns the loaded file's metadata; the zero Metadata after
-// Close.
+// Metadata returns the loaded file's metadata (its DatabaseType,
+// BuildEpoch, Languages…); the zero Metadata after Close.
 func (s *Source) Metadata() maxminddb.Metadata {
 	if d := s.cur.Load(); d != nil {
 		return d.r.Metadata
@@ -218,9 +202,9 @@ func (s *Source) Metadata() maxminddb.Metadata {
 	return maxminddb.Metadata{}
 }
 
-// LastReloadError returns why the last reload failed, or nil when it
+// lastReloadError returns why the last reload failed, or nil when it
 // succeeded or none was tried.
-func (s *Source) LastReloadError() error {
+func (s *Source) lastReloadError() error {
 	if b := s.lastErr.Load(); b != nil {
 		return b.err
 	}
@@ -425,7 +409,7 @@ func (s *Source) newDecoder(dbType string, samples []maxminddb.Result) (*decoder
 			l, ok = sl, true
 		}
 		if !ok {
-			return nil, &UnknownTypeError{Type: dbType, Keys: keys}
+			return nil, unknownType(dbType, keys)
 		}
 		dec.layout, dec.implicit = l, implicit
 	}
@@ -469,7 +453,7 @@ func topKeys(samples []maxminddb.Result) []string {
 }
 
 // report gives a reload outcome to the callback, the logger and
-// LastReloadError.
+// Datasets.
 func (s *Source) report(err error) {
 	s.lastErr.Store(&errBox{err})
 	if err == nil {

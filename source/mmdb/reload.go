@@ -12,8 +12,8 @@ import (
 // Reload opens the file again, checks it off to the side (metadata, the
 // same database type, records that decode, nothing that looks poisoned)
 // and swaps it in. When the new file is refused the loaded database stays
-// and the reason is returned, passed to [WithOnReload] and kept for
-// [Source.LastReloadError]. Lookups never wait for a reload.
+// and the reason is returned, passed to [WithOnReload] and kept as the
+// LastError of [Source.Datasets]. Lookups never wait for a reload.
 func (s *Source) Reload(ctx context.Context) error {
 	return s.reload(ctx, false)
 }

@@ -219,11 +219,11 @@ func TestReload(t *testing.T) {
 				if !errors.Is(err, tc.wantErr) {
 					t.Errorf("Reload = %v, want %v", err, tc.wantErr)
 				}
-				if !errors.Is(s.LastReloadError(), tc.wantErr) {
-					t.Errorf("LastReloadError = %v", s.LastReloadError())
+				if !errors.Is(s.Datasets()[0].LastError, tc.wantErr) {
+					t.Errorf("Datasets LastError = %v", s.Datasets()[0].LastError)
 				}
-			} else if err != nil || s.LastReloadError() != nil {
-				t.Errorf("Reload = %v, LastReloadError = %v", err, s.LastReloadError())
+			} else if err != nil || s.Datasets()[0].LastError != nil {
+				t.Errorf("Reload = %v, Datasets LastError = %v", err, s.Datasets()[0].LastError)
 			}
 			if got := country(t, s); got != want {
 				t.Errorf("after: %s, want %s", got, want)
@@ -268,7 +268,7 @@ func TestWatch(t *testing.T) {
 	waitFor(t, "rename", func() bool { return country(t, s) == "NL" })
 
 	writeCountryDB(t, path, "GeoLite2-ASN", "XX")
-	waitFor(t, "refusal", func() bool { return errors.Is(s.LastReloadError(), source.ErrPoisoned) })
+	waitFor(t, "refusal", func() bool { return errors.Is(s.Datasets()[0].LastError, source.ErrPoisoned) })
 	if got := country(t, s); got != "NL" {
 		t.Errorf("after a bad file: %s, want NL kept", got)
 	}

@@ -8,22 +8,22 @@
 //
 //	vectra, err := remote.VectraIP(os.Getenv("VECTRAIP_KEY"),
 //		remote.WithTimeout(800*time.Millisecond),
-//		remote.WithRateLimitPerMinute(300), // your plan's limit
+//		remote.WithRateLimit(300.0/60, 30), // your plan's 300 a minute
 //		remote.WithCache(10_000, 15*time.Minute))
 //	if err != nil { … }
 //	client, err := ipintel.New(ipintel.WithSources(localDB, vectra))
 //
 // The wire formats (endpoints, headers, JSON) are those of the providers'
-// public documentation, kept in one internal package and exported as
-// package compat's types. Answers are read leniently where
-// that is unambiguous (null sections, unknown extra fields, a number where
-// a string is documented and the reverse, an integral 70.0); anything else
-// (a fraction or an out-of-range value where an int 0–100 is documented, an
-// object where a string is) is [source.ErrMalformed], never a silently wrong
-// value. Only documented fields are needed: Datpaq's answer has no "found",
-// VectraIP's batch reports "processed" and "errors" as numbers, Datpaq's
-// batch may carry invalid_ips and per-result found/error flags. A
-// provider's X-Request-Id names the request in a [*StatusError].
+// public documentation, the shapes package compat renders. Answers are
+// read leniently where that is unambiguous (null sections, unknown extra
+// fields, a number where a string is documented and the reverse, an
+// integral 70.0); anything else (a fraction or an out-of-range value where
+// an int 0–100 is documented, an object where a string is) is
+// [source.ErrMalformed], never a silently wrong value. Only documented
+// fields are needed: Datpaq's answer has no "found", VectraIP's batch
+// reports "processed" and "errors" as numbers, Datpaq's batch may carry
+// invalid_ips and per-result found/error flags. A provider's X-Request-Id
+// names the request in a [*StatusError].
 //
 // # Mapping and the provider's own risk score
 //

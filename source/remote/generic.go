@@ -13,18 +13,14 @@ import (
 )
 
 // Auth says how a key is sent: in a request header, optionally after a
-// prefix. There is deliberately no query-parameter form: a key in a URL
-// ends up in logs, proxies and error messages.
+// prefix: Auth{Header: "X-API-Key"}, or Auth{Header: "Authorization",
+// Prefix: "Bearer "} for a bearer token. There is deliberately no
+// query-parameter form: a key in a URL ends up in logs, proxies and error
+// messages.
 type Auth struct {
 	Header string // "X-API-Key", "Authorization"
 	Prefix string // "Bearer " or ""
 }
-
-// HeaderAuth sends the key as the value of header.
-func HeaderAuth(header string) Auth { return Auth{Header: header} }
-
-// BearerAuth sends "Authorization: Bearer <key>".
-func BearerAuth() Auth { return Auth{Header: "Authorization", Prefix: "Bearer "} }
 
 // Endpoint describes a JSON API for [New].
 type Endpoint struct {

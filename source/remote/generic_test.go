@@ -70,9 +70,9 @@ func TestGenericNew(t *testing.T) {
 	var hits atomic.Int64
 	srv := genericServer(t, &hits)
 	for name, e := range map[string]Endpoint{
-		"path":  {Name: "generic", URL: srv.URL + "/json/{ip}", Auth: HeaderAuth("X-Key"), Decode: decodeGeneric},
-		"query": {Name: "generic", URL: "https://api.example.com/lookup?addr={ip}&fields=all", Auth: HeaderAuth("X-Key"), Decode: decodeGeneric},
-		"post": {Name: "generic", Method: "post", URL: srv.URL + "/post", Auth: HeaderAuth("X-Key"), Decode: decodeGeneric,
+		"path":  {Name: "generic", URL: srv.URL + "/json/{ip}", Auth: Auth{Header: "X-Key"}, Decode: decodeGeneric},
+		"query": {Name: "generic", URL: "https://api.example.com/lookup?addr={ip}&fields=all", Auth: Auth{Header: "X-Key"}, Decode: decodeGeneric},
+		"post": {Name: "generic", Method: "post", URL: srv.URL + "/post", Auth: Auth{Header: "X-Key"}, Decode: decodeGeneric,
 			Body: func(a netip.Addr) ([]byte, error) { return json.Marshal(map[string]string{"query": a.String()}) }},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -96,7 +96,7 @@ func TestGenericNew(t *testing.T) {
 	}
 
 	// Bad key: the {"error","message"} envelope is read.
-	s, err := New("nope-wrong", Endpoint{Name: "g", URL: srv.URL + "/json/{ip}", Auth: HeaderAuth("X-Key"), Decode: decodeGeneric})
+	s, err := New("nope-wrong", Endpoint{Name: "g", URL: srv.URL + "/json/{ip}", Auth: Auth{Header: "X-Key"}, Decode: decodeGeneric})
 	require.NoError(t, err)
 	defer s.Close()
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.1"))
@@ -109,18 +109,18 @@ func TestGenericNew(t *testing.T) {
 func TestGenericDecoderPanicIsAnError(t *testing.T) {
 	var hits atomic.Int64
 	srv := genericServer(t, &hits)
-	s, err := New(testKey, Endpoint{Name: "g", URL: srv.URL + "/json/{ip}", Auth: BearerAuth(),
+	s, err := New(testKey, Endpoint{Name: "g", URL: srv.URL + "/json/{ip}", Auth: Auth{Header: "Authorization", Prefix: "Bearer "},
 		Decode: func(netip.Addr, []byte) (source.Record, error) { panic("boom") }})
 	require.NoError(t, err)
 	defer s.Close()
-	s.api.header = "X-Key" // the server wants X-Key; keep BearerAuth's constructor covered
+	s.api.header = "X-Key" // the server wants X-Key
 	s.api.prefix = ""
 	_, err = s.Lookup(context.Background(), mustAddr("45.1.1.1"))
 	require.ErrorIs(t, err, source.ErrMalformed)
 }
 
 func TestGenericConfig(t *testing.T) {
-	ok := Endpoint{Name: "g", URL: "https://x.example/{ip}", Auth: BearerAuth(), Decode: decodeGeneric}
+	ok := Endpoint{Name: "g", URL: "https://x.example/{ip}", Auth: Auth{Header: "Authorization", Prefix: "Bearer "}, Decode: decodeGeneric}
 	for name, mut := range map[string]func(e *Endpoint){
 		"no name":        func(e *Endpoint) { e.Name = "" },
 		"no decode":      func(e *Endpoint) { e.Decode = nil },

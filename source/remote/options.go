@@ -124,26 +124,14 @@ func WithRetries(n int) Option {
 // WithRateLimit limits requests to rps per second with bursts of burst. A
 // request that would have to wait past its deadline fails at once with
 // [source.ErrRateLimited] instead. By default there is no local limit: the
-// provider's 429 answers are honoured.
+// provider's 429 answers are honoured. A plan written per minute ("300
+// requests/minute") is WithRateLimit(300.0/60, 30).
 func WithRateLimit(rps float64, burst int) Option {
 	return func(s *settings) error {
 		if !(rps > 0) || burst < 1 {
 			return fmt.Errorf("%w: WithRateLimit(%v, %d): need rps > 0 and burst ≥ 1", errConfig, rps, burst)
 		}
 		s.rate, s.burst = rps, burst
-		return nil
-	}
-}
-
-// WithRateLimitPerMinute limits requests to n per minute, the way the
-// hosted APIs' plans are written ("60 requests/minute"), with bursts of up
-// to n/10 (at least 1).
-func WithRateLimitPerMinute(n int) Option {
-	return func(s *settings) error {
-		if n < 1 {
-			return fmt.Errorf("%w: WithRateLimitPerMinute(%d): must be at least 1", errConfig, n)
-		}
-		s.rate, s.burst = float64(n)/60, max(1, n/10)
 		return nil
 	}
 }

@@ -66,7 +66,7 @@ func TestDecodedPrefixChecked(t *testing.T) {
 	var hits atomic.Int64
 	srv := genericServer(t, &hits)
 	bad := netip.MustParsePrefix("::/37")
-	s, err := New(testKey, Endpoint{Name: "g", URL: srv.URL + "/json/{ip}", Auth: HeaderAuth("X-Key"),
+	s, err := New(testKey, Endpoint{Name: "g", URL: srv.URL + "/json/{ip}", Auth: Auth{Header: "X-Key"},
 		Decode: func(a netip.Addr, b []byte) (source.Record, error) {
 			rec, err := decodeGeneric(a, b)
 			rec.Prefix, rec.Network = bad, &source.Network{CIDR: bad, ASN: 64500}

@@ -249,7 +249,7 @@ func TestFakeRefusesOversizedBatch(t *testing.T) {
 func TestDescribe(t *testing.T) {
 	for _, kind := range kinds {
 		s := newTestSource(t, newFake(t, kind), WithTimeout(time.Second))
-		tr := source.TraitsOf(s)
+		tr := s.Describe()
 		assert.True(t, tr.Remote)
 		assert.Equal(t, time.Second, tr.Timeout)
 		assert.Equal(t, 100, tr.MaxBatch)
@@ -371,7 +371,6 @@ func TestConfigErrors(t *testing.T) {
 		"timeout":        {"k", []Option{WithTimeout(0)}},
 		"retries":        {"k", []Option{WithRetries(-1)}},
 		"rate":           {"k", []Option{WithRateLimit(0, 1)}},
-		"per minute":     {"k", []Option{WithRateLimitPerMinute(0)}},
 		"cache":          {"k", []Option{WithCache(10, -time.Second)}},
 		"batch":          {"k", []Option{WithMaxBatch(0)}},
 		"body":           {"k", []Option{WithMaxResponseSize(0)}},

@@ -230,8 +230,10 @@ func Run(t *testing.T, newSource func(t *testing.T) source.Source, opts ...Optio
 			t.Skip("source does not implement source.Batcher")
 		}
 		addrs := all
-		if max := source.TraitsOf(s).MaxBatch; max > 0 && len(addrs) > max {
-			addrs = addrs[:max]
+		if d, ok := s.(source.Describer); ok {
+			if max := d.Describe().MaxBatch; max > 0 && len(addrs) > max {
+				addrs = addrs[:max]
+			}
 		}
 		got, err := batch(t, b, addrs)
 		if err != nil {

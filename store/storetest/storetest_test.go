@@ -15,9 +15,9 @@ import (
 
 // Broken stores, each breaking one rule of the contract.
 type (
-	claimAlwaysWins struct{ *store.Memory }
-	missIsError     struct{ *store.Memory }
-	neverExpires    struct{ *store.Memory }
+	claimAlwaysWins struct{ store.Store }
+	missIsError     struct{ store.Store }
+	neverExpires    struct{ store.Store }
 )
 
 func (s claimAlwaysWins) Claim(context.Context, string, time.Duration) (bool, error) {
@@ -25,7 +25,7 @@ func (s claimAlwaysWins) Claim(context.Context, string, time.Duration) (bool, er
 }
 
 func (s missIsError) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	v, ok, err := s.Memory.Get(ctx, key)
+	v, ok, err := s.Store.Get(ctx, key)
 	if !ok && err == nil {
 		err = errors.New("not found")
 	}
@@ -33,7 +33,7 @@ func (s missIsError) Get(ctx context.Context, key string) ([]byte, bool, error) 
 }
 
 func (s neverExpires) Set(ctx context.Context, key string, value []byte, _ time.Duration) error {
-	return s.Memory.Set(ctx, key, value, time.Hour)
+	return s.Store.Set(ctx, key, value, time.Hour)
 }
 
 var broken = map[string]struct {

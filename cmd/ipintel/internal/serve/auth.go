@@ -12,8 +12,6 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/ipintel/ipintel/compat"
 )
 
 // keySpec is one configured API key and its plans. The keys file holds one
@@ -29,8 +27,8 @@ type keySpec struct {
 // itself is never a map key, a label or a log field).
 type account struct {
 	id       string
-	vectraIP compat.VectraIPPlan
-	vpnSig   compat.VPNSignalPlan
+	vectraIP vectraPlan
+	vpnSig   vpnPlan
 }
 
 // keyring holds the accepted API keys by SHA-256 digest: a presented key
@@ -61,26 +59,26 @@ func checkKey(key, where string) error {
 
 // plans are the default plans of keys that name none.
 type plans struct {
-	vectraIP compat.VectraIPPlan
-	vpnSig   compat.VPNSignalPlan
+	vectraIP vectraPlan
+	vpnSig   vpnPlan
 }
 
-func vectraIPPlan(name string) (compat.VectraIPPlan, error) {
-	for _, p := range compat.VectraIPPlans() {
+func vectraIPPlan(name string) (vectraPlan, error) {
+	for _, p := range vectraIPPlans {
 		if strings.EqualFold(p.Name, name) {
 			return p, nil
 		}
 	}
-	return compat.VectraIPPlan{}, fmt.Errorf("serve: unknown VectraIP plan %q (free, developer, business, enterprise)", echo(name))
+	return vectraPlan{}, fmt.Errorf("serve: unknown VectraIP plan %q (free, developer, business, enterprise)", echo(name))
 }
 
-func vpnSignalPlan(name string) (compat.VPNSignalPlan, error) {
-	for _, p := range compat.VPNSignalPlans() {
+func vpnSignalPlan(name string) (vpnPlan, error) {
+	for _, p := range vpnSignalPlans {
 		if strings.EqualFold(p.Name, name) {
 			return p, nil
 		}
 	}
-	return compat.VPNSignalPlan{}, fmt.Errorf("serve: unknown VPN Signal plan %q (free, starter, pro, enterprise)", echo(name))
+	return vpnPlan{}, fmt.Errorf("serve: unknown VPN Signal plan %q (free, starter, pro, enterprise)", echo(name))
 }
 
 func newKeyring(specs []keySpec, def plans) (keyring, error) {

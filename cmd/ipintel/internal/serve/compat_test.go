@@ -16,7 +16,6 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/ipintel/ipintel/compat"
 	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/source/remote"
 )
@@ -211,7 +210,7 @@ func TestReadKeys(t *testing.T) {
 	if _, err := readKeys(strings.NewReader(c + " gold=yes\n")); err == nil {
 		t.Error("an unknown field after the key was accepted")
 	}
-	ring, err := newKeyring(keys, plans{compat.VectraIPPlans()[2], compat.VPNSignalPlans()[1]})
+	ring, err := newKeyring(keys, plans{vectraIPPlans[2], vpnSignalPlans[1]})
 	if err != nil || ring.check(a).vectraIP.Name != "business" || ring.check(b).vectraIP.Name != "free" ||
 		ring.check(b).vpnSig.Name != "pro" || ring.check(c) != nil || ring.check("") != nil {
 		t.Errorf("keyring: %v", err)

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ipintel/ipintel/compat"
 	"github.com/ipintel/ipintel/compat/compattest"
 )
 
@@ -44,12 +43,12 @@ func TestServerConforms(t *testing.T) {
 		check{"Datpaq caller's own IP", call{path: datpaqPath, auth: "bearer", remote: torExit + ":1"}, 200, compattest.Datpaq},
 		check{"Datpaq api_key", call{path: datpaqPath + "?ip=" + clean, auth: "api_key"}, 200, compattest.Datpaq},
 		check{"Datpaq x-api-key", call{path: datpaqPath + "?ip=" + clean, auth: "x-api-key"}, 200, compattest.Datpaq},
-		check{"Datpaq POST batch", call{method: "POST", path: compat.DatpaqBatchPath, body: `{"ip":[` + batch + `]}`, auth: "bearer"}, 200, compattest.DatpaqBatch},
-		check{"Datpaq GET batch", call{path: compat.DatpaqBatchPath + "?ip=" + torExit + ",bad," + miss, auth: "bearer"}, 200, compattest.DatpaqBatch},
+		check{"Datpaq POST batch", call{method: "POST", path: datpaqBatchPath, body: `{"ip":[` + batch + `]}`, auth: "bearer"}, 200, compattest.DatpaqBatch},
+		check{"Datpaq GET batch", call{path: datpaqBatchPath + "?ip=" + torExit + ",bad," + miss, auth: "bearer"}, 200, compattest.DatpaqBatch},
 		check{"Datpaq bad IP", call{path: datpaqPath + "?ip=1.2.3", auth: "bearer"}, 400, compattest.DatpaqError},
 		check{"Datpaq not found", call{path: datpaqPath + "?ip=" + miss, auth: "bearer"}, 404, compattest.DatpaqError},
 		check{"Datpaq no key", call{path: datpaqPath + "?ip=" + clean}, 401, compattest.DatpaqError},
-		check{"Datpaq batch not an array", call{method: "POST", path: compat.DatpaqBatchPath, body: `{"ip":"1.1.1.1"}`, auth: "bearer"}, 400, compattest.DatpaqError},
+		check{"Datpaq batch not an array", call{method: "POST", path: datpaqBatchPath, body: `{"ip":"1.1.1.1"}`, auth: "bearer"}, 400, compattest.DatpaqError},
 		check{"Datpaq unknown path", call{path: datpaqPath + "/nope", auth: "bearer"}, 404, compattest.DatpaqError},
 	)
 	for _, c := range checks {
@@ -94,7 +93,7 @@ func TestServerConforms(t *testing.T) {
 // the request id.
 func conformHeaders(t *testing.T, path string, a answer, now time.Time) {
 	t.Helper()
-	id := a.header.Get(compat.RequestIDHeader)
+	id := a.header.Get(requestIDHeader)
 	if id == "" {
 		t.Error("no X-Request-Id")
 	}
@@ -104,12 +103,12 @@ func conformHeaders(t *testing.T, path string, a answer, now time.Time) {
 			t.Errorf("correlationId %q, X-Request-Id %q", got, id)
 		}
 	case strings.HasPrefix(path, "/api/v1/"):
-		for _, h := range []string{compat.RateLimitLimit, compat.RateLimitRemaining, compat.RateLimitReset} {
+		for _, h := range []string{rateLimitLimit, rateLimitRemaining, rateLimitReset} {
 			if _, err := strconv.Atoi(a.header.Get(h)); err != nil {
 				t.Errorf("%s %q", h, a.header.Get(h))
 			}
 		}
-		if reset, _ := strconv.ParseInt(a.header.Get(compat.RateLimitReset), 10, 64); reset <= now.Unix() {
+		if reset, _ := strconv.ParseInt(a.header.Get(rateLimitReset), 10, 64); reset <= now.Unix() {
 			t.Errorf("X-RateLimit-Reset %d is not a future Unix time", reset)
 		}
 	}

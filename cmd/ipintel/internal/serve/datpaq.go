@@ -45,21 +45,21 @@ const (
 type datpaqAPI struct{ s *server }
 
 func (datpaqAPI) name() string  { return apiDatpaq }
-func (datpaqAPI) newID() string { return compat.NewCorrelationID() }
+func (datpaqAPI) newID() string { return newCorrelationID() }
 
 func (datpaqAPI) key(r *http.Request) string {
 	if k := bearer(r); k != "" {
 		return k
 	}
-	if k := r.Header.Get(compat.DatpaqKeyHeader); k != "" {
+	if k := r.Header.Get(datpaqKeyHeader); k != "" {
 		return k
 	}
-	return r.URL.Query().Get(compat.DatpaqKeyQuery)
+	return r.URL.Query().Get(datpaqKeyQuery)
 }
 
 // admit applies the per-client-IP limit to every request, keyed or not.
 func (d datpaqAPI) admit(w http.ResponseWriter, r *http.Request, _ *account) *failure {
-	w.Header().Set("X-Correlation-ID", w.Header().Get(compat.RequestIDHeader))
+	w.Header().Set("X-Correlation-ID", w.Header().Get(requestIDHeader))
 	ip, err := d.s.resolver.ClientIP(r)
 	if err != nil {
 		return nil // no address to count against; the lookup reports it if it needs one
@@ -74,7 +74,7 @@ func (d datpaqAPI) admit(w http.ResponseWriter, r *http.Request, _ *account) *fa
 }
 
 func (datpaqAPI) fail(w http.ResponseWriter, id string, f failure) {
-	e := compat.DatpaqError{CorrelationID: compat.Text(id)}
+	e := datpaqError{CorrelationID: id}
 	status := http.StatusBadRequest
 	switch f.kind {
 	case errUnauthorized:
@@ -131,7 +131,7 @@ func (d datpaqAPI) lookup(w http.ResponseWriter, r *http.Request, id string) {
 		return
 	}
 	out := compat.Datpaq(res)
-	out.CorrelationID = compat.Text(id)
+	out.CorrelationID = id
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -149,7 +149,7 @@ func (d datpaqAPI) batchGet(w http.ResponseWriter, r *http.Request, id string) {
 // batchPost serves POST …/batch with {"ip": ["a", "b"]}: more than 100 is a
 // 422 at any body size, a body over maxBody before the 101st a 413.
 func (d datpaqAPI) batchPost(w http.ResponseWriter, r *http.Request, id string) {
-	ips, found, err := decodeList(r, "ip", compat.DatpaqMaxBatch)
+	ips, found, err := decodeList(r, "ip", datpaqMaxBatch)
 	switch {
 	case bodyTooLarge(err):
 		d.fail(w, id, failure{kind: errBodyTooLarge})
@@ -169,7 +169,7 @@ func (d datpaqAPI) batch(w http.ResponseWriter, r *http.Request, id string, ips 
 	case n == 0:
 		d.fail(w, id, failure{kind: errMissingIP})
 		return
-	case n > compat.DatpaqMaxBatch:
+	case n > datpaqMaxBatch:
 		d.fail(w, id, failure{kind: errBatchSize})
 		return
 	}
@@ -179,16 +179,15 @@ func (d datpaqAPI) batch(w http.ResponseWriter, r *http.Request, id string, ips 
 		return
 	}
 	out := compat.DatpaqBatch(b)
-	out.CorrelationID = compat.Text(id)
+	out.CorrelationID = id
 	writeJSON(w, http.StatusOK, out)
 }
 
 // batchInfo serves GET …/batch/info: the batch configuration.
 func (d datpaqAPI) batchInfo(w http.ResponseWriter, _ *http.Request, _ string) {
-	writeJSON(w, http.StatusOK, compat.DatpaqBatchInfo{
-		MaxBatchSize:   compat.DatpaqMaxBatch,
-		Endpoint:       compat.DatpaqBatchPath,
-		ExampleRequest: compat.DatpaqBatchRequest{IP: []string{"8.8.8.8", "185.220.101.1", "1.1.1.1"}},
+	info := datpaqBatchInfo{
+		MaxBatchSize: datpaqMaxBatch,
+		Endpoint:     datpaqBatchPath,
 		ResponseSchema: map[string]string{
 			"success":            "boolean",
 			"data.summary":       "{total_requested, valid_ips, invalid_ips, found, not_found}",
@@ -196,12 +195,14 @@ func (d datpaqAPI) batchInfo(w http.ResponseWriter, _ *http.Request, _ string) {
 			"data.invalid_ips[]": "{index, ip, reason}",
 			"correlationId":      "string",
 		},
-	})
+	}
+	info.ExampleRequest.IP = []string{"8.8.8.8", "185.220.101.1", "1.1.1.1"}
+	writeJSON(w, http.StatusOK, info)
 }
 
 // health serves GET …/health: status, service, version and timestamp.
 func (d datpaqAPI) health(w http.ResponseWriter, _ *http.Request, _ string) {
-	writeJSON(w, http.StatusOK, compat.DatpaqHealth{Status: "healthy", Service: serviceName, Version: serviceVersion,
+	writeJSON(w, http.StatusOK, datpaqHealth{Status: "healthy", Service: serviceName, Version: serviceVersion,
 		Timestamp: d.s.now().UTC().Format(time.RFC3339)})
 }
 

@@ -55,13 +55,13 @@ func FuzzRequest(f *testing.F) {
 		var body any // the documented 200 body
 		switch endpoint % 5 {
 		case 0:
-			c, api, body = call{method: http.MethodPost, path: compat.VectraIPBatchPath, body: string(in), auth: "vectra"}, apiVectraIP, new(compat.VectraIPBatchResponse)
+			c, api, body = call{method: http.MethodPost, path: vectraIPBatchPath, body: string(in), auth: "vectra"}, apiVectraIP, new(compat.VectraIPBatchResponse)
 		case 1:
 			c, api, body = call{method: http.MethodPost, path: vpnCheck, body: string(in), auth: "bearer"}, apiVPNSignal, new(compat.VPNSignalResponse)
 		case 2:
-			c, api, body = call{method: http.MethodPost, path: compat.DatpaqBatchPath, body: string(in), auth: "bearer"}, apiDatpaq, new(compat.DatpaqBatchResponse)
+			c, api, body = call{method: http.MethodPost, path: datpaqBatchPath, body: string(in), auth: "bearer"}, apiDatpaq, new(compat.DatpaqBatchResponse)
 		case 3:
-			c, api, body = call{path: compat.VectraIPLookupPath + url.PathEscape(string(in)), auth: "vectra"}, apiVectraIP, new(compat.VectraIPResponse)
+			c, api, body = call{path: vectraIPLookupPath + url.PathEscape(string(in)), auth: "vectra"}, apiVectraIP, new(compat.VectraIPResponse)
 		default:
 			// One address, or a comma list for a batch.
 			c, api, body = call{path: datpaqPath + "?ip=" + url.QueryEscape(string(in)), auth: "bearer"}, apiDatpaq, new(compat.DatpaqResponse)

@@ -15,8 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/ipintel/ipintel/compat"
 )
 
 // TestKeyLength: a key shorter than 20 characters is refused at start, by
@@ -138,12 +136,12 @@ func TestOversizedBodies(t *testing.T) {
 		code             int
 		text             string
 	}{
-		{"VectraIP one huge string", apiVectraIP, compat.VectraIPBatchPath, vectra, `{"ips":["`, "1", `"]}`, 413, "too large"},
-		{"VectraIP whitespace", apiVectraIP, compat.VectraIPBatchPath, vectra, `{"ips":[`, " ", `]}`, 413, "too large"},
-		{"VectraIP 100 MB of addresses", apiVectraIP, compat.VectraIPBatchPath, vectra, `{"ips":[`, `"8.8.8.8",`, `"1.1.1.1"]}`, 422, "at most 100"},
+		{"VectraIP one huge string", apiVectraIP, vectraIPBatchPath, vectra, `{"ips":["`, "1", `"]}`, 413, "too large"},
+		{"VectraIP whitespace", apiVectraIP, vectraIPBatchPath, vectra, `{"ips":[`, " ", `]}`, 413, "too large"},
+		{"VectraIP 100 MB of addresses", apiVectraIP, vectraIPBatchPath, vectra, `{"ips":[`, `"8.8.8.8",`, `"1.1.1.1"]}`, 422, "at most 100"},
 		{"VPN Signal", apiVPNSignal, vpnCheck, bearer, `{"ip":"`, "1", `"}`, 413, "payload_too_large"},
-		{"Datpaq one huge string", apiDatpaq, compat.DatpaqBatchPath, bearer, `{"ip":["`, "1", `"]}`, 413, datpaqTooLarge},
-		{"Datpaq 100 MB of addresses", apiDatpaq, compat.DatpaqBatchPath, bearer, `{"ip":[`, `"8.8.8.8",`, `"1.1.1.1"]}`, 422, datpaqTooMany},
+		{"Datpaq one huge string", apiDatpaq, datpaqBatchPath, bearer, `{"ip":["`, "1", `"]}`, 413, datpaqTooLarge},
+		{"Datpaq 100 MB of addresses", apiDatpaq, datpaqBatchPath, bearer, `{"ip":[`, `"8.8.8.8",`, `"1.1.1.1"]}`, 422, datpaqTooMany},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			resp, body, sent := rawPost(t, addr, c.path, c.hdr, c.head, c.fill, c.tail, size)
@@ -161,8 +159,8 @@ func TestOversizedBodies(t *testing.T) {
 	// 10,000 addresses in a body of about 100 KiB: 422, not 413.
 	list := `"` + strings.Repeat(`8.8.8.8","`, 9999) + `1.1.1.1"`
 	for _, c := range []struct{ api, path, body, auth string }{
-		{apiVectraIP, compat.VectraIPBatchPath, `{"ips":[` + list + `]}`, "vectra"},
-		{apiDatpaq, compat.DatpaqBatchPath, `{"ip":[` + list + `]}`, "bearer"},
+		{apiVectraIP, vectraIPBatchPath, `{"ips":[` + list + `]}`, "vectra"},
+		{apiDatpaq, datpaqBatchPath, `{"ip":[` + list + `]}`, "bearer"},
 	} {
 		a := f.do(t, call{method: "POST", path: c.path, body: c.body, auth: c.auth})
 		if a.code != 422 || !errorEnvelope(c.api, a.body) {

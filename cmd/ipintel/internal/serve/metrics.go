@@ -5,14 +5,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ipintel/ipintel/compat"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // datpaqMetrics is Datpaq's Prometheus endpoint; /metrics serves the same.
-const datpaqMetrics = compat.DatpaqMetricsPath
+const datpaqMetrics = datpaqMetricsPath
 
 type metrics struct {
 	requests     *prometheus.CounterVec

@@ -17,8 +17,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ipintel/ipintel/compat"
 )
 
 // These tests run the server as its own process (this test binary,
@@ -168,7 +166,7 @@ func TestIdleConnectionsUnderFileLimit(t *testing.T) {
 	for i := range 20 {
 		path := "/api/v1/health"
 		if i%2 == 1 {
-			path = compat.DatpaqHealthPath
+			path = datpaqHealthPath
 		}
 		start := time.Now()
 		conn, err := healthOn(c.addr, path, 100*time.Millisecond, false)
@@ -249,7 +247,7 @@ func TestDrainLosesNothing(t *testing.T) {
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}, Timeout: 10 * time.Second}
 			defer client.CloseIdleConnections()
 			for time.Now().Before(stop) {
-				req, _ := http.NewRequest("POST", "http://"+c.addr+compat.DatpaqBatchPath, strings.NewReader(body))
+				req, _ := http.NewRequest("POST", "http://"+c.addr+datpaqBatchPath, strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+key1)
 				resp, err := client.Do(req)
 				if err != nil {
@@ -306,7 +304,7 @@ func TestSecondSignal(t *testing.T) {
 	}
 	defer conn.Close()
 	// A batch whose body never finishes: the request stays in flight.
-	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nX-API-Key: %s\r\nContent-Length: 1000\r\n\r\n{\"ips\":[", compat.VectraIPBatchPath, key1)
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nX-API-Key: %s\r\nContent-Length: 1000\r\n\r\n{\"ips\":[", vectraIPBatchPath, key1)
 	time.Sleep(200 * time.Millisecond)
 	c.cmd.Process.Signal(syscall.SIGTERM)
 	select {

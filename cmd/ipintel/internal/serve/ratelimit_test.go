@@ -6,8 +6,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/ipintel/ipintel/compat"
 )
 
 func TestSlidingLimiter(t *testing.T) {
@@ -117,7 +115,7 @@ func TestVectraIPRateLimit(t *testing.T) {
 	}
 	// At 30 s the window is full; the first request leaves it at 60 s.
 	a := f.do(t, req).expect(t, http.StatusTooManyRequests)
-	var e compat.VectraIPError
+	var e vectraIPError
 	a.decode(t, &e)
 	if a.header.Get("Retry-After") != "30" || e.Detail == "" {
 		t.Errorf("Retry-After %q, %+v", a.header.Get("Retry-After"), e)
@@ -148,22 +146,22 @@ func TestVPNSignalRateLimit(t *testing.T) {
 	endOfDay := strconv.FormatInt(time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC).Unix(), 10)
 	f.do(t, req).expect(t, 200)
 	a := f.do(t, req).expect(t, http.StatusTooManyRequests) // the same second
-	var e compat.VPNSignalError
+	var e vpnSignalError
 	a.decode(t, &e)
-	if e.Error != "rate_limit_exceeded" || a.header.Get("Retry-After") != "1" || a.header.Get(compat.RateLimitRemaining) != "99" ||
-		a.header.Get(compat.RateLimitReset) != endOfDay {
+	if e.Error != "rate_limit_exceeded" || a.header.Get("Retry-After") != "1" || a.header.Get(rateLimitRemaining) != "99" ||
+		a.header.Get(rateLimitReset) != endOfDay {
 		t.Errorf("%+v %v", e, a.header)
 	}
 	for i := 1; i < 100; i++ {
 		f.clock.advance(time.Second)
 		a = f.do(t, req).expect(t, 200)
 	}
-	if a.header.Get(compat.RateLimitRemaining) != "0" || a.header.Get(compat.RateLimitLimit) != "100" {
+	if a.header.Get(rateLimitRemaining) != "0" || a.header.Get(rateLimitLimit) != "100" {
 		t.Errorf("headers after 100: %v", a.header)
 	}
 	f.clock.advance(time.Second)
 	a = f.do(t, req).expect(t, http.StatusTooManyRequests)
-	if a.header.Get(compat.RateLimitReset) != endOfDay {
+	if a.header.Get(rateLimitReset) != endOfDay {
 		t.Errorf("daily 429: %v", a.header)
 	}
 	f.clock.advance(10 * time.Hour)
@@ -175,8 +173,8 @@ func TestVPNSignalRateLimitUnlimitedDaily(t *testing.T) {
 	f := newFixture(t, roomy) // enterprise: 100 a second, no daily limit
 	f.clock.advance(500 * time.Millisecond)
 	a := f.do(t, call{method: "POST", path: vpnCheck, body: `{"ip":"` + clean + `"}`, auth: "bearer"}).expect(t, 200)
-	reset, _ := strconv.ParseInt(a.header.Get(compat.RateLimitReset), 10, 64)
-	if a.header.Get(compat.RateLimitLimit) != "100" || a.header.Get(compat.RateLimitRemaining) != "99" || reset != f.clock.now().Unix()+2 { // frees at +1.5 s, rounded up
+	reset, _ := strconv.ParseInt(a.header.Get(rateLimitReset), 10, 64)
+	if a.header.Get(rateLimitLimit) != "100" || a.header.Get(rateLimitRemaining) != "99" || reset != f.clock.now().Unix()+2 { // frees at +1.5 s, rounded up
 		t.Errorf("headers %v", a.header)
 	}
 }
@@ -190,7 +188,7 @@ func TestDatpaqRateLimit(t *testing.T) {
 		f.clock.advance(10 * time.Second)
 	}
 	a := f.do(t, req).expect(t, http.StatusTooManyRequests)
-	var e compat.DatpaqError
+	var e datpaqError
 	a.decode(t, &e)
 	if e.Error != datpaqTooFast || e.CorrelationID == "" || a.header.Get("Retry-After") != "30" {
 		t.Errorf("%+v %v", e, a.header)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ipintel/ipintel"
-	"github.com/ipintel/ipintel/compat"
 	"github.com/ipintel/ipintel/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -87,17 +86,17 @@ func newHandler(cfg config) http.Handler {
 	mux := http.NewServeMux()
 	v, vs, d := vectraAPI{s}, vpnSignalAPI{s}, datpaqAPI{s}
 	// VectraIP, at the root of its base URL.
-	mux.Handle("GET "+compat.VectraIPLookupPath+"{ip}", s.api(v, "lookup", true, v.lookup))
-	mux.Handle("POST "+compat.VectraIPBatchPath, s.api(v, "batch", true, v.batch))
+	mux.Handle("GET "+vectraIPLookupPath+"{ip}", s.api(v, "lookup", true, v.lookup))
+	mux.Handle("POST "+vectraIPBatchPath, s.api(v, "batch", true, v.batch))
 	// VPN Signal, under its base URL's path /api/v1.
-	mux.Handle("POST "+vpnSignalBase+compat.VPNSignalCheckPath, s.api(vs, "check", true, vs.check))
-	mux.Handle("GET "+vpnSignalBase+compat.VPNSignalHealthPath, s.api(vs, "health", false, vs.health))
+	mux.Handle("POST "+vpnSignalBase+vpnSignalCheckPath, s.api(vs, "check", true, vs.check))
+	mux.Handle("GET "+vpnSignalBase+vpnSignalHealthPath, s.api(vs, "health", false, vs.health))
 	// Datpaq.
-	mux.Handle("GET "+compat.DatpaqLookupPath, s.api(d, "lookup", true, d.lookup))
-	mux.Handle("GET "+compat.DatpaqBatchPath, s.api(d, "batch", true, d.batchGet))
-	mux.Handle("POST "+compat.DatpaqBatchPath, s.api(d, "batch", true, d.batchPost))
-	mux.Handle("GET "+compat.DatpaqBatchInfoPath, s.api(d, "batch_info", false, d.batchInfo))
-	mux.Handle("GET "+compat.DatpaqHealthPath, s.api(d, "health", false, d.health))
+	mux.Handle("GET "+datpaqLookupPath, s.api(d, "lookup", true, d.lookup))
+	mux.Handle("GET "+datpaqBatchPath, s.api(d, "batch", true, d.batchGet))
+	mux.Handle("POST "+datpaqBatchPath, s.api(d, "batch", true, d.batchPost))
+	mux.Handle("GET "+datpaqBatchInfoPath, s.api(d, "batch_info", false, d.batchInfo))
+	mux.Handle("GET "+datpaqHealthPath, s.api(d, "health", false, d.health))
 	// Datpaq's metrics path is one of its endpoints, so it answers as
 	// Datpaq does (request ids, the per-client-IP limit); /metrics is the
 	// operator's scrape target and carries neither.
@@ -118,7 +117,7 @@ func unknownRoute(vectraIP, datpaq, vpnSignal http.Handler) http.Handler {
 		switch p := r.URL.Path; {
 		case under(p, vectraIPBase):
 			vectraIP.ServeHTTP(w, r)
-		case under(p, compat.DatpaqLookupPath):
+		case under(p, datpaqLookupPath):
 			datpaq.ServeHTTP(w, r)
 		default:
 			vpnSignal.ServeHTTP(w, r)
@@ -211,7 +210,7 @@ func (s *server) api(fl flavor, endpoint string, auth bool, h handlerFunc) http.
 		start := s.now()
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		id := fl.newID()
-		rec.Header().Set(compat.RequestIDHeader, id)
+		rec.Header().Set(requestIDHeader, id)
 		defer func() {
 			s.metrics.observe(fl.name(), endpoint, rec.status, s.now().Sub(start))
 		}()

@@ -18,10 +18,10 @@ func TestVectraIPLookup(t *testing.T) {
 	a := f.do(t, call{path: "/v1/ip/" + vpnAddr, auth: "vectra"}).expect(t, 200)
 	var v compat.VectraIPResponse
 	a.decode(t, &v)
-	if v.Query.IP != vpnAddr || !strings.HasPrefix(string(v.Query.RequestID), "req_") || string(v.Query.RequestID) != a.header.Get("X-Request-Id") {
+	if v.Query.IP != vpnAddr || !strings.HasPrefix(v.Query.RequestID, "req_") || v.Query.RequestID != a.header.Get("X-Request-Id") {
 		t.Errorf("query %+v, X-Request-Id %q", v.Query, a.header.Get("X-Request-Id"))
 	}
-	if _, err := time.Parse(time.RFC3339, string(v.Query.ProcessedAt)); err != nil || v.Query.CacheStatus != "miss" {
+	if _, err := time.Parse(time.RFC3339, v.Query.ProcessedAt); err != nil || v.Query.CacheStatus != "miss" {
 		t.Errorf("query %+v", v.Query)
 	}
 	if !v.Privacy.IsVPN || v.Privacy.IsTor || v.Privacy.RiskScore != v.Risk.Score {
@@ -73,15 +73,15 @@ func TestVectraIPLookup(t *testing.T) {
 		"documentation": {"/v1/ip/2001:db8::1", "Private, loopback and reserved"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			var e compat.VectraIPError
+			var e vectraIPError
 			f.do(t, call{path: c.path, auth: "vectra"}).expect(t, 400).decode(t, &e)
-			if !strings.Contains(string(e.Detail), c.detail) {
+			if !strings.Contains(e.Detail, c.detail) {
 				t.Errorf("detail %q", e.Detail)
 			}
 		})
 	}
 	t.Run("unknown route", func(t *testing.T) {
-		var e compat.VectraIPError
+		var e vectraIPError
 		f.do(t, call{path: "/v1/nothing", auth: "vectra"}).expect(t, 404).decode(t, &e)
 	})
 }
@@ -119,7 +119,7 @@ func TestVectraIPBatch(t *testing.T) {
 		"not JSON":      {`ips=8.8.8.8`, 400},
 	} {
 		t.Run(name, func(t *testing.T) {
-			var e compat.VectraIPError
+			var e vectraIPError
 			f.do(t, call{method: "POST", path: "/v1/batch/ip", body: c.body, auth: "vectra"}).expect(t, c.code).decode(t, &e)
 			if e.Detail == "" {
 				t.Errorf("no detail")
@@ -159,8 +159,8 @@ func TestVPNSignal(t *testing.T) {
 	// The starter plan: 10,000 a day; the day (UTC) of the fixture's
 	// clock ends at 2026-05-26T00:00:00Z.
 	endOfDay := strconv.FormatInt(time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC).Unix(), 10)
-	if a.header.Get("X-Request-Id") == "" || a.header.Get(compat.RateLimitLimit) != "10000" ||
-		a.header.Get(compat.RateLimitRemaining) != "9999" || a.header.Get(compat.RateLimitReset) != endOfDay {
+	if a.header.Get("X-Request-Id") == "" || a.header.Get(rateLimitLimit) != "10000" ||
+		a.header.Get(rateLimitRemaining) != "9999" || a.header.Get(rateLimitReset) != endOfDay {
 		t.Errorf("headers %v", a.header)
 	}
 
@@ -195,27 +195,27 @@ func TestVPNSignal(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			f.clock.advance(time.Second)
-			var e compat.VPNSignalError
+			var e vpnSignalError
 			a := f.do(t, call{method: "POST", path: vpnCheck, body: body, auth: "bearer"}).expect(t, 400)
 			a.decode(t, &e)
 			if e.Error != "invalid_ip" || e.Message == "" || e.Details == nil {
 				t.Errorf("%+v", e)
 			}
-			if a.header.Get(compat.RateLimitReset) != endOfDay {
+			if a.header.Get(rateLimitReset) != endOfDay {
 				t.Errorf("an error lacks the rate-limit headers: %v", a.header)
 			}
 		})
 	}
 	t.Run("health without key", func(t *testing.T) {
-		var h compat.VPNSignalHealth
+		var h vpnSignalHealth
 		a := f.do(t, call{path: "/api/v1/health"}).expect(t, 200)
 		a.decode(t, &h)
-		if h.Status != "healthy" || a.header.Get(compat.RateLimitReset) != endOfDay || a.header.Get(compat.RateLimitLimit) == "" {
+		if h.Status != "healthy" || a.header.Get(rateLimitReset) != endOfDay || a.header.Get(rateLimitLimit) == "" {
 			t.Errorf("%+v %v", h, a.header)
 		}
 	})
 	t.Run("unknown path", func(t *testing.T) {
-		var e compat.VPNSignalError
+		var e vpnSignalError
 		f.do(t, call{path: "/check", auth: "bearer"}).expect(t, 404).decode(t, &e)
 		if e.Error != "not_found" {
 			t.Errorf("%+v", e)
@@ -230,10 +230,10 @@ func TestDatpaq(t *testing.T) {
 	a := f.do(t, call{path: datpaqPath + "?ip=" + torExit, auth: "bearer"}).expect(t, 200)
 	var v compat.DatpaqResponse
 	a.decode(t, &v)
-	if v.IP != torExit || !v.IsTor || v.TrustScore == nil || *v.TrustScore > 20 || v.ASN != "AS60729" || v.Country != "DE" || v.Org == "" {
+	if v.IP != torExit || !v.IsTor || v.TrustScore > 20 || v.ASN != "AS60729" || v.Country != "DE" || v.Org == "" {
 		t.Errorf("%+v", v)
 	}
-	if v.CorrelationID == "" || string(v.CorrelationID) != a.header.Get("X-Correlation-ID") || string(v.CorrelationID) != a.header.Get("X-Request-Id") {
+	if v.CorrelationID == "" || v.CorrelationID != a.header.Get("X-Correlation-ID") || v.CorrelationID != a.header.Get("X-Request-Id") {
 		t.Errorf("correlationId %q, headers %v", v.CorrelationID, a.header)
 	}
 	for _, style := range []string{"x-api-key", "api_key"} {
@@ -272,21 +272,21 @@ func TestDatpaq(t *testing.T) {
 		}
 	})
 	t.Run("no ip: a local caller is not indexed", func(t *testing.T) {
-		var e compat.DatpaqError
+		var e datpaqError
 		f.do(t, call{path: datpaqPath, auth: "bearer", remote: "127.0.0.1:1"}).expect(t, 404).decode(t, &e)
 		if e.Error != datpaqNotFound || e.CorrelationID == "" || e.Success {
 			t.Errorf("%+v", e)
 		}
 	})
 	t.Run("not found", func(t *testing.T) {
-		var e compat.DatpaqError
+		var e datpaqError
 		f.do(t, call{path: datpaqPath + "?ip=" + miss, auth: "bearer"}).expect(t, 404).decode(t, &e)
 		if e.Error != datpaqNotFound {
 			t.Errorf("%+v", e)
 		}
 	})
 	t.Run("invalid", func(t *testing.T) {
-		var e compat.DatpaqError
+		var e datpaqError
 		f.do(t, call{path: datpaqPath + "?ip=1.2.3", auth: "bearer"}).expect(t, 400).decode(t, &e)
 		if e.Error != datpaqInvalidIP {
 			t.Errorf("%+v", e)
@@ -300,14 +300,14 @@ func TestDatpaq(t *testing.T) {
 		}
 	})
 	t.Run("health, batch info and metrics without key", func(t *testing.T) {
-		var h compat.DatpaqHealth
+		var h datpaqHealth
 		f.do(t, call{path: datpaqPath + "/health"}).expect(t, 200).decode(t, &h)
 		if h.Status != "healthy" || h.Service == "" || h.Version == "" || h.Timestamp == "" {
 			t.Errorf("%+v", h)
 		}
-		var info compat.DatpaqBatchInfo
+		var info datpaqBatchInfo
 		f.do(t, call{path: datpaqPath + "/batch/info"}).expect(t, 200).decode(t, &info)
-		if info.MaxBatchSize != 100 || info.Endpoint != compat.DatpaqBatchPath || len(info.ExampleRequest.IP) == 0 || len(info.ResponseSchema) == 0 {
+		if info.MaxBatchSize != 100 || info.Endpoint != datpaqBatchPath || len(info.ExampleRequest.IP) == 0 || len(info.ResponseSchema) == 0 {
 			t.Errorf("%+v", info)
 		}
 		for _, p := range []string{datpaqPath + "/metrics", "/metrics"} {
@@ -334,7 +334,7 @@ func TestDatpaq(t *testing.T) {
 		}
 	})
 	t.Run("unknown route", func(t *testing.T) {
-		var e compat.DatpaqError
+		var e datpaqError
 		f.do(t, call{path: datpaqPath + "/nothing", auth: "bearer"}).expect(t, 404).decode(t, &e)
 		if e.Error != datpaqNoRoute || e.CorrelationID == "" {
 			t.Errorf("%+v", e)
@@ -372,39 +372,39 @@ func TestDatpaqBatch(t *testing.T) {
 			inv[1].Index != 4 || !strings.Contains(string(inv[1].Reason), "RFC 1918") {
 			t.Errorf("invalid_ips %+v", inv)
 		}
-		if !v.Success || v.CorrelationID == "" || string(v.CorrelationID) != a.header.Get("X-Request-Id") {
+		if !v.Success || v.CorrelationID == "" || v.CorrelationID != a.header.Get("X-Request-Id") {
 			t.Errorf("%+v", v)
 		}
 	}
 	list := strings.Join(input, ",")
 	t.Run("POST array", func(t *testing.T) {
-		check(t, f.do(t, call{method: "POST", path: compat.DatpaqBatchPath, body: `{"ip":["` + strings.Join(input, `","`) + `"]}`, auth: "bearer"}))
+		check(t, f.do(t, call{method: "POST", path: datpaqBatchPath, body: `{"ip":["` + strings.Join(input, `","`) + `"]}`, auth: "bearer"}))
 	})
 	t.Run("GET comma list", func(t *testing.T) {
-		check(t, f.do(t, call{path: compat.DatpaqBatchPath + "?ip=" + list, auth: "bearer"}))
+		check(t, f.do(t, call{path: datpaqBatchPath + "?ip=" + list, auth: "bearer"}))
 	})
 	t.Run("GET repeated ip", func(t *testing.T) {
 		q := "?ip=" + strings.Join(input[:3], ",") + "&ip=" + strings.Join(input[3:], ",")
-		check(t, f.do(t, call{path: compat.DatpaqBatchPath + q, auth: "bearer"}))
+		check(t, f.do(t, call{path: datpaqBatchPath + q, auth: "bearer"}))
 	})
 	for name, c := range map[string]struct {
 		method, path, body string
 		wantError          string
 		code               int
 	}{
-		"no ip":          {"POST", compat.DatpaqBatchPath, `{}`, datpaqNotArray, 400},
-		"empty list":     {"POST", compat.DatpaqBatchPath, `{"ip":[]}`, datpaqEmpty, 400},
-		"comma string":   {"POST", compat.DatpaqBatchPath, `{"ip":"1.1.1.1,8.8.8.8"}`, datpaqNotArray, 400},
-		"GET without ip": {"GET", compat.DatpaqBatchPath, ``, datpaqEmpty, 400},
-		"malformed":      {"POST", compat.DatpaqBatchPath, `{"ip":[`, datpaqNotArray, 400},
-		"number":         {"POST", compat.DatpaqBatchPath, `{"ip":7}`, datpaqNotArray, 400},
-		"101 POST":       {"POST", compat.DatpaqBatchPath, `{"ip":[` + strings.Repeat(`"8.8.8.8",`, 100) + `"1.1.1.1"]}`, datpaqTooMany, 422},
-		"101 GET":        {"GET", compat.DatpaqBatchPath + "?ip=" + strings.Repeat("8.8.8.8,", 100) + "1.1.1.1", ``, datpaqTooMany, 422},
+		"no ip":          {"POST", datpaqBatchPath, `{}`, datpaqNotArray, 400},
+		"empty list":     {"POST", datpaqBatchPath, `{"ip":[]}`, datpaqEmpty, 400},
+		"comma string":   {"POST", datpaqBatchPath, `{"ip":"1.1.1.1,8.8.8.8"}`, datpaqNotArray, 400},
+		"GET without ip": {"GET", datpaqBatchPath, ``, datpaqEmpty, 400},
+		"malformed":      {"POST", datpaqBatchPath, `{"ip":[`, datpaqNotArray, 400},
+		"number":         {"POST", datpaqBatchPath, `{"ip":7}`, datpaqNotArray, 400},
+		"101 POST":       {"POST", datpaqBatchPath, `{"ip":[` + strings.Repeat(`"8.8.8.8",`, 100) + `"1.1.1.1"]}`, datpaqTooMany, 422},
+		"101 GET":        {"GET", datpaqBatchPath + "?ip=" + strings.Repeat("8.8.8.8,", 100) + "1.1.1.1", ``, datpaqTooMany, 422},
 	} {
 		t.Run(name, func(t *testing.T) {
-			var e compat.DatpaqError
+			var e datpaqError
 			f.do(t, call{method: c.method, path: c.path, body: c.body, auth: "bearer"}).expect(t, c.code).decode(t, &e)
-			if string(e.Error) != c.wantError || e.CorrelationID == "" {
+			if e.Error != c.wantError || e.CorrelationID == "" {
 				t.Errorf("%+v", e)
 			}
 		})
@@ -423,8 +423,8 @@ func TestAuth(t *testing.T) {
 		{apiVectraIP, "POST", "/v1/batch/ip", `{"ips":["` + clean + `"]}`, "vectra"},
 		{apiVPNSignal, "POST", vpnCheck, `{"ip":"` + clean + `"}`, "bearer"},
 		{apiDatpaq, "GET", datpaqPath + "?ip=" + clean, "", "bearer"},
-		{apiDatpaq, "GET", compat.DatpaqBatchPath + "?ip=" + clean, "", "bearer"},
-		{apiDatpaq, "POST", compat.DatpaqBatchPath, `{"ip":["` + clean + `"]}`, "bearer"},
+		{apiDatpaq, "GET", datpaqBatchPath + "?ip=" + clean, "", "bearer"},
+		{apiDatpaq, "POST", datpaqBatchPath, `{"ip":["` + clean + `"]}`, "bearer"},
 	}
 	const wrong = "wrong-key-SECRET-do-not-echo"
 	for _, e := range endpoints {
@@ -500,7 +500,7 @@ func TestConcurrent(t *testing.T) {
 	calls := []call{
 		{path: "/v1/ip/" + torExit, auth: "vectra"},
 		{method: "POST", path: "/v1/batch/ip", body: `{"ips":["` + torExit + `","` + vpnAddr + `","bad"]}`, auth: "vectra"},
-		{path: compat.DatpaqBatchPath + "?ip=" + clean + "," + miss, auth: "bearer"},
+		{path: datpaqBatchPath + "?ip=" + clean + "," + miss, auth: "bearer"},
 		{path: "/metrics"},
 	}
 	errs := make(chan string, 8)
@@ -564,7 +564,7 @@ func TestOddPaths(t *testing.T) {
 			t.Errorf("%s: X-Correlation-ID %q, X-Request-Id %q", name, a.header.Get("X-Correlation-ID"), a.header.Get("X-Request-Id"))
 		}
 	}
-	for _, p := range []string{compat.VectraIPLookupPath, compat.VectraIPBatchPath} {
+	for _, p := range []string{vectraIPLookupPath, vectraIPBatchPath} {
 		if !strings.HasPrefix(p, vectraIPBase+"/") {
 			t.Errorf("VectraIP path %s is not under %s", p, vectraIPBase)
 		}

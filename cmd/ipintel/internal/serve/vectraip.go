@@ -21,7 +21,7 @@ type vectraAPI struct{ s *server }
 
 func (vectraAPI) name() string               { return apiVectraIP }
 func (vectraAPI) newID() string              { return newRequestID() }
-func (vectraAPI) key(r *http.Request) string { return r.Header.Get(compat.VectraIPKeyHeader) }
+func (vectraAPI) key(r *http.Request) string { return r.Header.Get(vectraIPKeyHeader) }
 
 func (v vectraAPI) admit(w http.ResponseWriter, _ *http.Request, acct *account) *failure {
 	if acct == nil {
@@ -56,7 +56,7 @@ func (vectraAPI) fail(w http.ResponseWriter, _ string, f failure) {
 		errRoute:        http.StatusNotFound,
 		errInternal:     http.StatusInternalServerError,
 	}[f.kind]
-	writeJSON(w, status, compat.VectraIPError{Detail: compat.RawText(f.msg)})
+	writeJSON(w, status, vectraIPError{Detail: f.msg})
 }
 
 // lookup serves GET /v1/ip/{ip}. The response's request_id is the
@@ -68,7 +68,7 @@ func (v vectraAPI) lookup(w http.ResponseWriter, r *http.Request, id string) {
 		return
 	}
 	out := compat.VectraIP(res)
-	out.Query.RequestID = compat.Text(id)
+	out.Query.RequestID = id
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -77,14 +77,14 @@ func (v vectraAPI) lookup(w http.ResponseWriter, r *http.Request, id string) {
 // at any body size (decodeList stops at the 101st); a body over maxBody
 // before that is a 413.
 func (v vectraAPI) batch(w http.ResponseWriter, r *http.Request, id string) {
-	ips, _, err := decodeList(r, "ips", compat.VectraIPMaxBatch)
+	ips, _, err := decodeList(r, "ips", vectraIPMaxBatch)
 	switch {
 	case bodyTooLarge(err):
 		v.fail(w, id, failure{kind: errBodyTooLarge, msg: tooLargeMsg})
 		return
 	case errors.Is(err, errTooMany):
 		v.fail(w, id, failure{kind: errBatchSize,
-			msg: fmt.Sprintf("Validation error: ips must hold at most %d addresses", compat.VectraIPMaxBatch)})
+			msg: fmt.Sprintf("Validation error: ips must hold at most %d addresses", vectraIPMaxBatch)})
 		return
 	case err != nil:
 		v.fail(w, id, failure{kind: errBadJSON, msg: `Malformed body: expected {"ips": ["…"]}`})

@@ -32,13 +32,13 @@ func (vpnSignalAPI) key(r *http.Request) string { return bearer(r) }
 func (v vpnSignalAPI) admit(w http.ResponseWriter, _ *http.Request, acct *account) *failure {
 	h := w.Header()
 	set := func(limit, remaining int, reset int64) {
-		h.Set(compat.RateLimitLimit, strconv.Itoa(limit))
-		h.Set(compat.RateLimitRemaining, strconv.Itoa(remaining))
-		h.Set(compat.RateLimitReset, strconv.FormatInt(reset, 10))
+		h.Set(rateLimitLimit, strconv.Itoa(limit))
+		h.Set(rateLimitRemaining, strconv.Itoa(remaining))
+		h.Set(rateLimitReset, strconv.FormatInt(reset, 10))
 	}
 	now := v.s.now()
 	if acct == nil {
-		free := compat.VPNSignalPlans()[0]
+		free := vpnSignalPlans[0]
 		_, end := utcDay(now)
 		set(free.Daily, free.Daily, end.Unix())
 		return nil
@@ -87,7 +87,7 @@ func (vpnSignalAPI) limited(w http.ResponseWriter, wait time.Duration, msg strin
 // not_found and a body over maxBody 413 payload_too_large (codes of our
 // choosing: the page lists none for these).
 func (vpnSignalAPI) fail(w http.ResponseWriter, _ string, f failure) {
-	e := compat.VPNSignalError{Message: compat.RawText(f.msg), Details: map[string]any{}}
+	e := vpnSignalError{Message: f.msg, Details: map[string]any{}}
 	status := http.StatusBadRequest
 	switch f.kind {
 	case errUnauthorized:
@@ -114,7 +114,7 @@ func (vpnSignalAPI) fail(w http.ResponseWriter, _ string, f failure) {
 
 // check serves POST /api/v1/check {"ip": "…"}.
 func (v vpnSignalAPI) check(w http.ResponseWriter, r *http.Request, id string) {
-	var req compat.VPNSignalRequest
+	var req vpnSignalRequest
 	if err := decodeBody(r, &req); bodyTooLarge(err) {
 		v.fail(w, id, failure{kind: errBodyTooLarge, msg: tooLargeMsg})
 		return
@@ -136,7 +136,7 @@ func (v vpnSignalAPI) check(w http.ResponseWriter, r *http.Request, id string) {
 
 // health serves GET /api/v1/health, without authentication.
 func (v vpnSignalAPI) health(w http.ResponseWriter, _ *http.Request, _ string) {
-	writeJSON(w, http.StatusOK, compat.VPNSignalHealth{Status: "healthy"})
+	writeJSON(w, http.StatusOK, vpnSignalHealth{Status: "healthy"})
 }
 
 func (v vpnSignalAPI) notFound(w http.ResponseWriter, _ *http.Request, id string) {

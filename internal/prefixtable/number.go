@@ -1,4 +1,4 @@
-package cidr
+package prefixtable
 
 import (
 	"encoding/binary"

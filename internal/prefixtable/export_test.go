@@ -1,4 +1,4 @@
-package cidr
+package prefixtable
 
 // SetDirectGroups lowers the group count above which bart values index
 // matches, so tests can cover that path; it returns the old value.
