@@ -17,8 +17,8 @@ import (
 // reserved ranges. It is how package export reproduces lookups range by
 // range from sources that list their data ([source.Enumerator]).
 //
-// It fails with [ErrInvalidOption] when len(recs) is not the number of
-// sources, with [ErrInvalidIP] for an invalid or zoned addr, and with
+// It fails with [source.ErrInvalidInput] when len(recs) is not the number
+// of sources, with [ErrInvalidIP] for an invalid or zoned addr, and with
 // [ErrClosed] after Close.
 func (c *Client) Merge(addr netip.Addr, recs []source.Record) (*Result, error) {
 	if c.closed.Load() {

@@ -167,8 +167,10 @@ func isNil(s source.Source) bool {
 	return false
 }
 
-// WithLogger logs source failures (at Debug level, as they are also in
-// Meta.Errors) and Close problems. The default discards.
+// WithLogger sets where the Client logs: a source that starts or stops
+// failing (Warn, then Info when it recovers) and a background reload that
+// fails or works again (Warn, Info); each failed call at Debug (it is also
+// in Meta.Errors); problems at Close. The default discards.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {

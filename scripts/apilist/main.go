@@ -6,6 +6,10 @@
 //	go run ./scripts/apilist -check api/v0.1.txt  # CI: fail when they differ
 //	go run ./scripts/apilist -count               # the totals by kind
 //
+// With -max-surface N or -max-sentinels N it also fails when the exported
+// funcs, methods and types number more than N, or the exported sentinel
+// errors: .ci/run holds the API to the budgets CONTRIBUTING.md gives.
+//
 // Library packages are every package of the root, rediscache and ipintelprom
 // modules except commands, internal packages, scripts, examples and
 // testdata. The listing is read from the source with go/parser (no type
@@ -34,6 +38,8 @@ const modulePath = "github.com/ipintel/ipintel"
 func main() {
 	check := flag.String("check", "", "compare with this listing and fail if they differ")
 	count := flag.Bool("count", false, "print the number of exported funcs, methods, types, vars and consts (and sentinel errors)")
+	maxSurface := flag.Int("max-surface", 0, "fail when the exported funcs, methods and types number more (0: no limit)")
+	maxSentinels := flag.Int("max-sentinels", 0, "fail when the exported sentinel errors number more (0: no limit)")
 	flag.Parse()
 	root, err := repoRoot()
 	if err != nil {
@@ -55,9 +61,18 @@ func main() {
 			os.Exit(1)
 		}
 	case *count:
-		fmt.Print(counts(lines))
+		fmt.Print(tally(lines))
 	default:
 		fmt.Println(strings.Join(lines, "\n"))
+	}
+	t := tally(lines)
+	if *maxSurface > 0 && t.surface() > *maxSurface {
+		fmt.Fprintf(os.Stderr, "apilist: %d exported funcs, methods and types, over the budget of %d\n", t.surface(), *maxSurface)
+		os.Exit(1)
+	}
+	if *maxSentinels > 0 && t.sentinels > *maxSentinels {
+		fmt.Fprintf(os.Stderr, "apilist: %d exported sentinel errors, over the budget of %d\n", t.sentinels, *maxSentinels)
+		os.Exit(1)
 	}
 }
 
@@ -335,31 +350,54 @@ func compare(want, got []string) string {
 	return b.String()
 }
 
-// counts totals the listing by kind: the review's measure is funcs, methods
+// totals counts the listing by kind: the review's measure is funcs, methods
 // and types (struct fields and interface methods not counted), and exported
 // sentinel errors (vars named Err…).
-func counts(lines []string) string {
-	n := map[string]int{}
-	perPkg := map[string]int{}
+type totals struct {
+	perPkg                                         map[string]int // funcs, methods and types
+	funcs, methods, types, vars, consts, sentinels int
+}
+
+func (t totals) surface() int { return t.funcs + t.methods + t.types }
+
+func tally(lines []string) totals {
+	t := totals{perPkg: map[string]int{}}
 	for _, line := range lines {
 		pkg, decl, _ := strings.Cut(strings.TrimPrefix(line, "pkg "), ", ")
 		kind, rest, _ := strings.Cut(decl, " ")
-		if kind == "type" && (strings.Contains(rest, " struct, ") || strings.Contains(rest, " interface, ")) {
+		switch kind {
+		case "type":
+			if strings.Contains(rest, " struct, ") || strings.Contains(rest, " interface, ") {
+				continue
+			}
+			t.types++
+		case "func":
+			t.funcs++
+		case "method":
+			t.methods++
+		case "var":
+			t.vars++
+			if strings.HasPrefix(rest, "Err") {
+				t.sentinels++
+			}
+			continue
+		case "const":
+			t.consts++
+			continue
+		default:
 			continue
 		}
-		if kind == "var" && strings.HasPrefix(rest, "Err") {
-			n["sentinel errors"]++
-		}
-		n[kind]++
-		if kind == "func" || kind == "method" || kind == "type" {
-			perPkg[pkg]++
-		}
+		t.perPkg[pkg]++
 	}
+	return t
+}
+
+func (t totals) String() string {
 	var b strings.Builder
-	for _, pkg := range slices.Sorted(maps.Keys(perPkg)) {
-		fmt.Fprintf(&b, "%4d %s\n", perPkg[pkg], pkg)
+	for _, pkg := range slices.Sorted(maps.Keys(t.perPkg)) {
+		fmt.Fprintf(&b, "%4d %s\n", t.perPkg[pkg], pkg)
 	}
 	fmt.Fprintf(&b, "funcs %d, methods %d, types %d: %d; vars %d (sentinel errors %d), consts %d\n",
-		n["func"], n["method"], n["type"], n["func"]+n["method"]+n["type"], n["var"], n["sentinel errors"], n["const"])
+		t.funcs, t.methods, t.types, t.surface(), t.vars, t.sentinels, t.consts)
 	return b.String()
 }

@@ -16,8 +16,8 @@ import (
 // aliases of an IPv6 database (::ffff:0:0/96, 2002::/16…) are not listed,
 // as lookups of those addresses are IPv4 lookups. Each distinct data
 // record is decoded once per enumeration and shared by the networks that
-// point at it. It fails with [errClosed] after [Source.Close] and with
-// [errInvalidDatabase] for a damaged tree or record.
+// point at it. It fails with [source.ErrClosed] after [Source.Close] and
+// with [source.ErrMalformed] for a damaged tree or record.
 func (s *Source) Enumerate(ctx context.Context) iter.Seq2[source.Record, error] {
 	return func(yield func(source.Record, error) bool) {
 		d := s.cur.Load()

@@ -723,7 +723,7 @@ func TestBatchPartialFailureCachesTheRest(t *testing.T) {
 		}
 		return false
 	}
-	s := newTestSource(t, f, WithMaxBatch(2), WithConcurrency(1))
+	s := newTestSource(t, f, WithBatchSize(2), WithConcurrency(1))
 	addrs := []netip.Addr{mustAddr("45.7.0.1"), mustAddr("45.7.0.2"), mustAddr("45.7.0.3"), mustAddr("45.7.0.4")}
 	_, err := s.LookupBatch(context.Background(), addrs)
 	require.ErrorIs(t, err, source.ErrInvalidInput)

@@ -151,12 +151,14 @@ func WithCache(size int, ttl time.Duration) Option {
 	}
 }
 
-// WithMaxBatch caps the addresses sent in one batch request, below the
-// provider's own limit of 100 when a plan needs it.
-func WithMaxBatch(n int) Option {
+// WithBatchSize sets how many addresses go in one batch request, at most
+// the provider's own limit (100), lower when a plan needs it; LookupBatch
+// splits longer lists into requests of this size. (The root package's
+// WithMaxBatch is different: it rejects batches over its limit.)
+func WithBatchSize(n int) Option {
 	return func(s *settings) error {
 		if n < 1 {
-			return fmt.Errorf("%w: WithMaxBatch(%d): must be at least 1", errConfig, n)
+			return fmt.Errorf("%w: WithBatchSize(%d): must be at least 1", errConfig, n)
 		}
 		s.maxBatch = n
 		return nil

@@ -214,9 +214,9 @@ func TestBatchWithoutBatchEndpoint(t *testing.T) {
 	assert.Equal(t, source.VPN, recs[5].Signals[0].Kind)
 }
 
-func TestWithMaxBatch(t *testing.T) {
+func TestWithBatchSize(t *testing.T) {
 	f := newFake(t, "vectraip")
-	s := newTestSource(t, f, WithMaxBatch(10))
+	s := newTestSource(t, f, WithBatchSize(10))
 	assert.Equal(t, 10, s.Describe().MaxBatch)
 	var addrs []netip.Addr
 	for i := range 25 {
@@ -372,7 +372,7 @@ func TestConfigErrors(t *testing.T) {
 		"retries":        {"k", []Option{WithRetries(-1)}},
 		"rate":           {"k", []Option{WithRateLimit(0, 1)}},
 		"cache":          {"k", []Option{WithCache(10, -time.Second)}},
-		"batch":          {"k", []Option{WithMaxBatch(0)}},
+		"batch":          {"k", []Option{WithBatchSize(0)}},
 		"body":           {"k", []Option{WithMaxResponseSize(0)}},
 		"breaker":        {"k", []Option{WithCircuitBreaker(3, 0)}},
 		"concurrency":    {"k", []Option{WithConcurrency(0)}},
