@@ -29,31 +29,31 @@
 //
 // # Data
 //
-// Snapshot of 2026-06-17, from npm packages (pinned in data/manifest.json;
-// licences in NOTICE and [Source.Datasets]):
+// A snapshot of npm packages: data/manifest.json pins their versions and
+// records the snapshot's date and counts, [Source.Datasets] reports them at
+// run time, NOTICE gives the licences.
 //
-//   - geo-whois-asn-country: @ip-location-db/geo-whois-asn-country@2.3.2026061719
-//     (CC0; its RIR data CC BY 4.0 by NRO): 334,294 IPv4 and 216,283 IPv6
-//     ranges. A range's country is what its network publishes in an RFC
+//   - @ip-location-db/geo-whois-asn-country (CC0; its RIR data CC BY 4.0 by
+//     NRO): the country of every routed range. A range's country is what its network publishes in an RFC
 //     8805 geofeed where it has one, else the RIR whois country, else the
 //     country its AS is registered in. It was chosen over DB-IP's country
 //     lite, asn-country and iptoasn-country, alone or voting, by measuring
 //     them against networks' own statements (see Accuracy).
-//   - asn: @ip-location-db/asn@2.3.2026061719, RouteViews, the RIRs (via
-//     NRO) and DB-IP's IP to ASN Lite (CC BY 4.0): 411,961 IPv4 and 103,197
-//     IPv6 ranges, 91,065 AS/organisation pairs.
+//   - @ip-location-db/asn: RouteViews, the RIRs (via NRO) and DB-IP's IP to
+//     ASN Lite (CC BY 4.0): the autonomous system and organisation that
+//     announce every routed range.
 //   - country names, continents and EU membership: a table in this package.
 //   - network class: two tables written by hand from public facts, then a
 //     rule on organisation names ("host…", "cloud", "server",
 //     "datacenter", "vps", "vpn"…) at lower confidence. The first
-//     (networks.go) holds 206 autonomous systems of 160 clouds, hosting,
+//     (networks.go) holds the autonomous systems of clouds, hosting,
 //     dedicated-server and colocation companies, CDNs and mobile carriers
 //     (AWS, Google Cloud, Azure, Oracle, DigitalOcean, Hetzner, OVHcloud,
 //     Linode, Vultr, Contabo, Scaleway, Alibaba, Tencent, Leaseweb,
 //     Rackspace, SAKURA internet…; Cloudflare, Fastly, Akamai…), each with
 //     a public reference (the operator's own page). The second, the known
-//     operators (operators.go), holds 40 networks whose holder tells what
-//     the traffic is, each with its organisation, class, confidence and a
+//     operators (operators.go), holds networks whose holder tells what the
+//     traffic is, each with its organisation, class, confidence and a
 //     public reference (the operator's page or the registry's record).
 //
 // Classes become signals and Network fields: hosting and CDN networks a
@@ -93,8 +93,8 @@
 //     With the default scorer the score is 52 (high, verify), between plain
 //     hosting (41, medium, allow) and a VPN operator's network at 85 (55).
 //     The reason: most VPN exits are rented servers in these networks, so
-//     without the class an offline lookup finds 3 % of VPN servers, with it
-//     72 % (see Accuracy), while the networks serve no residential users.
+//     without the class an offline lookup finds almost no VPN server (see
+//     Accuracy), while the networks serve no residential users.
 //     A server of any other customer there is flagged too: put a VPN feed
 //     or database in front, or use [WithLive], for address-level answers.
 //
@@ -117,8 +117,8 @@
 // A weekly workflow (.github/workflows/refresh-data.yml) runs the first and
 // opens a pull request when the data changed. The format is this package's
 // own: the country and AS ranges of each family merged into one sorted step
-// function (627,188 IPv4 and 344,120 IPv6 steps), varint-delta coded, in
-// DEFLATE sections, with the manifest inside: 3.41 MB in the repository.
+// function, varint-delta coded, in DEFLATE sections, with the manifest
+// inside.
 //
 // # Fresh data
 //
@@ -138,8 +138,9 @@
 //
 // # Accuracy
 //
-// Country agrees with what networks publish about their own prefixes (RFC
-// 8805 geofeeds, cloud regions) for about 98 % of them; Tor exits, VPN
+// The country dataset was chosen for agreeing best with what networks
+// publish about their own prefixes (RFC 8805 geofeeds, cloud regions); Tor
+// exits, VPN
 // servers and iCloud Private Relay egress are found offline only where the
 // network's operator says what it carries (the known operators above),
 // and residential networks are not flagged. The tests that measure this
@@ -186,10 +187,9 @@
 //
 // # Performance
 //
-// A lookup is one binary search within the steps of the address's /16 (two
-// 256 KiB indexes by the top 16 bits), then shared answers: no allocation,
-// tens of nanoseconds. The first [Open] in a process decodes the snapshot
-// (about a hundred milliseconds of CPU, about 30 MiB of heap, the sections
-// decoded in parallel); later Opens share it and cost nothing. Measured
-// figures, beside github.com/phuslu/iploc, are in BENCHMARKS.md.
+// A lookup is one binary search within the steps of the address's /16 (an
+// index by the top 16 bits per family), then shared answers: no
+// allocation. The first [Open] in a process decodes the snapshot (its
+// sections in parallel); later Opens share the tables. Measured figures,
+// beside github.com/phuslu/iploc, are in BENCHMARKS.md.
 package builtin

@@ -62,8 +62,8 @@
 //
 // # Performance
 //
-// For the embedded data (one source, 2 million prefixes): Build about
-// 0.8 s and 0.6 GB allocated; an Enterprise MMDB about 5 s more, 21 MB; the
-// CSV 0.7 s, 150 MB (BENCHMARKS.md). The MMDB writer holds the whole tree
-// in memory: a few hundred MB at peak.
+// Build and the writers run in time and memory proportional to the number
+// of distinct ranges; the MMDB writer holds the whole tree in memory until
+// it is written. Measured figures for the embedded data are in the
+// repository's BENCHMARKS.md.
 package export
