@@ -84,14 +84,14 @@ func recommendationPolicy(recs []ipintel.Recommendation) func(*ipintel.Result) b
 	return func(r *ipintel.Result) bool { return slices.Contains(recs, r.Risk.Recommendation) }
 }
 
-// WithBlockScore blocks requests whose Risk.Score is min or more (1–100). It
-// replaces the policy.
-func WithBlockScore(min int) Option {
+// WithBlockScore blocks requests whose Risk.Score is threshold or more
+// (1–100). It replaces the policy.
+func WithBlockScore(threshold int) Option {
 	return func(c *config) error {
-		if min < 1 || min > 100 {
-			return fmt.Errorf("middleware: %w: WithBlockScore(%d): must be 1–100", ipintel.ErrInvalidOption, min)
+		if threshold < 1 || threshold > 100 {
+			return fmt.Errorf("middleware: %w: WithBlockScore(%d): must be 1–100", ipintel.ErrInvalidOption, threshold)
 		}
-		c.policy = func(r *ipintel.Result) bool { return r.Risk.Score >= min }
+		c.policy = func(r *ipintel.Result) bool { return r.Risk.Score >= threshold }
 		return nil
 	}
 }

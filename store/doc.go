@@ -32,7 +32,7 @@
 //
 // # Usage
 //
-//	st := store.NewMemory() // or rediscache.New(redisClient)
+//	st := store.NewMemory() // or the store rediscache.New(redisClient) returns
 //	src, err := remote.VectraIP(key, remote.WithSharedCache(st))
 //
 // # Thread Safety

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -165,6 +166,9 @@ func TestLoadErrors(t *testing.T) {
 		{"no name", "1.2.3.4", feed.Spec{Kind: source.VPN}, source.ErrInvalidOption},
 		{"no kind", "1.2.3.4", feed.Spec{Name: "x"}, source.ErrInvalidOption},
 		{"bad confidence", "1.2.3.4", feed.Spec{Name: "x", Kind: source.VPN, Confidence: 101}, source.ErrInvalidOption},
+		{"negative MaxBytes", "1.2.3.4", feed.Spec{Name: "x", Kind: source.VPN, MaxBytes: -1}, source.ErrInvalidOption},
+		{"negative MaxShrink", "1.2.3.4", feed.Spec{Name: "x", Kind: source.VPN, MaxShrink: -0.5}, source.ErrInvalidOption},
+		{"NaN MaxShrink", "1.2.3.4", feed.Spec{Name: "x", Kind: source.VPN, MaxShrink: math.NaN()}, source.ErrInvalidOption},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := feed.Load(strings.NewReader(tc.in), tc.spec)

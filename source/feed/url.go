@@ -83,12 +83,12 @@ func WithRetries(n int) Option {
 
 // WithBackoff sets the wait before the first retry and its cap; each retry
 // doubles it, with full jitter. Default 1s and 30s.
-func WithBackoff(min, max time.Duration) Option {
+func WithBackoff(first, limit time.Duration) Option {
 	return func(c *urlConfig) error {
-		if min < 0 || max < min {
-			return optionError("WithBackoff(%v, %v): need 0 ≤ min ≤ max", min, max)
+		if first < 0 || limit < first {
+			return optionError("WithBackoff(%v, %v): need 0 ≤ first ≤ limit", first, limit)
 		}
-		c.backoffMin, c.backoffMax = min, max
+		c.backoffMin, c.backoffMax = first, limit
 		return nil
 	}
 }

@@ -124,7 +124,7 @@ func OpenBytes(b []byte, opts ...Option) (*Source, error) {
 	}
 	d, err := s.loadBytes(b, nil)
 	if err != nil {
-		return nil, fmt.Errorf("mmdb: open: %w", err)
+		return nil, err // already "mmdb: …"
 	}
 	s.cur.Store(d)
 	s.markLoaded()

@@ -76,7 +76,10 @@ func defaults() settings {
 // carry a query, a fragment or credentials.
 func WithBaseURL(u string) Option {
 	return func(s *settings) error {
-		s.baseURL = u // checked by the constructor, against the API's default too
+		if _, err := checkBase(u); err != nil {
+			return err
+		}
+		s.baseURL = u
 		return nil
 	}
 }
@@ -166,7 +169,7 @@ func WithBatchSize(n int) Option {
 }
 
 // WithMaxResponseSize bounds the bytes read from one response body (default
-// [DefaultMaxResponseSize]); a longer body is an [source.ErrTooLarge].
+// [DefaultMaxResponseSize]); a longer body is an error wrapping [source.ErrTooLarge].
 func WithMaxResponseSize(n int64) Option {
 	return func(s *settings) error {
 		if n < 1 {
@@ -230,17 +233,18 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// checkBase validates a base URL.
+// checkBase validates a base URL. Its errors name the option but not the
+// value: a misconfigured URL may carry a key.
 func checkBase(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("%w: base URL does not parse", errConfig)
+		return "", fmt.Errorf("%w: WithBaseURL: does not parse", errConfig)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%w: base URL needs an http or https scheme and a host", errConfig)
+		return "", fmt.Errorf("%w: WithBaseURL: needs an http or https scheme and a host", errConfig)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("%w: base URL must not carry credentials, a query or a fragment", errConfig)
+		return "", fmt.Errorf("%w: WithBaseURL: must not carry credentials, a query or a fragment", errConfig)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }

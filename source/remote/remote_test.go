@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -378,9 +379,15 @@ func TestConfigErrors(t *testing.T) {
 		"concurrency":    {"k", []Option{WithConcurrency(0)}},
 		"name":           {"k", []Option{WithName(" ")}},
 		"client":         {"k", []Option{WithHTTPClient(nil)}},
+		"prefix brace":   {"k", []Option{WithKeyPrefix("{app}:")}},
 	} {
 		_, err := VectraIP(tc.key, tc.opts...)
 		assert.ErrorIs(t, err, source.ErrInvalidOption, name)
+	}
+	// A bad base URL names the option, never the URL, which may hold a key.
+	_, err := VectraIP("k", WithBaseURL("https://u:secret@x"))
+	if err == nil || !strings.Contains(err.Error(), "WithBaseURL") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("WithBaseURL error %v: want the option named and the URL left out", err)
 	}
 }
 

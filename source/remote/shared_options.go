@@ -45,11 +45,13 @@ func WithSharedCache(st store.Store) Option {
 }
 
 // WithKeyPrefix puts prefix before every shared-cache key, to keep apart
-// applications or environments that share one store ("staging:").
+// applications or environments that share one store ("staging:"). It must
+// not contain a space, a line break or a brace: braces are Redis Cluster's
+// hash tags and would put every key on one shard.
 func WithKeyPrefix(prefix string) Option {
 	return func(s *settings) error {
-		if strings.ContainsAny(prefix, " \r\n") {
-			return fmt.Errorf("%w: WithKeyPrefix(%q): contains a space or line break", errConfig, prefix)
+		if strings.ContainsAny(prefix, " \r\n{}") {
+			return fmt.Errorf("%w: WithKeyPrefix(%q): contains a space, a line break or a brace", errConfig, prefix)
 		}
 		s.keyPrefix = prefix
 		return nil

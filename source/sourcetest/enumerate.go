@@ -13,12 +13,12 @@ import (
 
 // Enumeration checks that a [source.Enumerator] lists what Lookup answers:
 // it reads the whole enumeration (which must end without an error and
-// yield no prefix twice) and, for at most max of the listed prefixes
+// yield no prefix twice) and, for at most samples of the listed prefixes
 // (spread over the listing; 0 means all), looks up the prefix's first and
 // last address and the addresses just outside it. Each lookup must return
 // the Geo, Network (its CIDR aside) and Signals of the record listed with
 // the longest prefix containing the address, or a miss where none does.
-func Enumeration(t *testing.T, s source.Source, max int) {
+func Enumeration(t *testing.T, s source.Source, samples int) {
 	t.Helper()
 	en, ok := s.(source.Enumerator)
 	if !ok {
@@ -48,8 +48,8 @@ func Enumeration(t *testing.T, s source.Source, max int) {
 		t.Fatalf("the listed prefixes do not make a table: %v", err)
 	}
 	step := 1
-	if max > 0 && len(recs) > max {
-		step = len(recs) / max
+	if samples > 0 && len(recs) > samples {
+		step = len(recs) / samples
 	}
 	checked := 0
 	for i := 0; i < len(recs); i += step {
