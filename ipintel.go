@@ -2,7 +2,6 @@ package ipintel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ipintel/ipintel/internal/oneline"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -152,7 +152,7 @@ func (c *Client) Reload(ctx context.Context) error {
 	if reloaded && c.cache != nil {
 		c.cache.purge()
 	}
-	return errors.Join(errs...)
+	return oneline.Join(errs...)
 }
 
 // Close stops the Client: it aborts remote calls in flight, waits for every
@@ -181,7 +181,7 @@ func (c *Client) Close() error {
 	if c.cache != nil {
 		c.cache.purge()
 	}
-	return errors.Join(errs...)
+	return oneline.Join(errs...)
 }
 
 // goStart runs f in a goroutine that Close waits for. Once the Client is

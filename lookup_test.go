@@ -263,6 +263,26 @@ func TestContext(t *testing.T) {
 	}
 }
 
+// Close joins the sources' errors on one line, each a *SourceError.
+func TestCloseJoinsErrorsOnOneLine(t *testing.T) {
+	geo, feed := fixtureSources()
+	geo.Close() // closing them again fails
+	feed.Close()
+	c, err := New(WithSources(geo, feed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Close()
+	const want = "2 errors: ipintel: source geo: closed twice; ipintel: source threats: closed twice"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Close = %v, want %q", err, want)
+	}
+	var se *SourceError
+	if !errors.As(err, &se) || se.Source != "geo" {
+		t.Fatalf("errors.As(*SourceError) = %v, want the geo source's", se)
+	}
+}
+
 func TestCloseAndOptions(t *testing.T) {
 	geo, feed := fixtureSources()
 	c, err := New(WithSources(geo, feed))

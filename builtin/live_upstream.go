@@ -3,7 +3,6 @@ package builtin
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ipintel/ipintel/builtin/internal/snapshot"
 	"github.com/ipintel/ipintel/internal/filecache"
+	"github.com/ipintel/ipintel/internal/oneline"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -184,14 +184,14 @@ func (u *upstream) refresh(ctx context.Context, network bool) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	err := errors.Join(errs...)
+	err := oneline.Join(errs...)
 	missing := false
 	for _, g := range got {
 		missing = missing || g.body == nil
 	}
 	if !missing && changed {
 		if berr := u.build(got); berr != nil {
-			err = errors.Join(err, berr)
+			err = oneline.Join(err, berr)
 		} else {
 			u.commit(got, network, now)
 		}

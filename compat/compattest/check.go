@@ -2,9 +2,9 @@
 // the hosted APIs ipintel is compatible with (VectraIP, VPN Signal, Datpaq).
 //
 // For each API it holds the JSON paths the provider's public documentation
-// shows, with their types and ranges and the page and line each comes from
-// (Path.Doc), the documented example responses (Examples), and Check, which
-// tests a body against the paths. The tables are typed in from the
+// shows, with their types and ranges and the page and section each comes
+// from (Path.Doc), the documented example responses (Examples), and Check,
+// which tests a body against the paths. The tables are typed in from the
 // providers' pages, not derived from ipintel's structs, so a test that uses
 // them checks a server or client against the documentation, not against
 // itself: a server that claims to speak one of these APIs can run its
@@ -54,9 +54,9 @@ type Path struct {
 	// example), so its JSON name is inferred; a documented example may
 	// lack it. Our own output must still have it.
 	Prose bool
-	// Doc says where the provider's public documentation shows the path,
-	// as the page's name and the line in its text: "vectraip.txt:170" is
-	// line 170 of VectraIP's API reference page.
+	// Doc says where the provider's public documentation shows the path:
+	// the page and its section, such as
+	// `VectraIP API docs, "Response: risk" table`.
 	Doc string
 }
 

@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ipintel/ipintel/internal/oneline"
 )
 
 // Magic is the first line of a cache file.
@@ -218,7 +220,7 @@ func WriteFile(path string, data []byte) error {
 	_, werr := tmp.Write(data)
 	serr := tmp.Sync()
 	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
+	if err := oneline.Join(werr, serr, cerr); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}

@@ -3,13 +3,13 @@ package prefixtable
 import (
 	"cmp"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"iter"
 	"net/netip"
 	"slices"
 
 	"github.com/gaissmai/bart"
+	"github.com/ipintel/ipintel/internal/oneline"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -147,7 +147,7 @@ func (b *Builder[V]) err() error {
 	if more := b.nerrs - len(b.errs); more > 0 {
 		errs = append(errs, fmt.Errorf("cidr: and %d more invalid inputs", more))
 	}
-	return errors.Join(errs...)
+	return oneline.Join(errs...)
 }
 
 // Table freezes what was added into a Table. The Builder may be reused
@@ -213,11 +213,11 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		}
 		n, kept, err := f.group(own, parent)
 		if err != nil {
-			return nil, errors.Join(err, b.err())
+			return nil, oneline.Join(err, b.err())
 		}
 		m, err := f.matchOf(n, p.Bits())
 		if err != nil {
-			return nil, errors.Join(err, b.err())
+			return nil, oneline.Join(err, b.err())
 		}
 		f.ins = append(f.ins, insertion{uint32(start), m})
 		stack = append(stack, open{e, n, len(f.openVals)})
@@ -227,7 +227,7 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		f.openVals = append(f.openVals, kept...)
 	}
 	if err := f.materialize(); err != nil {
-		return nil, errors.Join(err, b.err())
+		return nil, oneline.Join(err, b.err())
 	}
 	// With fewer than 2²⁴ groups the bart value holds the group and the
 	// prefix length itself, saving a dependent load per lookup; otherwise it

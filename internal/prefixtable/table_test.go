@@ -88,6 +88,9 @@ func TestBuilderErrorsCollected(t *testing.T) {
 	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != 11 {
 		t.Errorf("joined %d errors, want the first 10 plus a count", n)
 	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("err = %q, not one line", err)
+	}
 }
 
 func TestZeroTable(t *testing.T) {

@@ -1,8 +1,7 @@
 package feed
 
 import (
-	"errors"
-
+	"github.com/ipintel/ipintel/internal/oneline"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -27,7 +26,7 @@ func (f *Feed) dataset(setErr error) source.Dataset {
 	st, stats := f.state(), f.Stats()
 	last := st.LastError
 	if setErr != nil {
-		last = errors.Join(last, setErr)
+		last = oneline.Join(last, setErr)
 	}
 	updated := stats.Modified
 	if updated.IsZero() {

@@ -2,8 +2,9 @@ package feed
 
 import (
 	"context"
-	"errors"
 	"sync"
+
+	"github.com/ipintel/ipintel/internal/oneline"
 )
 
 // OpenAll opens the presets concurrently, each with [Preset.Open] and
@@ -31,7 +32,7 @@ func OpenAll(ctx context.Context, presets []Preset, opts ...Option) (*Set, error
 			opened = append(opened, f)
 		}
 	}
-	err := errors.Join(errs...)
+	err := oneline.Join(errs...)
 	if ctx.Err() != nil || len(opened) == 0 {
 		for _, f := range opened {
 			f.Close()
@@ -46,7 +47,7 @@ func OpenAll(ctx context.Context, presets []Preset, opts ...Option) (*Set, error
 		for _, f := range opened {
 			f.Close()
 		}
-		return nil, errors.Join(serr, err)
+		return nil, oneline.Join(serr, err)
 	}
 	return set, err
 }

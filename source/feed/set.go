@@ -2,12 +2,12 @@ package feed
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"sync"
 	"sync/atomic"
 
+	"github.com/ipintel/ipintel/internal/oneline"
 	"github.com/ipintel/ipintel/internal/prefixtable"
 	"github.com/ipintel/ipintel/source"
 )
@@ -172,7 +172,7 @@ func (s *Set) Reload(ctx context.Context) error {
 	if p := s.err.Load(); p != nil {
 		errs = append(errs, *p)
 	}
-	return errors.Join(errs...)
+	return oneline.Join(errs...)
 }
 
 // lastError returns why the last rebuild of the merged table failed, or
@@ -202,7 +202,7 @@ func (s *Set) Close() error {
 	for _, f := range s.feeds {
 		errs = append(errs, f.Close())
 	}
-	return errors.Join(errs...)
+	return oneline.Join(errs...)
 }
 
 var (

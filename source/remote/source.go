@@ -18,6 +18,7 @@ import (
 
 	"github.com/ipintel/ipintel/internal/flight"
 	"github.com/ipintel/ipintel/internal/lru"
+	"github.com/ipintel/ipintel/internal/oneline"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -461,7 +462,7 @@ func (s *Source) LookupBatch(ctx context.Context, addrs []netip.Addr) ([]source.
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, errors.Join(errs...)
+		return nil, oneline.Join(errs...)
 	}
 	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipintel/ipintel/internal/oneline"
 	"github.com/ipintel/ipintel/source"
 	"github.com/ipintel/ipintel/store"
 )
@@ -185,7 +186,7 @@ func claimConcurrent(t *testing.T, st store.Store, key func(string) string) {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := oneline.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
 	if wins != 1 {

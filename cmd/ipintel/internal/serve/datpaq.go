@@ -22,7 +22,8 @@ const (
 	serviceVersion = "1.0.0"
 )
 
-// The plain-English errors Datpaq documents (datpaq.txt:50–58).
+// The plain-English errors Datpaq documents (Datpaq API docs, "Error
+// reference").
 const (
 	datpaqInvalidIP  = "The ip parameter is not a valid IPv4 or IPv6 address. Validate format before sending."
 	datpaqNotArray   = `POST batch requires ip to be a JSON array: {"ip": ["8.8.8.8", "1.1.1.1"]}.`
