@@ -85,7 +85,7 @@ func appleGeofeed(t *testing.T) ([]byte, []geoTruth) {
 }
 
 // TestGeofeedCountryRealData measures, on the networks' own statements in
-// ../shared/realdata (the DigitalOcean and Linode geofeeds, Apple's
+// the real data internal/realdata locates (the DigitalOcean and Linode geofeeds, Apple's
 // Private Relay egress geofeed, the AWS, Google Cloud, Oracle and Azure
 // range files with their regions), how many prefixes get that country
 // from a Client, before and after the rule that a network's own statement

@@ -283,7 +283,8 @@ func TestConformance(t *testing.T) {
 	}, sourcetest.Hits(addr("3.5.140.1"), addr("2600:1f14::1"), addr("172.224.224.1")), sourcetest.Misses(addr("8.8.8.8"), addr("2001:db9::1")))
 }
 
-// realFeed opens a file from ../shared/realdata, skipping when absent.
+// realFeed opens a file of the real data internal/realdata locates,
+// skipping when it is absent.
 func realFeed(t testing.TB, spec feed.Spec, elem ...string) *feed.Feed {
 	t.Helper()
 	return open(t, realdata.Path(t, elem...), spec)
