@@ -24,6 +24,7 @@ type liveConfig struct {
 	cacheDir string
 	client   *http.Client
 	budget   time.Duration
+	guard    float64 // the upstream datasets' MaxShrink; 0 is upstreamMaxShrink, tests with small data use 1
 }
 
 // WithLive turns on live mode, which fetches data over the network (a
@@ -115,7 +116,7 @@ func (s *Source) startLive() {
 	l := &live{cancel: cancel, done: make(chan struct{}), ownClient: own}
 	deadline := time.Now().Add(cfg.budget)
 
-	l.upstream = newUpstream(s, cfg.client, filepath.Join(cfg.cacheDir, "datasets"))
+	l.upstream = newUpstream(s, cfg.client, filepath.Join(cfg.cacheDir, "datasets"), cfg.guard)
 	ready := make(chan struct{})
 	go func() {
 		defer close(l.done)

@@ -29,7 +29,6 @@ func presetURL(t *testing.T, name string) string {
 // country, completed with the country's name and continent; elsewhere the
 // database answers as before.
 func TestLiveNetworkStatementWins(t *testing.T) {
-	noGuard(t)
 	lt := newLiveTransport(t, 300) // 11.0.1.0/24 is FR, 11.0.2.0/24 JP, 11.0.3.0/24 DE upstream
 	lt.set(presetURL(t, "apple-private-relay"), []byte("11.0.1.0/24,JP,JP-13,Tokyo,\n"))
 	lt.set(presetURL(t, "aws"), []byte(`{"prefixes":[{"ip_prefix":"11.0.2.0/24","region":"eu-central-1","service":"EC2","network_border_group":"eu-central-1"}],"ipv6_prefixes":[]}`))

@@ -115,7 +115,10 @@ func newLiveTransport(t *testing.T, n int) *liveTransport {
 func openLive(t *testing.T, dir string, lt *liveTransport, budget time.Duration) (*Source, time.Duration) {
 	t.Helper()
 	start := time.Now()
-	s, err := Open(WithLive(dir), WithHTTPClient(&http.Client{Transport: lt}), WithStartupBudget(budget))
+	// The test files are far smaller than the embedded data: the upstream
+	// guard is off.
+	noGuard := func(c *config) error { c.live.guard = 1; return nil }
+	s, err := Open(WithLive(dir), WithHTTPClient(&http.Client{Transport: lt}), WithStartupBudget(budget), noGuard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,17 +133,11 @@ func datasetsByName(s *Source) map[string]source.Dataset {
 	return out
 }
 
-func noGuard(t *testing.T) {
-	defaultGuard = 1 // the test files are far smaller than the embedded data
-	t.Cleanup(func() { defaultGuard = upstreamMaxShrink })
-}
-
 // TestLiveStartup: a cold start downloads the datasets and the feeds; a
 // warm start with the network black-holed answers from the cache within
 // the budget; with no cache it returns at the budget with the embedded
 // data. Durations are logged, not asserted.
 func TestLiveStartup(t *testing.T) {
-	noGuard(t)
 	dir := t.TempDir()
 	lt := newLiveTransport(t, 300)
 	before := runtime.NumGoroutine()
@@ -215,7 +212,6 @@ func hasSignal(r source.Record, k source.Kind, provider string) bool {
 // TestLivePoisonedRefresh: a dataset refresh far smaller than the data in
 // use, or empty, is refused; the data in use stays and Datasets says why.
 func TestLivePoisonedRefresh(t *testing.T) {
-	noGuard(t)
 	lt := newLiveTransport(t, 300)
 	s, _ := openLive(t, t.TempDir(), lt, 10*time.Second)
 	defer s.Close()

@@ -71,12 +71,13 @@ type upstream struct {
 	builtAt time.Time      // when the data in use was built from upstream
 }
 
-// defaultGuard is the guard of a new upstream; tests with small data turn
-// it off.
-var defaultGuard = upstreamMaxShrink
-
-func newUpstream(s *Source, client *http.Client, dir string) *upstream {
-	u := &upstream{src: s, client: client, guard: defaultGuard,
+// newUpstream refreshes s's datasets into dir; guard is the largest share
+// of rows a refresh may lose (0: upstreamMaxShrink).
+func newUpstream(s *Source, client *http.Client, dir string, guard float64) *upstream {
+	if guard == 0 {
+		guard = upstreamMaxShrink
+	}
+	u := &upstream{src: s, client: client, guard: guard,
 		state: map[string]*dsState{}, rows: map[string]int{}}
 	// The datasets the data in use was built from, each refreshed from
 	// the same dataset upstream: the generator's choice holds in live mode.

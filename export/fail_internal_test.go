@@ -174,12 +174,11 @@ func TestWriteFileLeavesNothing(t *testing.T) {
 	}
 	for _, f := range []Format{MMDB(Enterprise), CSV} {
 		t.Run("full disk "+string(f.MMDB), func(t *testing.T) {
-			defer func(orig func(string, string) (tempFile, error)) { createTemp = orig }(createTemp)
-			createTemp = func(dir, pattern string) (tempFile, error) {
+			fullDisk := func(dir, pattern string) (tempFile, error) {
 				f, err := os.CreateTemp(dir, pattern)
 				return &failingFile{File: f, limit: 100}, err
 			}
-			_, err := tab.WriteFile(ctx, target, f, nil)
+			_, err := tab.writeFile(ctx, target, f, nil, fullDisk)
 			if !errors.Is(err, syscall.ENOSPC) {
 				t.Fatalf("WriteFile: %v, want ENOSPC", err)
 			}

@@ -27,7 +27,14 @@ func MMDB(typ DatabaseType) Format { return Format{MMDB: typ} }
 // what failed. The file is readable by all (mode 0644), as servers such as
 // nginx run as another user. progress, when not nil, is called as the
 // write advances. WriteFile stops, writing nothing, when ctx is done.
-func (t *Table) WriteFile(ctx context.Context, path string, f Format, progress func(Progress)) (n int64, err error) {
+func (t *Table) WriteFile(ctx context.Context, path string, f Format, progress func(Progress)) (int64, error) {
+	return t.writeFile(ctx, path, f, progress, createTemp)
+}
+
+// writeFile is WriteFile with the function that creates the temporary
+// file: tests pass one whose file fails.
+func (t *Table) writeFile(ctx context.Context, path string, f Format, progress func(Progress),
+	createTemp func(dir, pattern string) (tempFile, error)) (n int64, err error) {
 	if f.MMDB != "" && !validType(f.MMDB) {
 		return 0, fmt.Errorf("%w: %q", errInvalidType, f.MMDB)
 	}
@@ -81,8 +88,8 @@ type tempFile interface {
 	Close() error
 }
 
-// createTemp creates the temporary file; tests replace it.
-var createTemp = func(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
+// createTemp creates the temporary file in dir.
+func createTemp(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
 
 func validType(t DatabaseType) bool {
 	for _, v := range databaseTypes() {

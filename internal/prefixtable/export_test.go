@@ -1,16 +1,9 @@
 package prefixtable
 
-// SetDirectGroups lowers the group count above which bart values index
-// matches, so tests can cover that path; it returns the old value.
-func SetDirectGroups(n int) int {
-	old := directGroups
-	directGroups = n
-	return old
-}
+// IndexMatches makes b's tables go through the matches table whatever the
+// number of groups, so tests can cover that path.
+func IndexMatches[V comparable](b *Builder[V]) { b.indexMatches = true }
 
-// SetTestWalked installs a hook receiving how many inherited values each
-// build listed; it returns a func that removes it.
-func SetTestWalked(f func(int)) (restore func()) {
-	testWalked = f
-	return func() { testWalked = nil }
-}
+// OnWalked makes b report to f how many inherited values each build
+// listed.
+func OnWalked[V comparable](b *Builder[V], f func(int)) { b.onWalked = f }

@@ -33,6 +33,12 @@ type Builder[V comparable] struct {
 	entries []entry[V]
 	errs    []error
 	nerrs   int
+
+	// Set by tests: indexMatches takes the matches-table path whatever the
+	// number of groups; onWalked receives how many inherited values a
+	// build listed.
+	indexMatches bool
+	onWalked     func(int)
 }
 
 // entry is one added pair, kept without pointers (a netip.Prefix holds
@@ -174,8 +180,8 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 		// on average, before a hostile input burns minutes of CPU.
 		budget: maxValsPerPrefix*len(es) + 1<<16,
 	}
-	if testWalked != nil {
-		defer func() { testWalked(f.walked) }()
+	if b.onWalked != nil {
+		defer func() { b.onWalked(f.walked) }()
 	}
 	// stack holds the open ancestors of the current prefix, outermost first,
 	// each with its own values at f.openVals[vals:]; f.open counts them, so
@@ -232,7 +238,7 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 	// With fewer than 2²⁴ groups the bart value holds the group and the
 	// prefix length itself, saving a dependent load per lookup; otherwise it
 	// indexes matches.
-	direct := len(t.groups) < directGroups
+	direct := len(t.groups) < directGroups && !b.indexMatches
 	for _, in := range f.ins {
 		e := &es[in.entry]
 		v := in.match
@@ -249,8 +255,8 @@ func (b *Builder[V]) Table() (*Table[V], error) {
 }
 
 // directGroups is how many groups fit in a bart value beside the prefix
-// length (a variable so tests can exercise the other path).
-var directGroups = 1 << 24
+// length.
+const directGroups = 1 << 24
 
 // insertion is a prefix (by its first entry) and its match, put into the
 // bart table once groups are numbered.
@@ -274,10 +280,6 @@ type freezer[V comparable] struct {
 	walked   int // inherited values listed to rebuild a list
 	budget   int // the most walked may reach
 }
-
-// testWalked, when set by a test, receives how many inherited values a
-// build listed.
-var testWalked func(int)
 
 type node[V comparable] struct {
 	v    V

@@ -184,9 +184,12 @@ func randomAddr(r *rand.Rand, v6 bool) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(10 + r.IntN(3)), byte(r.Uint32()), byte(r.Uint32()), byte(r.Uint32())})
 }
 
-func randomTable(t testing.TB, r *rand.Rand, n int, v6 bool) randomSet {
+func randomTable(t testing.TB, r *rand.Rand, n int, v6 bool, setup ...func(*prefixtable.Builder[int])) randomSet {
 	var rs randomSet
 	var b prefixtable.Builder[int]
+	for _, f := range setup {
+		f(&b)
+	}
 	for i := range n {
 		six := v6 && r.IntN(2) == 0
 		a := randomAddr(r, six)
@@ -269,14 +272,14 @@ func TestCrossCheck(t *testing.T) {
 		indirect bool
 	}{{"v4", false, 3000, false}, {"v4v6", true, 3000, false}, {"v4v6/indirect", true, 1000, true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			var setup []func(*prefixtable.Builder[int])
 			if tc.indirect {
-				// Too many groups to pack into a bart value: go through
-				// the matches table.
-				old := prefixtable.SetDirectGroups(0)
-				defer prefixtable.SetDirectGroups(old)
+				// As with too many groups to pack into a bart value: go
+				// through the matches table.
+				setup = append(setup, prefixtable.IndexMatches[int])
 			}
 			r := rand.New(rand.NewPCG(1, uint64(tc.n)))
-			rs := randomTable(t, r, tc.n, tc.v6)
+			rs := randomTable(t, r, tc.n, tc.v6, setup...)
 			rg := newRanger(rs.pairs)
 			for _, a := range rs.probes {
 				gotP, got, ok := rs.tab.Lookup(a)
@@ -431,7 +434,7 @@ func TestHostileNestingBoundedWork(t *testing.T) {
 				}
 			}
 			walked := -1
-			defer prefixtable.SetTestWalked(func(n int) { walked = n })()
+			prefixtable.OnWalked(&b, func(n int) { walked = n })
 			if _, err := b.Table(); !errors.Is(err, source.ErrTooLarge) {
 				t.Fatalf("err = %v, want source.ErrTooLarge", err)
 			}

@@ -2,10 +2,11 @@ package feed
 
 import "time"
 
-// SetEmptyRetry sets how soon a feed with no data retries, for a test, and
-// returns a function that restores it.
-func SetEmptyRetry(d time.Duration) (restore func()) {
-	old := emptyRetry
-	emptyRetry = d
-	return func() { emptyRetry = old }
+// WithEmptyRetry sets how soon a feed with no data retries (a minute
+// otherwise), for a test.
+func WithEmptyRetry(d time.Duration) Option {
+	return func(c *urlConfig) error {
+		c.emptyRetry = d
+		return nil
+	}
 }

@@ -132,6 +132,9 @@ type Feed struct {
 	spec   Spec
 	snap   atomic.Pointer[snapshot]
 	loader loader // nil for Load: nothing to reload
+	// emptyRetry is how soon a URL feed with no data at all tries again,
+	// with or without a refresh interval.
+	emptyRetry time.Duration
 
 	reloadMu sync.Mutex // serializes reloads and swaps
 

@@ -32,6 +32,9 @@ type Set struct {
 	dirty    atomic.Bool
 	closeMu  sync.Mutex
 	closed   bool
+	// rebuildFault, when a test sets it, makes every rebuild fail with its
+	// error (read under mu).
+	rebuildFault func() error
 }
 
 // SetName is the Source name of a [Set] made by [NewSet].
@@ -118,8 +121,8 @@ func (s *Set) rebuild() error {
 		}
 	}
 	next, err := freeze(&b, entries, stats)
-	if err == nil && rebuildFault != nil {
-		next, err = nil, rebuildFault()
+	if err == nil && s.rebuildFault != nil {
+		next, err = nil, s.rebuildFault()
 	}
 	if err != nil {
 		return fmt.Errorf("feed: merging set: %w", err)
@@ -128,9 +131,6 @@ func (s *Set) rebuild() error {
 	s.err.Store(nil)
 	return nil
 }
-
-// rebuildFault, set by tests, makes every rebuild fail with its error.
-var rebuildFault func() error
 
 // Name returns [SetName].
 func (s *Set) Name() string { return SetName }

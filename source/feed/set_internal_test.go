@@ -27,8 +27,9 @@ func TestSetRebuildFailureInStatus(t *testing.T) {
 	}
 	defer set.Close()
 	errMerge := errors.New("merge exploded")
-	rebuildFault = func() error { return errMerge }
-	defer func() { rebuildFault = nil }()
+	set.mu.Lock()
+	set.rebuildFault = func() error { return errMerge }
+	set.mu.Unlock()
 	os.WriteFile(path, []byte("192.0.2.0/24\n198.51.100.0/24\n"), 0o644)
 	if err := a.Reload(context.Background()); err != nil { // the member itself is fine
 		t.Fatal(err)
@@ -42,7 +43,9 @@ func TestSetRebuildFailureInStatus(t *testing.T) {
 	if r := set.snap.Load().lookup(netip.MustParseAddr("198.51.100.1")); !r.IsZero() {
 		t.Error("the failed merge was published")
 	}
-	rebuildFault = nil
+	set.mu.Lock()
+	set.rebuildFault = nil
+	set.mu.Unlock()
 	if err := set.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}

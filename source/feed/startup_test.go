@@ -288,7 +288,6 @@ func TestPoisonedUpdateRefused(t *testing.T) {
 // fails at once opens empty, reports the error, and fills in when a later
 // try succeeds: at the refresh interval, or without one every emptyRetry.
 func TestStartupFailureRetried(t *testing.T) {
-	defer feed.SetEmptyRetry(20 * time.Millisecond)()
 	for name, extra := range map[string][]feed.Option{
 		"refresh":    {feed.WithRefresh(20 * time.Millisecond)},
 		"no refresh": {feed.WithRetries(0)},
@@ -296,7 +295,8 @@ func TestStartupFailureRetried(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p, _ := feed.CatalogPreset("ivpn")
 			tr := &catalogTransport{files: map[string]string{}} // 404 for now
-			opts := append([]feed.Option{feed.WithHTTPClient(&http.Client{Transport: tr}), feed.WithStartupBudget(time.Minute)}, extra...)
+			opts := append([]feed.Option{feed.WithHTTPClient(&http.Client{Transport: tr}), feed.WithStartupBudget(time.Minute),
+				feed.WithEmptyRetry(20 * time.Millisecond)}, extra...)
 			f, err := feed.FromURL(t.Context(), p.URL, p.Spec, opts...)
 			if err != nil {
 				t.Fatal(err)

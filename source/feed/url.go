@@ -37,6 +37,7 @@ type urlConfig struct {
 	client     *http.Client
 	userAgent  string
 	logger     *slog.Logger
+	emptyRetry time.Duration // see Feed.emptyRetry; tests shorten it
 }
 
 // Defaults of [FromURL].
@@ -192,6 +193,7 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 		backoffMin: time.Second,
 		backoffMax: 30 * time.Second,
 		userAgent:  "ipintel-feed/1",
+		emptyRetry: time.Minute,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -219,6 +221,7 @@ func FromURL(ctx context.Context, url string, spec Spec, opts ...Option) (*Feed,
 		l.cache = filecache.New(cfg.cacheDir, spec.Name, url, spec.maxBytes())
 	}
 	f := newFeed(spec, l)
+	f.emptyRetry = cfg.emptyRetry
 	f.snap.Store(emptySnapshot())
 
 	// The cached copy first: it may spare the start-up any network wait.
@@ -324,10 +327,6 @@ func (f *Feed) run(ctx context.Context, download bool, firstWait time.Duration, 
 	}
 }
 
-// emptyRetry is how soon a feed with no data at all tries again, with or
-// without a refresh interval. A variable for tests.
-var emptyRetry = time.Minute
-
 // scheduleNext records when the next refresh is due and returns the wait:
 // wait itself when set, else every ±10% jitter. A feed with data and no
 // refresh interval has none (0).
@@ -337,8 +336,8 @@ func (f *Feed) scheduleNext(every, wait time.Duration) time.Duration {
 		case !f.hasData():
 			// Nothing to serve: try again soon rather than a whole
 			// interval later, or never.
-			if every <= 0 || every > emptyRetry {
-				every = emptyRetry
+			if every <= 0 || every > f.emptyRetry {
+				every = f.emptyRetry
 			}
 		case every <= 0:
 			return 0

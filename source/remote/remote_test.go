@@ -303,8 +303,7 @@ func TestConcurrentDuplicatesMakeOneRequest(t *testing.T) {
 			const n = 16
 			var joined sync.WaitGroup
 			joined.Add(n)
-			testHookJoined = func() { joined.Done() }
-			t.Cleanup(func() { testHookJoined = nil })
+			s.onJoined = func() { joined.Done() }
 			var wg sync.WaitGroup
 			recs := make([]source.Record, n)
 			errs := make([]error, n)

@@ -312,8 +312,7 @@ func TestJoinerKeepsOwnDeadline(t *testing.T) {
 	s := newTestSource(t, f, WithCache(0, 0))
 	a := mustAddr("45.60.0.1")
 	joined := make(chan struct{}, 2)
-	testHookJoined = func() { joined <- struct{}{} }
-	t.Cleanup(func() { testHookJoined = nil })
+	s.onJoined = func() { joined <- struct{}{} }
 	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	shortErr := make(chan error, 1)

@@ -45,6 +45,9 @@ type Source struct {
 	log     *slog.Logger
 	now     func() time.Time
 	flights flight.Group[netip.Addr, source.Record]
+	// onJoined, when a test sets it, is called once a Lookup waits on its
+	// flight.
+	onJoined func()
 
 	// blockedUntil is when the provider said we may ask again (Retry-After
 	// on a 429, or X-RateLimit-Remaining: 0 with a reset), as Unix nanos.
@@ -303,8 +306,8 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 		defer cancel()
 		return s.fetchOne(flightCtx, addr)
 	})
-	if testHookJoined != nil {
-		testHookJoined()
+	if s.onJoined != nil {
+		s.onJoined()
 	}
 	rec, err := f.Wait(ctx)
 	if err != nil {
@@ -319,9 +322,6 @@ func (s *Source) Lookup(ctx context.Context, addr netip.Addr) (source.Record, er
 	}
 	return rec, nil
 }
-
-// testHookJoined is called once a Lookup waits on its flight (tests only).
-var testHookJoined func()
 
 // callContext derives a context for one call: the earlier of the source's
 // timeout and deadlineFrom's deadline, cancelled by Close.
