@@ -79,6 +79,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		if c, ok := find(rest[0]); ok {
+			// Asked-for help goes to standard output, as "go help build"
+			// does; a command prints its flags to standard error, where
+			// "ipintel lookup -h" and a usage error keep them. The process
+			// ends after this call.
+			os.Stderr = os.Stdout
 			c.run([]string{"-h"})
 			return 0
 		}
