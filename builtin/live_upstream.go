@@ -64,7 +64,7 @@ type upstream struct {
 	src     *Source
 	client  *http.Client
 	files   []*upstreamFile
-	guard   float64 // upstreamMaxShrink; tests may change it
+	guard   float64 // the largest share of rows a refresh may lose (liveConfig.guard)
 	mu      sync.Mutex
 	state   map[string]*dsState
 	rows    map[string]int // rows of the data in use, by file URL
@@ -275,7 +275,7 @@ func (u *upstream) build(got []fetched) error {
 		rows[f.url] = len(rs)
 	}
 	for url, n := range rows {
-		if min := float64(u.rows[url]) * (1 - u.guard); n == 0 || float64(n) < min {
+		if floor := float64(u.rows[url]) * (1 - u.guard); n == 0 || float64(n) < floor {
 			return fmt.Errorf("%w: %s has %d rows, down from %d", errPoisoned, url, n, u.rows[url])
 		}
 	}

@@ -34,7 +34,7 @@ func (t *Table) WriteFile(ctx context.Context, path string, f Format, progress f
 // writeFile is WriteFile with the function that creates the temporary
 // file: tests pass one whose file fails.
 func (t *Table) writeFile(ctx context.Context, path string, f Format, progress func(Progress),
-	createTemp func(dir, pattern string) (tempFile, error)) (n int64, err error) {
+	create func(dir, pattern string) (tempFile, error)) (n int64, err error) {
 	if f.MMDB != "" && !validType(f.MMDB) {
 		return 0, fmt.Errorf("%w: %q", errInvalidType, f.MMDB)
 	}
@@ -42,7 +42,7 @@ func (t *Table) writeFile(ctx context.Context, path string, f Format, progress f
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := createTemp(dir, "."+base+".tmp-*")
+	tmp, err := create(dir, "."+base+".tmp-*")
 	if err != nil {
 		return 0, fmt.Errorf("export: writing %s: %w", path, err)
 	}

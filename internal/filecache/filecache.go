@@ -244,14 +244,14 @@ func syncDir(dir string) error {
 	return err
 }
 
-// readAll reads r up to max bytes and fails beyond.
-func readAll(r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+// readAll reads r up to limit bytes and fails beyond.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("filecache: more than %d bytes", max)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("filecache: more than %d bytes", limit)
 	}
 	return data, nil
 }

@@ -280,6 +280,9 @@ func TestCrossCheck(t *testing.T) {
 			}
 			r := rand.New(rand.NewPCG(1, uint64(tc.n)))
 			rs := randomTable(t, r, tc.n, tc.v6, setup...)
+			if got := prefixtable.UsesMatches(rs.tab); got != tc.indirect {
+				t.Fatalf("lookups through the matches table: %v, want %v", got, tc.indirect)
+			}
 			rg := newRanger(rs.pairs)
 			for _, a := range rs.probes {
 				gotP, got, ok := rs.tab.Lookup(a)

@@ -41,6 +41,9 @@ func main() {
 	maxSurface := flag.Int("max-surface", 0, "fail when the exported funcs, methods and types number more (0: no limit)")
 	maxSentinels := flag.Int("max-sentinels", 0, "fail when the exported sentinel errors number more (0: no limit)")
 	flag.Parse()
+	if *maxSurface < 0 || *maxSentinels < 0 {
+		fail(fmt.Errorf("-max-surface and -max-sentinels must be 0 (no limit) or more"))
+	}
 	root, err := repoRoot()
 	if err != nil {
 		fail(err)

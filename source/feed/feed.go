@@ -221,14 +221,14 @@ func Load(r io.Reader, spec Spec) (*Feed, error) {
 	return f, nil
 }
 
-// readAll reads r up to max bytes and fails with errTooLarge beyond.
-func readAll(r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+// readAll reads r up to limit bytes and fails with errTooLarge beyond.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", errTooLarge, max)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", errTooLarge, limit)
 	}
 	return data, nil
 }
@@ -343,8 +343,8 @@ func (f *Feed) guardShrink(prev, next *snapshot) error {
 	if frac >= 1 {
 		return nil
 	}
-	min := float64(prev.stats.Prefixes) * (1 - frac)
-	if float64(next.stats.Prefixes) < min {
+	floor := float64(prev.stats.Prefixes) * (1 - frac)
+	if float64(next.stats.Prefixes) < floor {
 		return &Error{Feed: f.spec.Name, Stats: next.stats, Err: fmt.Errorf(
 			"%w: %d prefixes, down from %d (more than %.0f%% fewer)",
 			errPoisoned, next.stats.Prefixes, prev.stats.Prefixes, frac*100)}

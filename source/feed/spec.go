@@ -182,9 +182,9 @@ func (s Spec) validate() error {
 	case s.Confidence < 0 || s.Confidence > 100:
 		return fmt.Errorf("%w: %s: Confidence %d outside 0–100", errInvalidSpec, s.Name, s.Confidence)
 	case s.MaxBytes < 0:
-		return fmt.Errorf("%w: %s: MaxBytes %d is negative", errInvalidSpec, s.Name, s.MaxBytes)
+		return fmt.Errorf("%w: %s: MaxBytes %d: must be 0 or more", errInvalidSpec, s.Name, s.MaxBytes)
 	case !(s.MaxShrink >= 0): // NaN too
-		return fmt.Errorf("%w: %s: MaxShrink %v is negative", errInvalidSpec, s.Name, s.MaxShrink)
+		return fmt.Errorf("%w: %s: MaxShrink %v: must be 0 or more", errInvalidSpec, s.Name, s.MaxShrink)
 	}
 	return nil
 }

@@ -336,8 +336,12 @@ func (f *Feed) scheduleNext(every, wait time.Duration) time.Duration {
 		case !f.hasData():
 			// Nothing to serve: try again soon rather than a whole
 			// interval later, or never.
-			if every <= 0 || every > f.emptyRetry {
-				every = f.emptyRetry
+			retry := f.emptyRetry
+			if retry <= 0 {
+				retry = time.Minute
+			}
+			if every <= 0 || every > retry {
+				every = retry
 			}
 		case every <= 0:
 			return 0

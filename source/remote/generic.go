@@ -65,8 +65,8 @@ func New(key string, e Endpoint, opts ...Option) (*Source, error) {
 		return nil, fmt.Errorf("%w: the URL template contains the key; use Auth", errConfig)
 	}
 	u, err := url.Parse(strings.ReplaceAll(e.URL, "{ip}", "IPINTEL-IP"))
-	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
-		return nil, fmt.Errorf("%w: endpoint URL must be absolute, without credentials or fragment", errConfig)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return nil, fmt.Errorf("%w: Endpoint.URL must be an absolute http or https URL, without credentials or fragment", errConfig)
 	}
 	if !strings.Contains(e.URL, "{ip}") && e.Body == nil {
 		return nil, fmt.Errorf("%w: the address goes nowhere: no {ip} in the URL and no Body", errConfig)

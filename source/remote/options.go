@@ -73,9 +73,13 @@ func defaults() settings {
 // WithBaseURL sends requests to u instead of the provider's public address:
 // a self-hosted deployment, a proxy, or a test server. u is scheme, host and
 // optional path prefix ("https://ipintel.internal/vectra"); it must not
-// carry a query, a fragment or credentials.
+// carry a query, a fragment or credentials. An empty u keeps the
+// provider's address, so WithBaseURL(os.Getenv(…)) needs no check.
 func WithBaseURL(u string) Option {
 	return func(s *settings) error {
+		if u == "" {
+			return nil
+		}
 		if _, err := checkBase(u); err != nil {
 			return err
 		}
@@ -214,6 +218,11 @@ func WithName(name string) Option {
 	return func(s *settings) error {
 		if strings.TrimSpace(name) == "" {
 			return fmt.Errorf("%w: WithName(%q): empty", errConfig, name)
+		}
+		if strings.ContainsAny(name, "{}\r\n") {
+			// The name is part of the shared-cache keys, whose braces are
+			// Redis Cluster hash tags.
+			return fmt.Errorf("%w: WithName(%q): contains a brace or a line break", errConfig, name)
 		}
 		s.name = name
 		return nil

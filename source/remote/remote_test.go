@@ -379,6 +379,7 @@ func TestConfigErrors(t *testing.T) {
 		"name":           {"k", []Option{WithName(" ")}},
 		"client":         {"k", []Option{WithHTTPClient(nil)}},
 		"prefix brace":   {"k", []Option{WithKeyPrefix("{app}:")}},
+		"name brace":     {"k", []Option{WithName("a}b")}},
 	} {
 		_, err := VectraIP(tc.key, tc.opts...)
 		assert.ErrorIs(t, err, source.ErrInvalidOption, name)
@@ -387,6 +388,17 @@ func TestConfigErrors(t *testing.T) {
 	_, err := VectraIP("k", WithBaseURL("https://u:secret@x"))
 	if err == nil || !strings.Contains(err.Error(), "WithBaseURL") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("WithBaseURL error %v: want the option named and the URL left out", err)
+	}
+	// An empty base URL keeps the provider's address.
+	s, err := VectraIP("k", WithBaseURL(""))
+	if err != nil {
+		t.Fatalf("WithBaseURL(\"\"): %v", err)
+	}
+	s.Close()
+	// A generic endpoint's bad URL names the Endpoint, not WithBaseURL.
+	_, err = New("k", Endpoint{Name: "x", URL: "ftp://host/{ip}", Auth: Auth{Header: "X-Key"}, Decode: decodeGeneric})
+	if !errors.Is(err, source.ErrInvalidOption) || !strings.Contains(err.Error(), "Endpoint.URL") {
+		t.Errorf("ftp endpoint: %v", err)
 	}
 }
 

@@ -122,11 +122,11 @@ func newSource(a api, key string, opts []Option) (*Source, error) {
 	}
 	raw := a.baseURL
 	if st.baseURL != "" {
-		raw = st.baseURL
+		raw = st.baseURL // checked by WithBaseURL
 	}
 	base, err := checkBase(raw)
 	if err != nil {
-		return nil, err
+		return nil, err // the provider's own address, or a generic Endpoint's, checked by New: not reached
 	}
 	s := &Source{
 		api:     a,
