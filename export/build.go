@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/internal/uint128"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -247,9 +248,9 @@ type lister struct {
 }
 
 func (l *lister) add(p netip.Prefix, v uint32) {
-	lo := toU128(p.Addr())
+	lo := uint128.FromAddr(p.Addr())
 	if l.sorted {
-		if len(l.rs) == 0 || l.last.less(lo) {
+		if len(l.rs) == 0 || l.last.Less(lo) {
 			hi := l.fam.lastOf(lo, p.Bits())
 			if len(l.rs) == cap(l.rs) {
 				l.rs = slices.Grow(l.rs, max(len(l.rs), 1024))
@@ -263,7 +264,7 @@ func (l *lister) add(p netip.Prefix, v uint32) {
 		for _, r := range l.rs {
 			buf = appendPrefixes(buf[:0], l.fam, r)
 			for _, q := range buf {
-				l.push(item{first: toU128(q.Addr()), bits: uint8(q.Bits()), v: r.v})
+				l.push(item{first: uint128.FromAddr(q.Addr()), bits: uint8(q.Bits()), v: r.v})
 			}
 		}
 		l.rs = nil
@@ -298,7 +299,7 @@ func (l *lister) ranges() []ival {
 // address order, adjacent ranges of one record joined.
 func flatten(items []item, fam family) []ival {
 	slices.SortFunc(items, func(a, b item) int {
-		if c := a.first.cmp(b.first); c != 0 {
+		if c := a.first.Cmp(b.first); c != 0 {
 			return c
 		}
 		return int(a.bits) - int(b.bits)
@@ -320,17 +321,17 @@ func flatten(items []item, fam family) []ival {
 		top := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		// Whatever of top its children left over, past the last of them.
-		if more && !top.last.less(cur) {
+		if more && !top.last.Less(cur) {
 			emit(cur, top.last, top.v)
 			cur, more = fam.inc(top.last)
 		}
 	}
 	for _, it := range items {
-		for len(stack) > 0 && stack[len(stack)-1].last.less(it.first) {
+		for len(stack) > 0 && stack[len(stack)-1].last.Less(it.first) {
 			pop()
 		}
-		if len(stack) > 0 && more && cur.less(it.first) {
-			emit(cur, it.first.prev(), stack[len(stack)-1].v)
+		if len(stack) > 0 && more && cur.Less(it.first) {
+			emit(cur, it.first.Dec(), stack[len(stack)-1].v)
 		}
 		stack = append(stack, open{fam.lastOf(it.first, int(it.bits)), it.v})
 		cur, more = it.first, true
@@ -393,7 +394,7 @@ func (m *merger) sweep(fam family, f int) ([]ival, error) {
 		end, pending, active, left := fam.max, false, false, false
 		for j, l := range ls {
 			c := cur[j]
-			for c < len(l) && l[c].hi.less(pos) {
+			for c < len(l) && l[c].hi.Less(pos) {
 				c++
 			}
 			cur[j] = c
@@ -401,16 +402,16 @@ func (m *merger) sweep(fam family, f int) ([]ival, error) {
 				continue
 			}
 			pending = true
-			if l[c].lo.less(pos) || l[c].lo == pos {
+			if l[c].lo.Less(pos) || l[c].lo == pos {
 				if j == n {
 					left = true
 				} else {
 					active = true
 				}
-				if l[c].hi.less(end) {
+				if l[c].hi.Less(end) {
 					end = l[c].hi
 				}
-			} else if p := l[c].lo.prev(); p.less(end) {
+			} else if p := l[c].lo.Dec(); p.Less(end) {
 				end = p
 			}
 		}
@@ -440,7 +441,7 @@ func (m *merger) value(fam family, pos u128, ls [][]ival, cur []int) (uint32, er
 	m.key = m.key[:0]
 	for j, l := range ls {
 		v := miss
-		if c := cur[j]; c < len(l) && !pos.less(l[c].lo) {
+		if c := cur[j]; c < len(l) && !pos.Less(l[c].lo) {
 			v = l[c].v
 		}
 		m.key = binary.LittleEndian.AppendUint32(m.key, v)
@@ -480,7 +481,7 @@ func reservedRanges(fam family) []ival {
 	var items []item
 	for _, p := range reserved {
 		if p.Addr().Is6() == fam.is6 {
-			items = append(items, item{first: toU128(p.Addr()), bits: uint8(p.Bits()), v: 0})
+			items = append(items, item{first: uint128.FromAddr(p.Addr()), bits: uint8(p.Bits()), v: 0})
 		}
 	}
 	return flatten(items, fam)
@@ -510,9 +511,9 @@ func (t *Table) Lookup(addr netip.Addr) (Entry, bool) {
 	if addr.Is6() {
 		rs = t.r6
 	}
-	a := toU128(addr)
-	i := sort.Search(len(rs), func(i int) bool { return !rs[i].hi.less(a) })
-	if i == len(rs) || a.less(rs[i].lo) {
+	a := uint128.FromAddr(addr)
+	i := sort.Search(len(rs), func(i int) bool { return !rs[i].hi.Less(a) })
+	if i == len(rs) || a.Less(rs[i].lo) {
 		return Entry{}, false
 	}
 	return t.entries[rs[i].v], true

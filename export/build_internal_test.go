@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ipintel/ipintel"
+	"github.com/ipintel/ipintel/internal/uint128"
 )
 
 // TestFlattenMatchesLongestMatch checks flatten against the obvious
@@ -46,7 +47,7 @@ func TestFlattenMatchesLongestMatch(t *testing.T) {
 				v = miss
 			}
 			ps = append(ps, p)
-			items = append(items, item{first: toU128(p.Addr()), bits: uint8(p.Bits()), v: v})
+			items = append(items, item{first: uint128.FromAddr(p.Addr()), bits: uint8(p.Bits()), v: v})
 		}
 		// Through a lister, in the order drawn (nested, so it flattens)
 		// or sorted: address order, wider first (sorted ranges while the
@@ -66,7 +67,7 @@ func TestFlattenMatchesLongestMatch(t *testing.T) {
 		}
 		rs := l.ranges()
 		for i := 1; i < len(rs); i++ {
-			if !rs[i-1].hi.less(rs[i].lo) {
+			if !rs[i-1].hi.Less(rs[i].lo) {
 				t.Fatalf("ranges overlap or are out of order: %+v %+v", rs[i-1], rs[i])
 			}
 			if n, _ := fam.inc(rs[i-1].hi); n == rs[i].lo && rs[i-1].v == rs[i].v {
@@ -81,9 +82,9 @@ func TestFlattenMatchesLongestMatch(t *testing.T) {
 				}
 			}
 			got := miss
-			x := toU128(a)
+			x := uint128.FromAddr(a)
 			for _, iv := range rs {
-				if !x.less(iv.lo) && !iv.hi.less(x) {
+				if !x.Less(iv.lo) && !iv.hi.Less(x) {
 					got = iv.v
 				}
 			}
@@ -132,7 +133,7 @@ func TestReservedMatchesClient(t *testing.T) {
 	var check []netip.Addr
 	for _, p := range reserved {
 		fam := familyOf(p.Addr())
-		last := fam.addr(fam.lastOf(toU128(p.Addr()), p.Bits()))
+		last := fam.addr(fam.lastOf(uint128.FromAddr(p.Addr()), p.Bits()))
 		check = append(check, p.Addr(), last, randomAddr(r, p), p.Addr().Prev(), last.Next())
 	}
 	for i := range 200_000 {

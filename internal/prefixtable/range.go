@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ipintel/ipintel/internal/uint128"
 	"github.com/ipintel/ipintel/source"
 )
 
@@ -44,20 +45,20 @@ func AppendRange(dst []netip.Prefix, from, to netip.Addr) ([]netip.Prefix, error
 		return dst, ErrInvalidRange
 	}
 	w := from.BitLen()
-	lo, hi := numberOf(from), numberOf(to)
+	lo, hi := uint128.FromAddr(from), uint128.FromAddr(to)
 	for {
 		// The largest aligned block at lo that ends by hi: 2^k addresses,
 		// k bounded by lo's alignment and by the count hi-lo+1 (which
 		// overflows only for the whole IPv6 space, bounded by w anyway).
-		k := min(lo.trailingZeros(), w)
-		if count, ok := hi.sub(lo).inc(); ok {
-			k = min(k, count.log2())
+		k := min(lo.TrailingZeros(), w)
+		if count, ok := hi.Sub(lo).Inc(); ok {
+			k = min(k, count.Log2())
 		}
-		dst = append(dst, netip.PrefixFrom(lo.addr(w), w-k))
-		last := lo.orLow(k)
+		dst = append(dst, netip.PrefixFrom(lo.Addr(w), w-k))
+		last := lo.OrLow(k)
 		if last == hi {
 			return dst, nil
 		}
-		lo, _ = last.inc()
+		lo, _ = last.Inc()
 	}
 }
