@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ipintel/ipintel/source/remote"
+	"github.com/ipintel/ipintel/store"
 )
 
 // BenchmarkLookup compares a lookup answered from Redis (another instance
@@ -95,14 +96,7 @@ func report(b *testing.B, lat []time.Duration, elapsed time.Duration) {
 func BenchmarkStore(b *testing.B) {
 	st := newStore(b, newClient(b, needRedis(b)))
 	ctx := context.Background()
-	prefix := uniquePrefix(b)
-	keys := make([]string, 100)
-	for i := range keys {
-		keys[i] = prefix + netip.AddrFrom4([4]byte{47, 0, 0, byte(i)}).String()
-		if err := st.Set(ctx, keys[i], []byte("R\x01-"), time.Minute); err != nil {
-			b.Fatal(err)
-		}
-	}
+	keys := seedKeys(b, st)
 	b.Run("get", func(b *testing.B) {
 		for b.Loop() {
 			if _, ok, err := st.Get(ctx, keys[0]); !ok || err != nil {
@@ -127,14 +121,7 @@ func BenchmarkClusterStore(b *testing.B) {
 	rdb := newClusterClient(b, needCluster(b))
 	st := newStore(b, rdb)
 	ctx := context.Background()
-	prefix := uniquePrefix(b)
-	keys := make([]string, 100)
-	for i := range keys {
-		keys[i] = prefix + netip.AddrFrom4([4]byte{47, 0, 0, byte(i)}).String()
-		if err := st.Set(ctx, keys[i], []byte("R\x01-"), time.Minute); err != nil {
-			b.Fatal(err)
-		}
-	}
+	keys := seedKeys(b, st)
 	b.Run("get/store", func(b *testing.B) {
 		for b.Loop() {
 			if _, ok, err := st.Get(ctx, keys[0]); !ok || err != nil {
@@ -169,4 +156,18 @@ func BenchmarkClusterStore(b *testing.B) {
 			}
 		}
 	})
+}
+
+// seedKeys stores 100 answers under fresh keys and returns the keys.
+func seedKeys(b *testing.B, st store.Store) []string {
+	b.Helper()
+	prefix := uniquePrefix(b)
+	keys := make([]string, 100)
+	for i := range keys {
+		keys[i] = prefix + netip.AddrFrom4([4]byte{47, 0, 0, byte(i)}).String()
+		if err := st.Set(context.Background(), keys[i], []byte("R\x01-"), time.Minute); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return keys
 }
