@@ -3,8 +3,8 @@ module github.com/ipintel/ipintel/examples
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0-20261207100103-a527b09fa074
-	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207100103-a527b09fa074
+	github.com/ipintel/ipintel v0.0.0-20261207101504-0fce49181f92
+	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207101504-0fce49181f92
 	github.com/prometheus/client_golang v1.24.1
 )
 

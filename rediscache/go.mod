@@ -3,7 +3,7 @@ module github.com/ipintel/ipintel/rediscache
 go 1.25.0
 
 require (
-	github.com/ipintel/ipintel v0.0.0-20261207100103-a527b09fa074
+	github.com/ipintel/ipintel v0.0.0-20261207101504-0fce49181f92
 	github.com/redis/go-redis/v9 v9.22.0
 )
 

@@ -4,8 +4,8 @@ go 1.25.0
 
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7
-	github.com/ipintel/ipintel v0.0.0-20261207100103-a527b09fa074
-	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207100103-a527b09fa074
+	github.com/ipintel/ipintel v0.0.0-20261207101504-0fce49181f92
+	github.com/ipintel/ipintel/ipintelprom v0.0.0-20261207101504-0fce49181f92
 	github.com/oschwald/maxminddb-golang/v2 v2.6.0
 	github.com/prometheus/client_golang v1.24.1
 )
