@@ -25,27 +25,16 @@ func addr(s string) netip.Addr  { return netip.MustParseAddr(s) }
 // checks that Lookup, Contains, Len, All and the build error agree.
 func TestTableWrapsImplementation(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	randAddr := func() netip.Addr {
-		if r.IntN(2) == 0 {
-			return netip.AddrFrom4([4]byte{byte(10 + r.IntN(3)), byte(r.Uint32()), byte(r.Uint32()), byte(r.Uint32())})
-		}
-		var b [16]byte
-		b[0], b[1], b[2], b[3] = 0x20, 0x01, 0x0d, byte(0xb8+r.IntN(2))
-		for i := 4; i < 16; i++ {
-			b[i] = byte(r.Uint32())
-		}
-		return netip.AddrFrom16(b)
-	}
 	var pub cidr.Builder[int]
 	var impl prefixtable.Builder[int]
 	var probes []netip.Addr
 	for i := range 2000 {
-		a := randAddr()
+		a := randomAddr(r, r.IntN(2) == 0)
 		p := netip.PrefixFrom(a, 8+r.IntN(a.BitLen()-7))
 		v := i % 300
 		pub.Add(p, v)
 		impl.Add(p, v)
-		probes = append(probes, a, p.Masked().Addr(), randAddr())
+		probes = append(probes, a, p.Masked().Addr(), randomAddr(r, r.IntN(2) == 0))
 	}
 	pub.Add(netip.Prefix{}, 1)
 	impl.Add(netip.Prefix{}, 1)
